@@ -1,0 +1,72 @@
+/**
+ * The challenge catalogue: what the server may ask a candidate to do, and how the element words it.
+ * Directions are the candidate's own: "turn left" means toward the candidate's left shoulder.
+ */
+export const ChallengeId = {
+  Blink: 'blink',
+  Smile: 'smile',
+  OpenMouth: 'open_mouth',
+  TurnLeft: 'turn_left',
+  TurnRight: 'turn_right',
+  LookUp: 'look_up',
+} as const;
+export type ChallengeId = (typeof ChallengeId)[keyof typeof ChallengeId];
+
+/** How a challenge is recognised: a brief event (a blink) or a pose or expression that is held. */
+export type ChallengeKind = 'event' | 'held';
+
+export interface ChallengeSpec {
+  id: ChallengeId;
+  kind: ChallengeKind;
+  /** The instruction shown and announced to the candidate. */
+  prompt: string;
+  /** A short label for lists, badges and logs. */
+  label: string;
+  /** Actions that, done strongly before this one is complete, mean the candidate is not following the prompt. */
+  conflicts: readonly ChallengeId[];
+}
+
+export const CHALLENGES: Readonly<Record<ChallengeId, ChallengeSpec>> = {
+  blink: { id: 'blink', kind: 'event', prompt: 'Blink', label: 'blink', conflicts: [] },
+  smile: {
+    id: 'smile',
+    kind: 'held',
+    prompt: 'Smile',
+    label: 'smile',
+    conflicts: ['turn_left', 'turn_right', 'look_up'],
+  },
+  open_mouth: {
+    id: 'open_mouth',
+    kind: 'held',
+    prompt: 'Open your mouth',
+    label: 'open mouth',
+    conflicts: ['turn_left', 'turn_right', 'look_up'],
+  },
+  turn_left: {
+    id: 'turn_left',
+    kind: 'held',
+    prompt: 'Turn your head to your left',
+    label: 'turn left',
+    conflicts: ['turn_right', 'open_mouth'],
+  },
+  turn_right: {
+    id: 'turn_right',
+    kind: 'held',
+    prompt: 'Turn your head to your right',
+    label: 'turn right',
+    conflicts: ['turn_left', 'open_mouth'],
+  },
+  look_up: {
+    id: 'look_up',
+    kind: 'held',
+    prompt: 'Look up',
+    label: 'look up',
+    conflicts: ['turn_left', 'turn_right', 'open_mouth'],
+  },
+};
+
+export const CHALLENGE_IDS: readonly ChallengeId[] = Object.keys(CHALLENGES) as ChallengeId[];
+
+export function isChallengeId(value: string): value is ChallengeId {
+  return Object.hasOwn(CHALLENGES, value);
+}

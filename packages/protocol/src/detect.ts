@@ -1,0 +1,220 @@
+/**
+ * Recognising each challenge in a stream of trace frames, relative to the candidate's own neutral
+ * baseline. The element calls these on every frame for live feedback; `score()` calls them once
+ * over the whole trace for the verdict. Same code, same numbers.
+ */
+import { CHALLENGES, type ChallengeId } from './challenges.ts';
+import type { ReasonCode } from './reasons.ts';
+import type { Thresholds } from './thresholds.ts';
+import { BS, type TraceFrame } from './trace.ts';
+
+/** The candidate's neutral face, as medians over the positioning frames. */
+export interface Baseline {
+  yaw: number;
+  pitch: number;
+  blink: number;
+  smile: number;
+  jaw: number;
+  frames: number;
+}
+
+/** A frame with exactly one face and all its measurements. */
+export type FaceFrame = TraceFrame & Required<Pick<TraceFrame, 'box' | 'pose' | 'bs'>>;
+
+export function isFaceFrame(frame: TraceFrame): frame is FaceFrame {
+  return frame.n === 1 && frame.box !== undefined && frame.pose !== undefined && frame.bs !== undefined;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const blinkOf = (f: FaceFrame) => (f.bs[BS.eyeBlinkLeft]! + f.bs[BS.eyeBlinkRight]!) / 2;
+const smileOf = (f: FaceFrame) => (f.bs[BS.mouthSmileLeft]! + f.bs[BS.mouthSmileRight]!) / 2;
+const jawOf = (f: FaceFrame) => f.bs[BS.jawOpen]!;
+
+/** Baseline from the face frames in the `baselineMs` before `before` (the first prompt). */
+export function computeBaseline(frames: readonly TraceFrame[], before: number, th: Thresholds): Baseline | undefined {
+  const from = before - th.positioning.baselineMs;
+  const window = frames.filter((f): f is FaceFrame => f.t >= from && f.t < before && isFaceFrame(f));
+  if (window.length < th.positioning.minBaselineFrames) return undefined;
+  return {
+    yaw: median(window.map((f) => f.pose[0])),
+    pitch: median(window.map((f) => f.pose[1])),
+    blink: median(window.map(blinkOf)),
+    smile: median(window.map(smileOf)),
+    jaw: median(window.map(jawOf)),
+    frames: window.length,
+  };
+}
+
+/**
+ * How far a frame is into an action, as a share of that action's target (1 = target reached).
+ * Negative when the face moves the other way.
+ */
+export function actionLevel(challenge: ChallengeId, frame: FaceFrame, base: Baseline, th: Thresholds): number {
+  switch (challenge) {
+    case 'blink':
+      return (blinkOf(frame) - base.blink) / th.blink.rise;
+    case 'smile':
+      return (smileOf(frame) - base.smile) / th.smile.rise;
+    case 'open_mouth':
+      return (jawOf(frame) - base.jaw) / th.openMouth.rise;
+    case 'turn_left':
+      return (frame.pose[0] - base.yaw) / th.turn.degrees;
+    case 'turn_right':
+      return (base.yaw - frame.pose[0]) / th.turn.degrees;
+    case 'look_up':
+      return (frame.pose[1] - base.pitch) / th.lookUp.degrees;
+  }
+}
+
+export type StepOutcome = 'pending' | 'passed' | 'failed';
+
+export interface StepEvaluation {
+  challenge: ChallengeId;
+  outcome: StepOutcome;
+  /** 0..1, how close the candidate is to the target right now (for live feedback). */
+  progress: number;
+  /** When the action was recognised as done. */
+  completedAt?: number;
+  /** When the response began, and how long after the prompt. */
+  onsetAt?: number;
+  reactionMs?: number;
+  /** For a blink: how long the eyes were closed. */
+  closedMs?: number;
+  reason?: ReasonCode;
+  /** The action done instead, for `wrong_action`. */
+  conflict?: ChallengeId;
+}
+
+interface Run {
+  start: number;
+  end: number;
+}
+
+/** The first stretch of consecutive frames at or above `level` lasting `holdMs`, from index `from`. */
+function firstHeldRun(levels: readonly number[], frames: readonly FaceFrame[], level: number, holdMs: number): Run | undefined {
+  let start = -1;
+  for (let i = 0; i < levels.length; i++) {
+    if (levels[i]! >= level) {
+      if (start < 0) start = i;
+      if (frames[i]!.t - frames[start]!.t >= holdMs) return { start, end: i };
+    } else {
+      start = -1;
+    }
+  }
+  return undefined;
+}
+
+/** Where the response that reached frame `peak` began: just after the last frame below the onset level. */
+function onsetIndex(levels: readonly number[], peak: number, onsetLevel: number): number {
+  let i = peak;
+  while (i > 0 && levels[i - 1]! > onsetLevel) i--;
+  return i;
+}
+
+/**
+ * Evaluate one step over the frames from its prompt up to `until` (exclusive of later prompts).
+ * `pending` means not done yet; `passed` and `failed` are final for that step.
+ */
+export function evaluateStep(
+  challenge: ChallengeId,
+  frames: readonly TraceFrame[],
+  base: Baseline,
+  promptedAt: number,
+  until: number,
+  th: Thresholds,
+): StepEvaluation {
+  // One frame before the prompt tells whether the action was already under way.
+  const window: FaceFrame[] = [];
+  let before: FaceFrame | undefined;
+  for (const frame of frames) {
+    if (!isFaceFrame(frame)) continue;
+    if (frame.t <= promptedAt) before = frame;
+    else if (frame.t <= until) window.push(frame);
+  }
+  const evaluation: StepEvaluation = { challenge, outcome: 'pending', progress: 0 };
+  if (window.length === 0) return evaluation;
+
+  const framesWithBefore = before ? [before, ...window] : window;
+  const levels = framesWithBefore.map((f) => actionLevel(challenge, f, base, th));
+  const offset = before ? 1 : 0;
+  evaluation.progress = Math.max(0, Math.min(1, levels[levels.length - 1]!));
+
+  const found = CHALLENGES[challenge].kind === 'event' ? findBlink(levels, framesWithBefore, base, th) : findHeld(levels, framesWithBefore, th);
+  const conflict = findConflict(challenge, framesWithBefore, base, th, found?.completedIndex ?? framesWithBefore.length - 1);
+
+  if (conflict && (!found || conflict.index <= found.completedIndex)) {
+    return { ...evaluation, outcome: 'failed', reason: 'wrong_action', conflict: conflict.challenge, completedAt: framesWithBefore[conflict.index]!.t };
+  }
+  if (!found) return evaluation;
+
+  const onset = framesWithBefore[found.onsetIndex]!;
+  const completed = framesWithBefore[found.completedIndex]!;
+  const result: StepEvaluation = {
+    ...evaluation,
+    progress: 1,
+    completedAt: completed.t,
+    onsetAt: onset.t,
+    reactionMs: onset.t - promptedAt,
+  };
+  if (found.closedMs !== undefined) result.closedMs = found.closedMs;
+  if (found.onsetIndex < offset) return { ...result, outcome: 'failed', reason: 'action_already_present' };
+  if (result.reactionMs! < th.minReactionMs) return { ...result, outcome: 'failed', reason: 'reaction_too_fast' };
+  if (found.implausible) return { ...result, outcome: 'failed', reason: 'implausible_blink' };
+  return { ...result, outcome: 'passed' };
+}
+
+interface Found {
+  onsetIndex: number;
+  completedIndex: number;
+  closedMs?: number;
+  implausible?: boolean;
+}
+
+function findHeld(levels: readonly number[], frames: readonly FaceFrame[], th: Thresholds): Found | undefined {
+  const run = firstHeldRun(levels, frames, 1, th.holdMs);
+  if (!run) return undefined;
+  return { onsetIndex: onsetIndex(levels, run.start, th.onsetShare), completedIndex: run.end };
+}
+
+/**
+ * A blink: the eyes close past the target, then reopen. It is done when they reopen; a closure
+ * longer than a blink (eyes held shut) does not count as one.
+ */
+function findBlink(levels: readonly number[], frames: readonly FaceFrame[], base: Baseline, th: Thresholds): Found | undefined {
+  const closeLevel = Math.max(1, (th.blink.minLevel - base.blink) / th.blink.rise);
+  const reopenLevel = th.blink.reopenShare;
+  for (let i = 0; i < levels.length; i++) {
+    if (levels[i]! < closeLevel) continue;
+    const onset = onsetIndex(levels, i, th.onsetShare);
+    let reopen = i + 1;
+    while (reopen < levels.length && levels[reopen]! >= reopenLevel) reopen++;
+    if (reopen >= levels.length) return undefined; // still closed: not done yet
+    const closedMs = frames[reopen]!.t - frames[onset]!.t;
+    return { onsetIndex: onset, completedIndex: reopen, closedMs, implausible: closedMs > th.blink.maxClosedMs };
+  }
+  return undefined;
+}
+
+/** A conflicting action that starts (was not present at the prompt) and is held strongly. */
+function findConflict(
+  challenge: ChallengeId,
+  frames: readonly FaceFrame[],
+  base: Baseline,
+  th: Thresholds,
+  upTo: number,
+): { challenge: ChallengeId; index: number } | undefined {
+  let earliest: { challenge: ChallengeId; index: number } | undefined;
+  for (const other of CHALLENGES[challenge].conflicts) {
+    const levels = frames.slice(0, upTo + 1).map((f) => actionLevel(other, f, base, th));
+    if (levels[0]! >= th.conflictFactor) continue; // already there at the prompt: a leftover, not a new action
+    const run = firstHeldRun(levels, frames, th.conflictFactor, th.holdMs);
+    if (run && (!earliest || run.end < earliest.index)) earliest = { challenge: other, index: run.end };
+  }
+  return earliest;
+}

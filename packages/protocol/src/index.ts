@@ -1,0 +1,49 @@
+/**
+ * @liveproof/protocol: what the element, the server and hiring systems agree on. Isomorphic: no DOM
+ * and no Node APIs, so the same scoring runs in the browser and on the server.
+ */
+export { ErrorCode, ErrorStatus, RetryableCodes, LiveproofError, isLiveproofError } from './errors.ts';
+export type { ErrorBody } from './errors.ts';
+export { ChallengeId, CHALLENGES, CHALLENGE_IDS, isChallengeId } from './challenges.ts';
+export type { ChallengeKind, ChallengeSpec } from './challenges.ts';
+export { ReasonCode, REASON_TEXT } from './reasons.ts';
+export { THRESHOLDS, THRESHOLDS_V1, CURRENT_THRESHOLDS, thresholdsFor } from './thresholds.ts';
+export type { Thresholds } from './thresholds.ts';
+export { TRACE_VERSION, TRACE_BLENDSHAPES, BS, round } from './trace.ts';
+export type { Trace, TraceFrame, TraceStep, TraceBlendshape, FaceBox, HeadPose, DeviceInfo } from './trace.ts';
+export { computeBaseline, actionLevel, evaluateStep, isFaceFrame, median } from './detect.ts';
+export type { Baseline, FaceFrame, StepEvaluation, StepOutcome } from './detect.ts';
+export { score, traceStats } from './score.ts';
+export type { ScoringPlan, StepVerdict, TraceStats, Verdict } from './score.ts';
+export { LIVENESS_TOKEN_TYPE, CLIENT_TOKEN_TYPE, PLAN_TOKEN_TYPE, SIGNING_ALG } from './wire.ts';
+export type {
+  SessionStatus,
+  AttemptStatus,
+  CheckResult,
+  CreateSessionRequest,
+  CreateSessionResponse,
+  SessionView,
+  AttemptSummary,
+  AttemptTimings,
+  PublicEcJwk,
+  StartAttemptRequest,
+  StartAttemptResponse,
+  Plan,
+  ResultPayload,
+  SubmitResultRequest,
+  ResultResponse,
+  LivenessTokenClaims,
+} from './wire.ts';
+export {
+  MAX_TRACE_FRAMES,
+  MAX_STEPS,
+  challengeIdSchema,
+  createSessionSchema,
+  publicJwkSchema,
+  deviceSchema,
+  startAttemptSchema,
+  traceFrameSchema,
+  traceSchema,
+  resultPayloadSchema,
+  submitResultSchema,
+} from './schemas.ts';

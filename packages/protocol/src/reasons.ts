@@ -1,0 +1,49 @@
+/**
+ * Why a check did not pass, as stable codes. A verdict lists every reason that applies, so a
+ * reviewer sees the whole picture rather than the first failure.
+ */
+export const ReasonCode = {
+  // the trace itself
+  TraceInvalid: 'trace_invalid',
+  StepsMismatch: 'steps_mismatch',
+  UnknownThresholds: 'unknown_thresholds',
+  NoBaseline: 'no_baseline',
+  // a challenge
+  NotPerformed: 'not_performed',
+  TooFast: 'reaction_too_fast',
+  AlreadyPresent: 'action_already_present',
+  WrongAction: 'wrong_action',
+  ImplausibleBlink: 'implausible_blink',
+  // the whole check
+  FaceNotVisible: 'face_not_visible',
+  MultipleFaces: 'multiple_faces',
+  FaceTooSmall: 'face_too_small',
+  TooDark: 'too_dark',
+  LowFrameRate: 'low_frame_rate',
+  FrameGap: 'frame_gap',
+  // decided by the server around the trace
+  ClockMismatch: 'clock_mismatch',
+  AttemptExpired: 'attempt_expired',
+} as const;
+export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];
+
+/** Plain words for each reason, for candidates, interviewers and reviewers. */
+export const REASON_TEXT: Readonly<Record<ReasonCode, string>> = {
+  trace_invalid: 'The recorded evidence was malformed.',
+  steps_mismatch: 'The challenges performed were not the ones asked for.',
+  unknown_thresholds: 'The check was issued with settings this server does not know.',
+  no_baseline: 'No steady, neutral view of the face was recorded before the challenges.',
+  not_performed: 'A requested action was not seen in time.',
+  reaction_too_fast: 'An action started sooner after its prompt than a person can react.',
+  action_already_present: 'An action was already under way when it was asked for.',
+  wrong_action: 'A different action was performed instead of the one asked for.',
+  implausible_blink: 'A blink did not look like a natural blink.',
+  face_not_visible: 'The face was out of view for too much of the check.',
+  multiple_faces: 'More than one face was in view.',
+  face_too_small: 'The face was too far from the camera.',
+  too_dark: 'The face was too dark to see.',
+  low_frame_rate: 'The camera delivered too few frames.',
+  frame_gap: 'The camera stopped delivering frames during the check.',
+  clock_mismatch: "The evidence's timing does not fit the time the server saw pass.",
+  attempt_expired: 'The result arrived after the attempt had expired.',
+};

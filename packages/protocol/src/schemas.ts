@@ -1,0 +1,87 @@
+/**
+ * Runtime schemas for everything that crosses a trust boundary. Bounds are deliberate: they cap
+ * what a hostile client can make the server parse and store.
+ */
+import { z } from 'zod';
+import { CHALLENGE_IDS, type ChallengeId } from './challenges.ts';
+import { TRACE_BLENDSHAPES, TRACE_VERSION, type DeviceInfo, type Trace } from './trace.ts';
+import type { CreateSessionRequest, ResultPayload, StartAttemptRequest } from './wire.ts';
+
+/** At 30 frames a second, ten minutes of frames: far beyond any check. */
+export const MAX_TRACE_FRAMES = 18_000;
+export const MAX_STEPS = 8;
+
+const ref = z.string().trim().min(1).max(200);
+const finite = z.number().finite();
+const unit = z.number().min(0).max(1);
+
+export const challengeIdSchema = z.enum(CHALLENGE_IDS as [ChallengeId, ...ChallengeId[]]);
+
+export const createSessionSchema = z.strictObject({
+  candidateRef: ref,
+  interviewRef: ref,
+  audience: ref,
+  attemptLimit: z.number().int().min(1).max(10).optional(),
+  challengeCount: z.number().int().min(2).max(CHALLENGE_IDS.length).optional(),
+  tokenTtlSeconds: z.number().int().min(60).max(7 * 24 * 3600).optional(),
+  expiresInSeconds: z.number().int().min(300).max(30 * 24 * 3600).optional(),
+}) satisfies z.ZodType<CreateSessionRequest>;
+
+const b64url = z.string().regex(/^[A-Za-z0-9_-]+$/);
+
+export const publicJwkSchema = z.strictObject({
+  kty: z.literal('EC'),
+  crv: z.literal('P-256'),
+  x: b64url.length(43),
+  y: b64url.length(43),
+  // Browsers add these when exporting; they carry no key material.
+  ext: z.boolean().optional(),
+  key_ops: z.array(z.string().max(20)).max(4).optional(),
+});
+
+export const deviceSchema = z.strictObject({
+  cameraLabel: z.string().max(300),
+  width: z.number().int().min(0).max(10_000),
+  height: z.number().int().min(0).max(10_000),
+  frameRate: finite.min(0).max(1000).optional(),
+  userAgent: z.string().max(500).optional(),
+  providedStream: z.boolean().optional(),
+  webdriver: z.boolean().optional(),
+  timeZone: z.string().max(100).optional(),
+}) satisfies z.ZodType<DeviceInfo>;
+
+export const startAttemptSchema = z.strictObject({
+  publicKey: publicJwkSchema,
+  device: deviceSchema.optional(),
+}) satisfies z.ZodType<StartAttemptRequest>;
+
+export const traceFrameSchema = z.strictObject({
+  t: finite.min(-60_000).max(3_600_000),
+  n: z.number().int().min(0).max(10),
+  box: z.tuple([finite.min(-1).max(2), finite.min(-1).max(2), unit, unit]).optional(),
+  pose: z.tuple([finite.min(-180).max(180), finite.min(-180).max(180), finite.min(-180).max(180)]).optional(),
+  bs: z.array(unit).length(TRACE_BLENDSHAPES.length).optional(),
+  luma: finite.min(0).max(255).optional(),
+});
+
+export const traceSchema = z.strictObject({
+  v: z.literal(TRACE_VERSION),
+  frames: z.array(traceFrameSchema).max(MAX_TRACE_FRAMES),
+  steps: z
+    .array(z.strictObject({ challenge: challengeIdSchema, promptedAt: finite, endedAt: finite }))
+    .max(MAX_STEPS),
+}) satisfies z.ZodType<Trace>;
+
+export const resultPayloadSchema = z.strictObject({
+  v: z.literal(1),
+  attemptId: z.string().max(100),
+  nonce: z.string().max(100),
+  planToken: z.string().max(4000),
+  trace: traceSchema,
+  device: deviceSchema,
+  sentAt: finite,
+}) satisfies z.ZodType<ResultPayload>;
+
+export const submitResultSchema = z.strictObject({
+  result: z.string().min(1).max(2_000_000),
+});

@@ -1,0 +1,82 @@
+/**
+ * The evidence trace: what the element measured, frame by frame, while the candidate took the check.
+ * Times are milliseconds on the element's monotonic clock, 0 at the moment the attempt started
+ * (positioning frames kept for the baseline come before 0). No image data is ever part of a trace.
+ */
+import type { ChallengeId } from './challenges.ts';
+
+export const TRACE_VERSION = 1;
+
+/** The blendshapes a trace keeps, in the order of `TraceFrame.bs`. */
+export const TRACE_BLENDSHAPES = [
+  'eyeBlinkLeft',
+  'eyeBlinkRight',
+  'eyeSquintLeft',
+  'eyeSquintRight',
+  'mouthSmileLeft',
+  'mouthSmileRight',
+  'jawOpen',
+  'browInnerUp',
+] as const;
+export type TraceBlendshape = (typeof TRACE_BLENDSHAPES)[number];
+
+/** Face box in normalised image coordinates (0..1) of the unmirrored camera frame: x, y, width, height. */
+export type FaceBox = [x: number, y: number, w: number, h: number];
+
+/**
+ * Head pose in degrees, from the facial transformation matrix.
+ * yaw > 0: the nose points to the right of the unmirrored image, i.e. the candidate turns to their own left.
+ * pitch > 0: the candidate looks up. roll > 0: the head tilts toward the candidate's right shoulder.
+ */
+export type HeadPose = [yaw: number, pitch: number, roll: number];
+
+export interface TraceFrame {
+  /** Milliseconds since the attempt started (negative for the positioning frames kept as baseline). */
+  t: number;
+  /** Number of faces found in the frame. */
+  n: number;
+  /** The primary (largest) face: box, pose and blendshapes, present when n > 0. */
+  box?: FaceBox;
+  pose?: HeadPose;
+  /** Blendshape scores (0..1) in the order of TRACE_BLENDSHAPES. */
+  bs?: number[];
+  /** Mean luminance of the frame, 0..255. */
+  luma?: number;
+}
+
+export interface TraceStep {
+  challenge: ChallengeId;
+  /** When the prompt was shown. */
+  promptedAt: number;
+  /** When the element moved on: the action was recognised, or the step timed out. */
+  endedAt: number;
+}
+
+export interface DeviceInfo {
+  cameraLabel: string;
+  width: number;
+  height: number;
+  frameRate?: number;
+  userAgent?: string;
+  /** Whether the camera stream was handed to the element (interview mode) rather than opened by it. */
+  providedStream?: boolean;
+  webdriver?: boolean;
+  timeZone?: string;
+}
+
+export interface Trace {
+  v: typeof TRACE_VERSION;
+  frames: TraceFrame[];
+  steps: TraceStep[];
+}
+
+/** Index of a blendshape in `TraceFrame.bs`. */
+export const BS: Readonly<Record<TraceBlendshape, number>> = Object.fromEntries(
+  TRACE_BLENDSHAPES.map((name, index) => [name, index]),
+) as Record<TraceBlendshape, number>;
+
+/** Round to a fixed number of decimals, to keep traces compact and deterministic. */
+export function round(value: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
+}

@@ -1,0 +1,150 @@
+/**
+ * The shapes that travel between the element, the server and hiring systems.
+ * Runtime schemas for them are in `schemas.ts`; these types are what code is written against.
+ */
+import type { ChallengeId } from './challenges.ts';
+import type { StepVerdict } from './score.ts';
+import type { ReasonCode } from './reasons.ts';
+import type { DeviceInfo, Trace } from './trace.ts';
+
+/** Session status, derived from its attempts and its expiry. */
+export type SessionStatus = 'open' | 'passed' | 'failed' | 'expired';
+/** Attempt status: `started` until a signed result is accepted; `abandoned` when it expired unanswered. */
+export type AttemptStatus = 'started' | 'passed' | 'failed' | 'abandoned';
+export type CheckResult = 'pass' | 'fail';
+
+export interface CreateSessionRequest {
+  candidateRef: string;
+  interviewRef: string;
+  /** Who will verify the tokens: becomes the token's `aud`. */
+  audience: string;
+  attemptLimit?: number;
+  challengeCount?: number;
+  tokenTtlSeconds?: number;
+  expiresInSeconds?: number;
+}
+
+export interface AttemptSummary {
+  id: string;
+  sequence: number;
+  status: AttemptStatus;
+  challenges: ChallengeId[];
+  createdAt: string;
+  completedAt?: string;
+  reasons: ReasonCode[];
+  steps: StepVerdict[];
+  signals: string[];
+  ip?: string;
+  userAgent?: string;
+  timings?: AttemptTimings;
+}
+
+export interface AttemptTimings {
+  /** Server time from the attempt starting to the result arriving. */
+  serverElapsedMs: number;
+  /** The trace's own span from its first frame at or after 0 to its last. */
+  traceSpanMs: number;
+  /** From the first prompt to the last frame. */
+  checkDurationMs?: number;
+}
+
+export interface SessionView {
+  id: string;
+  candidateRef: string;
+  interviewRef: string;
+  audience: string;
+  status: SessionStatus;
+  attemptLimit: number;
+  attemptsUsed: number;
+  createdAt: string;
+  expiresAt: string;
+  attempts?: AttemptSummary[];
+}
+
+export interface CreateSessionResponse extends SessionView {
+  clientToken: string;
+  clientTokenExpiresAt: string;
+}
+
+/** A P-256 public key as JWK, without any private part. */
+export interface PublicEcJwk {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+}
+
+export interface StartAttemptRequest {
+  publicKey: PublicEcJwk;
+  device?: DeviceInfo;
+}
+
+/** The plan as the element reads it. The signed `planToken` carries the same facts. */
+export interface Plan {
+  attemptId: string;
+  sessionId: string;
+  nonce: string;
+  challenges: ChallengeId[];
+  stepTimeoutMs: number;
+  thresholds: string;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+export interface StartAttemptResponse {
+  attemptId: string;
+  plan: Plan;
+  planToken: string;
+  attemptsRemaining: number;
+}
+
+/** The payload the element signs (compact JWS, ES256, with the attempt key). */
+export interface ResultPayload {
+  v: 1;
+  attemptId: string;
+  nonce: string;
+  planToken: string;
+  trace: Trace;
+  device: DeviceInfo;
+  /** The client's wall clock when it signed, for the record only. */
+  sentAt: number;
+}
+
+export interface SubmitResultRequest {
+  result: string;
+}
+
+export interface ResultResponse {
+  attemptId: string;
+  result: CheckResult;
+  reasons: ReasonCode[];
+  steps: StepVerdict[];
+  signals: string[];
+  token: string;
+  tokenExpiresAt: string;
+  attemptsRemaining: number;
+  sessionStatus: SessionStatus;
+}
+
+/** Claims of the verification token a hiring system verifies (JWT, ES256, typ `liveproof+jwt`). */
+export interface LivenessTokenClaims {
+  iss: string;
+  aud: string;
+  sub: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  sid: string;
+  interview_ref: string;
+  result: CheckResult;
+  challenges: { id: ChallengeId; passed: boolean }[];
+  reasons: ReasonCode[];
+  signals: string[];
+  thresholds_version: string;
+}
+
+export const LIVENESS_TOKEN_TYPE = 'liveproof+jwt';
+export const CLIENT_TOKEN_TYPE = 'liveproof-client+jwt';
+export const PLAN_TOKEN_TYPE = 'liveproof-plan+jwt';
+/** The only signature algorithm Liveproof issues or accepts. */
+export const SIGNING_ALG = 'ES256';
