@@ -1,0 +1,71 @@
+/**
+ * The runnable Liveproof server: the API, the built element, MediaPipe's WASM files and model, and
+ * the demo pages, on Node. SQLite under ./data by default; PostgreSQL when DATABASE_URL is set.
+ */
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { createLiveproofApp, createPostgresStore, createSqliteStore, seededRandom, type Store } from '@liveproof/server';
+import { assetRoutes } from './assets.ts';
+import { demoRoutes } from './demo.ts';
+import { ensureDevIntegration } from './dev-integration.ts';
+import { ELEMENT_DIST, MEDIAPIPE_WASM_DIR, MODEL_PATH, PUBLIC_DIR } from './paths.ts';
+
+const env = process.env;
+const port = Number(env.PORT ?? 8787);
+const host = env.HOST ?? '0.0.0.0';
+const issuer = (env.LIVEPROOF_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+const dataDir = env.LIVEPROOF_DATA_DIR ?? join(env.INIT_CWD ?? process.cwd(), 'data');
+
+const store: Store = env.DATABASE_URL
+  ? createPostgresStore({ url: env.DATABASE_URL, ...(env.LIVEPROOF_PG_SCHEMA ? { schema: env.LIVEPROOF_PG_SCHEMA } : {}) })
+  : createSqliteStore({ path: join(dataDir, 'liveproof.db') });
+await store.migrate();
+
+if (env.LIVEPROOF_SEED) console.warn(`liveproof: challenge draws are SEEDED (${env.LIVEPROOF_SEED}); use this only for evaluation runs.`);
+
+const { app } = await createLiveproofApp({
+  store,
+  config: {
+    issuer,
+    ...(env.LIVEPROOF_CORS_ORIGINS ? { corsOrigins: env.LIVEPROOF_CORS_ORIGINS.split(',').map((o) => o.trim()) } : {}),
+    ...(env.LIVEPROOF_RATE_LIMIT === 'off' ? { rateLimit: false as const } : {}),
+    trustProxy: env.LIVEPROOF_TRUST_PROXY === '1',
+  },
+  ...(env.LIVEPROOF_SEED ? { random: seededRandom(env.LIVEPROOF_SEED) } : {}),
+  peerAddress: (c) => getConnInfo(c).remote.address,
+});
+
+const dev = await ensureDevIntegration(store, dataDir, env.LIVEPROOF_API_KEY);
+app.route('/', assetRoutes({ elementDist: ELEMENT_DIST, wasmDir: MEDIAPIPE_WASM_DIR, modelPath: MODEL_PATH, publicDir: PUBLIC_DIR }));
+if (env.LIVEPROOF_DEMO !== 'off') {
+  app.route('/', demoRoutes({ api: (path, init) => Promise.resolve(app.request(path, init)), apiKey: dev.apiKey, issuer }));
+}
+
+const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+  const base = `http://localhost:${info.port}`;
+  console.log(
+    [
+      'Liveproof is running',
+      `  Demo page:            ${base}/`,
+      `  API:                  ${base}/v1  (health: ${base}/v1/health)`,
+      `  JWKS:                 ${base}/.well-known/jwks.json`,
+      `  Token issuer:         ${issuer}`,
+      `  Storage:              ${env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `SQLite at ${join(dataDir, 'liveproof.db')}`}`,
+      `  Development API key:  ${dev.apiKey}`,
+      `                        (from ${dev.source})`,
+    ].join('\n'),
+  );
+});
+
+let closing = false;
+async function shutdown(signal: string) {
+  if (closing) return;
+  closing = true;
+  console.log(`liveproof: ${signal}, shutting down`);
+  server.close();
+  await store.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,83 @@
+/**
+ * The camera as a reactive controller: opened on request, always stopped on disconnect. Errors
+ * become stable codes the element can explain (denied, missing, busy). When the page hands over a
+ * stream (interview mode), it is used as is and left running for its owner.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { LiveproofError, type DeviceInfo } from '@liveproof/protocol';
+
+const CONSTRAINTS: MediaStreamConstraints = {
+  audio: false,
+  video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 30 }, facingMode: 'user' },
+};
+
+export class CameraController implements ReactiveController {
+  stream: MediaStream | undefined;
+  #owned = false;
+
+  constructor(host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  async open(provided?: MediaStream): Promise<MediaStream> {
+    if (this.stream) return this.stream;
+    if (provided) {
+      this.stream = provided;
+      this.#owned = false;
+      return provided;
+    }
+    if (!navigator.mediaDevices?.getUserMedia) {
+      throw new LiveproofError('unsupported_browser', 'This browser cannot use a camera here. Use a recent browser over HTTPS.');
+    }
+    try {
+      this.stream = await navigator.mediaDevices.getUserMedia(CONSTRAINTS);
+      this.#owned = true;
+      return this.stream;
+    } catch (error) {
+      throw cameraError(error);
+    }
+  }
+
+  device(): DeviceInfo {
+    const track = this.stream?.getVideoTracks()[0];
+    const settings = track?.getSettings() ?? {};
+    const info: DeviceInfo = {
+      cameraLabel: track?.label ?? '',
+      width: settings.width ?? 0,
+      height: settings.height ?? 0,
+      userAgent: navigator.userAgent,
+      webdriver: navigator.webdriver === true,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    };
+    if (settings.frameRate !== undefined) info.frameRate = settings.frameRate;
+    if (!this.#owned && this.stream) info.providedStream = true;
+    return info;
+  }
+
+  stop(): void {
+    if (this.#owned) for (const track of this.stream?.getTracks() ?? []) track.stop();
+    this.stream = undefined;
+    this.#owned = false;
+  }
+
+  hostDisconnected(): void {
+    this.stop();
+  }
+}
+
+function cameraError(error: unknown): LiveproofError {
+  const name = error instanceof DOMException ? error.name : '';
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return new LiveproofError('camera_denied', 'Camera access was blocked. Allow the camera for this site, then try again.', { cause: error });
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return new LiveproofError('camera_not_found', 'No camera was found. Connect a camera, then try again.', { cause: error });
+    case 'NotReadableError':
+    case 'AbortError':
+      return new LiveproofError('camera_in_use', 'The camera is busy in another application. Close it there, then try again.', { cause: error });
+    default:
+      return new LiveproofError('camera_not_found', 'The camera could not be started.', { cause: error });
+  }
+}

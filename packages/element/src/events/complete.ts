@@ -1,0 +1,37 @@
+/** `liveproof-complete`: the server's verdict on an attempt, with the verification token to hand on. */
+import type { CheckResult, ReasonCode, ResultResponse } from '@liveproof/protocol';
+
+export interface LiveproofCompleteDetail {
+  attemptId: string;
+  result: CheckResult;
+  /** The verification token (JWT) a hiring system verifies against the issuer's JWKS. */
+  token: string;
+  tokenExpiresAt: string;
+  reasons: ReasonCode[];
+  signals: string[];
+  attemptsRemaining: number;
+}
+
+export class LiveproofCompleteEvent extends Event {
+  static readonly type = 'liveproof-complete';
+  readonly detail: LiveproofCompleteDetail;
+
+  constructor(response: ResultResponse) {
+    super(LiveproofCompleteEvent.type, { bubbles: true, composed: true });
+    this.detail = {
+      attemptId: response.attemptId,
+      result: response.result,
+      token: response.token,
+      tokenExpiresAt: response.tokenExpiresAt,
+      reasons: response.reasons,
+      signals: response.signals,
+      attemptsRemaining: response.attemptsRemaining,
+    };
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'liveproof-complete': LiveproofCompleteEvent;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * @liveproof/element: `<liveproof-check>`, the in-browser liveness check, and the pieces it is made
+ * of (face engine, feature extraction, challenge runner, attempt key) for those who build their own.
+ */
+export { LiveproofCheck } from './liveproof-check.ts';
+export type { CheckMetrics } from './liveproof-check.ts';
+export { LiveproofCompleteEvent } from './events/complete.ts';
+export type { LiveproofCompleteDetail } from './events/complete.ts';
+export { LiveproofErrorEvent } from './events/error.ts';
+export type { LiveproofErrorDetail } from './events/error.ts';
+export { LiveproofPromptEvent } from './events/prompt.ts';
+export type { LiveproofPromptDetail } from './events/prompt.ts';
+export { LiveproofStateEvent, CheckState } from './events/state.ts';
+export { createFaceEngine } from './engine.ts';
+export type { FaceEngine, FaceEngineOptions } from './engine.ts';
+export { frameFromResult, poseFromMatrix } from './features.ts';
+export { CheckRunner } from './runner.ts';
+export type { RunnerPhase, RunnerPlan, PositioningUpdate, ChallengeUpdate } from './runner.ts';
+export { assessPosition, PositionHint, POSITION_HINT_TEXT } from './positioning.ts';
+export { createAttemptKey } from './attempt-key.ts';
+export type { AttemptKey } from './attempt-key.ts';
+export { ApiClient } from './api.ts';
+export { LumaMeter } from './luma.ts';

@@ -1,0 +1,55 @@
+/** What the element says to the candidate, in one place. */
+import { CHALLENGES, REASON_TEXT, type ChallengeId, type ErrorCode, type ReasonCode } from '@liveproof/protocol';
+
+/** Arrows as the candidate sees them in the mirrored self-view. */
+const CUES: Partial<Record<ChallengeId, string>> = { turn_left: '←', turn_right: '→', look_up: '↑' };
+
+export function promptText(challenge: ChallengeId): string {
+  return CHALLENGES[challenge].prompt;
+}
+
+export function promptCue(challenge: ChallengeId): string | undefined {
+  return CUES[challenge];
+}
+
+export function reasonText(reason: ReasonCode): string {
+  return REASON_TEXT[reason] ?? reason;
+}
+
+export interface ErrorCopy {
+  title: string;
+  body: string;
+  /** Whether the candidate can fix it and try again from here. */
+  canRetry: boolean;
+}
+
+export function errorCopy(code: ErrorCode, message: string): ErrorCopy {
+  switch (code) {
+    case 'camera_denied':
+      return { title: 'Camera access is blocked', body: 'Allow this site to use your camera (look for the camera icon in the address bar), then try again.', canRetry: true };
+    case 'camera_not_found':
+      return { title: 'No camera found', body: 'Connect a camera or check that it is enabled, then try again.', canRetry: true };
+    case 'camera_in_use':
+      return { title: 'The camera is busy', body: 'Another application is using the camera. Close it there, then try again.', canRetry: true };
+    case 'model_load_failed':
+      return { title: 'The check could not load', body: 'The face model did not load. Check your connection, then try again.', canRetry: true };
+    case 'network_error':
+      return { title: 'Connection lost', body: 'We could not reach the verification service. Check your connection, then try again; nothing you did is lost.', canRetry: true };
+    case 'positioning_timeout':
+      return { title: 'We could not see you clearly', body: 'Sit facing the camera in good light, with only you in view, then try again.', canRetry: true };
+    case 'unsupported_browser':
+      return { title: 'This browser is not supported', body: message, canRetry: false };
+    case 'unauthorized':
+      return { title: 'This check link has expired', body: 'Reload the page to start a new check.', canRetry: false };
+    case 'session_expired':
+      return { title: 'This check has expired', body: 'Ask the person who invited you for a new link.', canRetry: false };
+    case 'session_completed':
+      return { title: 'Already verified', body: 'This check has already been passed.', canRetry: false };
+    case 'attempt_limit_reached':
+      return { title: 'No attempts left', body: 'You have used all attempts for this check. Contact the person who invited you.', canRetry: false };
+    case 'rate_limited':
+      return { title: 'Too many tries', body: 'Wait a minute, then try again.', canRetry: true };
+    default:
+      return { title: 'Something went wrong', body: message, canRetry: true };
+  }
+}

@@ -1,0 +1,45 @@
+/** Guiding the candidate into a usable position before any challenge: one face, near, centred, lit. */
+import type { Thresholds, TraceFrame } from '@liveproof/protocol';
+
+export const PositionHint = {
+  NoFace: 'no_face',
+  MultipleFaces: 'multiple_faces',
+  MoveCloser: 'move_closer',
+  MoveBack: 'move_back',
+  Centre: 'centre',
+  TooDark: 'too_dark',
+  TooBright: 'too_bright',
+  FaceCamera: 'face_camera',
+  HoldStill: 'hold_still',
+} as const;
+export type PositionHint = (typeof PositionHint)[keyof typeof PositionHint];
+
+export const POSITION_HINT_TEXT: Readonly<Record<PositionHint, string>> = {
+  no_face: 'Look into the camera so we can see your face.',
+  multiple_faces: 'Only you should be in view.',
+  move_closer: 'Move a little closer to the camera.',
+  move_back: 'Move back a little.',
+  centre: 'Centre your face in the oval.',
+  too_dark: 'It is too dark. Find more light or face a window.',
+  too_bright: 'It is too bright behind or on you. Adjust the light.',
+  face_camera: 'Face the camera directly.',
+  hold_still: 'Hold still…',
+};
+
+/** The largest head rotation, in degrees, that still counts as facing the camera. */
+const MAX_POSITIONING_ANGLE = 20;
+
+/** The first problem with this frame, or `hold_still` when it is usable. */
+export function assessPosition(frame: TraceFrame, th: Thresholds): PositionHint {
+  const p = th.positioning;
+  if (frame.n === 0 || !frame.box) return 'no_face';
+  if (frame.n > 1) return 'multiple_faces';
+  const [x, y, w, h] = frame.box;
+  if (w < p.minFaceWidth) return 'move_closer';
+  if (w > p.maxFaceWidth) return 'move_back';
+  if (Math.abs(x + w / 2 - 0.5) > p.maxCentreOffset || Math.abs(y + h / 2 - 0.5) > p.maxCentreOffset) return 'centre';
+  if (frame.luma !== undefined && frame.luma < p.minLuma) return 'too_dark';
+  if (frame.luma !== undefined && frame.luma > p.maxLuma) return 'too_bright';
+  if (frame.pose && (Math.abs(frame.pose[0]) > MAX_POSITIONING_ANGLE || Math.abs(frame.pose[1]) > MAX_POSITIONING_ANGLE)) return 'face_camera';
+  return 'hold_still';
+}

@@ -1,0 +1,354 @@
+/**
+ * The API through `app.request()` with a frozen clock: the whole session → attempt → result flow,
+ * and every kind of bad input, each answered with its stable code and left on record.
+ */
+import { describe, expect, it } from 'vitest';
+import { SignJWT, generateKeyPair, decodeJwt, decodeProtectedHeader } from 'jose';
+import { verifyLivenessToken } from '@liveproof/verify';
+import type { SessionView } from '@liveproof/protocol';
+import { createHarness, neutralTrace, type Harness } from './test-harness.ts';
+
+async function startedAttempt(h: Harness, sessionExtra: Record<string, unknown> = {}) {
+  const session = await h.createSession(sessionExtra);
+  const page = await h.page(session.clientToken);
+  const start = await page.start(session.id);
+  expect(start.status).toBe(201);
+  return { session, page, start: start.json };
+}
+
+async function sessionWithAttempts(h: Harness, id: string): Promise<SessionView> {
+  const { json } = await h.api('GET', `/v1/sessions/${id}`, undefined, { authorization: `Bearer ${h.apiKey}` });
+  return json as unknown as SessionView;
+}
+
+describe('hiring-system endpoints', () => {
+  it('creates a session with a client token scoped to it', async () => {
+    const h = await createHarness();
+    const session = await h.createSession({ attemptLimit: 2 });
+    expect(session).toMatchObject({ candidateRef: 'cand-1', interviewRef: 'int-1', audience: 'ats-test', status: 'open', attemptLimit: 2, attemptsUsed: 0 });
+    const claims = decodeJwt(session.clientToken);
+    expect(claims.sub).toBe(session.id);
+    expect(decodeProtectedHeader(session.clientToken).typ).toBe('liveproof-client+jwt');
+    expect(claims.exp! - claims.iat!).toBe(15 * 60);
+  });
+
+  it('refuses missing and wrong API keys', async () => {
+    const h = await createHarness();
+    const body = { candidateRef: 'c', interviewRef: 'i', audience: 'a' };
+    expect((await h.api('POST', '/v1/sessions', body)).json.error?.code).toBe('unauthorized');
+    const wrong = await h.api('POST', '/v1/sessions', body, { authorization: 'Bearer lp_not-a-key' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json.error?.code).toBe('unauthorized');
+  });
+
+  it('answers malformed, incomplete and oversized bodies with invalid_request and body_too_large', async () => {
+    const h = await createHarness({ maxBodyBytes: 2000 });
+    const auth = { authorization: `Bearer ${h.apiKey}` };
+    const malformed = await h.api('POST', '/v1/sessions', '{"candidateRef": ', auth);
+    expect([malformed.status, malformed.json.error?.code]).toEqual([400, 'invalid_request']);
+    const incomplete = await h.api('POST', '/v1/sessions', { candidateRef: 'c' }, auth);
+    expect([incomplete.status, incomplete.json.error?.code]).toEqual([400, 'invalid_request']);
+    const issues = (incomplete.json.error?.details as { issues: { path: string }[] }).issues.map((i) => i.path);
+    expect(issues).toEqual(expect.arrayContaining(['interviewRef', 'audience']));
+    const unknownField = await h.api('POST', '/v1/sessions', { candidateRef: 'c', interviewRef: 'i', audience: 'a', admin: true }, auth);
+    expect(unknownField.json.error?.code).toBe('invalid_request');
+    const oversized = await h.api('POST', '/v1/sessions', { candidateRef: 'c'.repeat(5000), interviewRef: 'i', audience: 'a' }, auth);
+    expect([oversized.status, oversized.json.error?.code]).toEqual([413, 'body_too_large']);
+  });
+
+  it('reports unknown sessions, and other integrations’ sessions, as session_not_found', async () => {
+    const h = await createHarness();
+    const auth = { authorization: `Bearer ${h.apiKey}` };
+    const unknown = await h.api('GET', '/v1/sessions/ses_nope', undefined, auth);
+    expect([unknown.status, unknown.json.error?.code]).toEqual([404, 'session_not_found']);
+    const session = await h.createSession();
+    const { createIntegration } = await import('./integrations.ts');
+    const other = await createIntegration(h.store, 'Other ATS');
+    const foreign = await h.api('GET', `/v1/sessions/${session.id}`, undefined, { authorization: `Bearer ${other.apiKey}` });
+    expect(foreign.json.error?.code).toBe('session_not_found');
+  });
+
+  it('answers unknown paths with not_found', async () => {
+    const h = await createHarness();
+    const { status, json } = await h.api('GET', '/v1/nothing-here');
+    expect([status, json.error?.code]).toEqual([404, 'not_found']);
+  });
+});
+
+describe('client tokens', () => {
+  it('refuses missing, tampered, expired and wrongly typed tokens', async () => {
+    const h = await createHarness();
+    const session = await h.createSession();
+    const page = await h.page(session.clientToken);
+    const body = { publicKey: page.publicJwk };
+    const path = `/v1/sessions/${session.id}/attempts`;
+
+    expect((await h.api('POST', path, body)).json.error?.code).toBe('unauthorized');
+
+    const [header, payload, signature] = session.clientToken.split('.');
+    const forged = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    forged.sub = 'ses_other';
+    const tampered = `${header}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${signature}`;
+    expect((await h.api('POST', path, body, { authorization: `Bearer ${tampered}` })).json.error?.code).toBe('unauthorized');
+
+    // Signed by a key that is not the server's, with the server's kid.
+    const attacker = await generateKeyPair('ES256');
+    const { kid } = decodeProtectedHeader(session.clientToken);
+    const impostor = await new SignJWT({ sub: session.id, aud: 'liveproof:client', iss: 'https://liveproof.test' })
+      .setProtectedHeader({ alg: 'ES256', kid: kid!, typ: 'liveproof-client+jwt' })
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(attacker.privateKey);
+    expect((await h.api('POST', path, body, { authorization: `Bearer ${impostor}` })).json.error?.code).toBe('unauthorized');
+
+    h.clock.advance(16 * 60 * 1000);
+    const expired = await h.api('POST', path, body, { authorization: `Bearer ${session.clientToken}` });
+    expect([expired.status, expired.json.error?.code, expired.json.error?.details]).toEqual([401, 'unauthorized', { reason: 'expired' }]);
+  });
+
+  it('does not accept a verification token as a client token', async () => {
+    const h = await createHarness();
+    const { session, page, start } = await startedAttempt(h);
+    h.clock.advance(7000);
+    const result = await page.submit(start.attemptId, await page.sign(page.payload(start, neutralTrace(start.plan.challenges))));
+    expect(result.status).toBe(200);
+    const reuse = await h.api('POST', `/v1/sessions/${session.id}/attempts`, { publicKey: page.publicJwk }, { authorization: `Bearer ${result.json.token}` });
+    expect(reuse.json.error?.code).toBe('unauthorized');
+  });
+
+  it('cannot reach another session with its own token', async () => {
+    const h = await createHarness();
+    const mine = await h.createSession();
+    const theirs = await h.createSession();
+    const page = await h.page(mine.clientToken);
+    const { status, json } = await page.start(theirs.id);
+    expect([status, json.error?.code]).toEqual([404, 'session_not_found']);
+  });
+
+  it('mints a fresh client token for the page', async () => {
+    const h = await createHarness();
+    const session = await h.createSession();
+    h.clock.advance(20 * 60 * 1000);
+    const { status, json } = await h.api('POST', `/v1/sessions/${session.id}/client-tokens`, undefined, { authorization: `Bearer ${h.apiKey}` });
+    expect(status).toBe(201);
+    const page = await h.page(json.clientToken as string);
+    expect((await page.start(session.id)).status).toBe(201);
+  });
+});
+
+describe('starting attempts', () => {
+  it('returns a signed plan of distinct challenges from the catalogue', async () => {
+    const h = await createHarness();
+    const { start, session } = await startedAttempt(h);
+    expect(start.plan.challenges).toHaveLength(3);
+    expect(new Set(start.plan.challenges).size).toBe(3);
+    expect(start.attemptsRemaining).toBe(2);
+    const header = decodeProtectedHeader(start.planToken);
+    const claims = decodeJwt(start.planToken);
+    expect(header.typ).toBe('liveproof-plan+jwt');
+    expect(claims).toMatchObject({ sub: start.attemptId, sid: session.id, nonce: start.plan.nonce, challenges: start.plan.challenges });
+  });
+
+  it('draws different plans across attempts', async () => {
+    const h = await createHarness({ defaultAttemptLimit: 10 });
+    const session = await h.createSession({ attemptLimit: 10 });
+    const page = await h.page(session.clientToken);
+    const plans = new Set<string>();
+    for (let i = 0; i < 10; i++) plans.add((await page.start(session.id)).json.plan.challenges.join(','));
+    expect(plans.size).toBeGreaterThan(5);
+  });
+
+  it('refuses invalid keys, expired sessions and attempts past the limit', async () => {
+    const h = await createHarness();
+    const session = await h.createSession({ attemptLimit: 2, expiresInSeconds: 600 });
+    const auth = { authorization: `Bearer ${session.clientToken}` };
+    const path = `/v1/sessions/${session.id}/attempts`;
+    const notAKey = await h.api('POST', path, { publicKey: { kty: 'RSA', n: 'x', e: 'AQAB' } }, auth);
+    expect(notAKey.json.error?.code).toBe('invalid_request');
+    const offCurve = await h.api('POST', path, { publicKey: { kty: 'EC', crv: 'P-256', x: 'A'.repeat(43), y: 'B'.repeat(43) } }, auth);
+    expect([offCurve.status, offCurve.json.error?.code]).toEqual([400, 'invalid_public_key']);
+
+    const page = await h.page(session.clientToken);
+    expect((await page.start(session.id)).status).toBe(201);
+    expect((await page.start(session.id)).status).toBe(201);
+    const third = await page.start(session.id);
+    expect([third.status, third.json.error?.code]).toEqual([409, 'attempt_limit_reached']);
+
+    const later = await h.createSession({ expiresInSeconds: 300 });
+    h.clock.advance(301_000);
+    const expired = await (await h.page(later.clientToken)).start(later.id);
+    expect(expired.json.error?.code).toBe('session_expired');
+  });
+});
+
+describe('results', () => {
+  it('scores a well-formed result on the server, records it, and issues a verifiable token', async () => {
+    const h = await createHarness();
+    const { session, page, start } = await startedAttempt(h);
+    h.clock.advance(7000);
+    const { status, json } = await page.submit(start.attemptId, await page.sign(page.payload(start, neutralTrace(start.plan.challenges))));
+    expect(status).toBe(200);
+    expect(json.result).toBe('fail');
+    expect(json.reasons).toContain('not_performed');
+    expect(json.attemptsRemaining).toBe(2);
+
+    const jwks = (await h.api('GET', '/.well-known/jwks.json')).json as unknown as { keys: [] };
+    const verified = await verifyLivenessToken(json.token, {
+      issuer: 'https://liveproof.test',
+      audience: 'ats-test',
+      jwks,
+      acceptFailed: true,
+      now: new Date(h.clock.now()),
+    });
+    expect(verified).toMatchObject({ passed: false, candidateRef: 'cand-1', interviewRef: 'int-1', attemptId: start.attemptId, sessionId: session.id });
+    await expect(verifyLivenessToken(json.token, { issuer: 'https://liveproof.test', audience: 'ats-test', jwks, now: new Date(h.clock.now()) })).rejects.toMatchObject({
+      code: 'liveness_failed',
+    });
+
+    const view = await sessionWithAttempts(h, session.id);
+    expect(view.attempts).toHaveLength(1);
+    expect(view.attempts![0]).toMatchObject({ status: 'failed', ip: '203.0.113.7', userAgent: 'harness/1', challenges: start.plan.challenges });
+    expect(view.attempts![0]!.reasons).toContain('not_performed');
+    expect(view.attempts![0]!.timings).toMatchObject({ serverElapsedMs: 7000 });
+  });
+
+  it('refuses a result signed by another key, and keeps the attempt open for the real one', async () => {
+    const h = await createHarness();
+    const { session, page, start } = await startedAttempt(h);
+    const stranger = await generateKeyPair('ES256');
+    h.clock.advance(7000);
+    const payload = page.payload(start, neutralTrace(start.plan.challenges));
+    const forged = await page.submit(start.attemptId, await page.sign(payload, stranger.privateKey));
+    expect([forged.status, forged.json.error?.code]).toEqual([401, 'invalid_signature']);
+    const garbage = await page.submit(start.attemptId, 'not.a.jws');
+    expect(garbage.json.error?.code).toBe('invalid_signature');
+    expect((await page.submit(start.attemptId, await page.sign(payload))).status).toBe(200);
+    const events = await h.store.listEvents({ attemptId: start.attemptId });
+    expect(events.filter((e) => e.code === 'invalid_signature')).toHaveLength(2);
+    expect((await sessionWithAttempts(h, session.id)).attempts![0]!.status).toBe('failed');
+  });
+
+  it('accepts one result per attempt: a replay or a second result is result_already_submitted', async () => {
+    const h = await createHarness();
+    const { page, start } = await startedAttempt(h);
+    h.clock.advance(7000);
+    const jws = await page.sign(page.payload(start, neutralTrace(start.plan.challenges)));
+    expect((await page.submit(start.attemptId, jws)).status).toBe(200);
+    const replay = await page.submit(start.attemptId, jws);
+    expect([replay.status, replay.json.error?.code]).toEqual([409, 'result_already_submitted']);
+    const second = await page.submit(start.attemptId, await page.sign(page.payload(start, neutralTrace(start.plan.challenges, 5000))));
+    expect(second.json.error?.code).toBe('result_already_submitted');
+    const attempt = await h.store.getAttempt(start.attemptId);
+    expect(attempt!.timings!.traceSpanMs).toBeGreaterThan(5900);
+  });
+
+  it('lets exactly one of two racing results through', async () => {
+    const h = await createHarness();
+    const { page, start } = await startedAttempt(h);
+    h.clock.advance(7000);
+    const jws = await page.sign(page.payload(start, neutralTrace(start.plan.challenges)));
+    const statuses = (await Promise.all([page.submit(start.attemptId, jws), page.submit(start.attemptId, jws)])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409]);
+  });
+
+  it('fails an attempt whose result is bound to another plan, nonce or attempt', async () => {
+    const h = await createHarness({ defaultAttemptLimit: 5 });
+    const { session, page, start } = await startedAttempt(h, { attemptLimit: 5 });
+    const other = (await page.start(session.id)).json;
+    h.clock.advance(7000);
+    const base = page.payload(start, neutralTrace(start.plan.challenges));
+    const cases = [
+      { ...base, planToken: other.planToken },
+      { ...base, nonce: 'AAAAAAAAAAAAAAAAAAAAAAAA' },
+    ];
+    const tampered = await page.submit(start.attemptId, await page.sign(cases[0]));
+    expect([tampered.status, tampered.json.error?.code]).toEqual([422, 'plan_mismatch']);
+    const attempt = await h.store.getAttempt(start.attemptId);
+    expect([attempt!.status, attempt!.reasons]).toEqual(['failed', ['steps_mismatch']]);
+
+    const wrongNonce = await page.submit(other.attemptId, await page.sign({ ...page.payload(other, neutralTrace(other.plan.challenges)), nonce: cases[1]!.nonce }));
+    expect(wrongNonce.json.error?.code).toBe('plan_mismatch');
+  });
+
+  it('fails a trace that claims more time than the server saw pass (clock_mismatch)', async () => {
+    const h = await createHarness();
+    const { page, start } = await startedAttempt(h);
+    h.clock.advance(3000); // the trace below spans 6 s
+    const { status, json } = await page.submit(start.attemptId, await page.sign(page.payload(start, neutralTrace(start.plan.challenges))));
+    expect([status, json.error?.code]).toEqual([422, 'clock_mismatch']);
+    expect(json.error?.details).toMatchObject({ serverElapsedMs: 3000 });
+    const attempt = await h.store.getAttempt(start.attemptId);
+    expect([attempt!.status, attempt!.reasons]).toEqual(['failed', ['clock_mismatch']]);
+  });
+
+  it('fails a result that arrives after the plan expired (attempt_expired)', async () => {
+    const h = await createHarness();
+    const { page, start } = await startedAttempt(h);
+    h.clock.set(Date.parse(start.plan.expiresAt) + 1);
+    const { status, json } = await page.submit(start.attemptId, await page.sign(page.payload(start, neutralTrace(start.plan.challenges))));
+    expect([status, json.error?.code]).toEqual([410, 'attempt_expired']);
+    expect((await h.store.getAttempt(start.attemptId))!.reasons).toEqual(['attempt_expired']);
+  });
+
+  it('fails a correctly signed result that is not a valid trace (invalid_result)', async () => {
+    const h = await createHarness();
+    const { page, start } = await startedAttempt(h);
+    h.clock.advance(7000);
+    const payload = page.payload(start, neutralTrace(start.plan.challenges));
+    const bad = { ...payload, trace: { ...payload.trace, frames: [{ t: 'soon', n: 1 }] } };
+    const { status, json } = await page.submit(start.attemptId, await page.sign(bad));
+    expect([status, json.error?.code]).toEqual([422, 'invalid_result']);
+    expect((await h.store.getAttempt(start.attemptId))!.status).toBe('failed');
+  });
+
+  it('refuses results for unknown attempts and oversized results, and records them', async () => {
+    const h = await createHarness({ maxBodyBytes: 50_000 });
+    const { session, page, start } = await startedAttempt(h);
+    const unknown = await page.submit('att_unknown', 'a.b.c');
+    expect([unknown.status, unknown.json.error?.code]).toEqual([404, 'attempt_not_found']);
+    const huge = await page.submit(start.attemptId, 'x'.repeat(60_000));
+    expect([huge.status, huge.json.error?.code]).toEqual([413, 'body_too_large']);
+    expect((await h.store.listEvents({ attemptId: 'att_unknown' }))[0]).toMatchObject({ code: 'attempt_not_found', ip: '203.0.113.7' });
+    expect((await h.store.listEvents({ sessionId: session.id })).map((e) => e.type)).toContain('attempt_started');
+  });
+
+  it('lets the page read an outcome back after a lost response', async () => {
+    const h = await createHarness();
+    const { session, page, start } = await startedAttempt(h);
+    const auth = { authorization: `Bearer ${session.clientToken}` };
+    expect((await h.api('GET', `/v1/attempts/${start.attemptId}`, undefined, auth)).json.error?.code).toBe('attempt_not_found');
+    h.clock.advance(7000);
+    await page.submit(start.attemptId, await page.sign(page.payload(start, neutralTrace(start.plan.challenges))));
+    const { status, json } = await h.api('GET', `/v1/attempts/${start.attemptId}`, undefined, auth);
+    expect([status, json.result, json.attemptId]).toEqual([200, 'fail', start.attemptId]);
+  });
+
+  it('fails the session once every attempt is used', async () => {
+    const h = await createHarness();
+    const session = await h.createSession({ attemptLimit: 1 });
+    const page = await h.page(session.clientToken);
+    const start = (await page.start(session.id)).json;
+    h.clock.advance(7000);
+    const { json } = await page.submit(start.attemptId, await page.sign(page.payload(start, neutralTrace(start.plan.challenges))));
+    expect([json.sessionStatus, json.attemptsRemaining]).toEqual(['failed', 0]);
+    expect((await sessionWithAttempts(h, session.id)).status).toBe('failed');
+  });
+});
+
+describe('signing keys', () => {
+  it('keeps the previous key published after rotation, so its tokens still verify', async () => {
+    const h = await createHarness();
+    const { page, start } = await startedAttempt(h);
+    h.clock.advance(7000);
+    const { json } = await page.submit(start.attemptId, await page.sign(page.payload(start, neutralTrace(start.plan.challenges))));
+    const oldKid = decodeProtectedHeader(json.token).kid;
+    const newKid = await h.deps.keys.rotate();
+    expect(newKid).not.toBe(oldKid);
+    const jwks = (await h.api('GET', '/.well-known/jwks.json')).json as unknown as { keys: { kid: string }[] };
+    expect(jwks.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, newKid]));
+    const verified = await verifyLivenessToken(json.token, { issuer: 'https://liveproof.test', audience: 'ats-test', jwks, acceptFailed: true, now: new Date(h.clock.now()) });
+    expect(verified.keyId).toBe(oldKid);
+    const next = await h.createSession();
+    expect(decodeProtectedHeader(next.clientToken).kid).toBe(newKid);
+  });
+});

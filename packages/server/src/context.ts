@@ -1,0 +1,43 @@
+/** What every route can reach: injected dependencies and per-request facts. */
+import type { Context } from 'hono';
+import type { Clock } from './clock.ts';
+import type { LiveproofConfig } from './config.ts';
+import type { RandomSource } from './ids.ts';
+import type { KeyRing } from './keys.ts';
+import type { IntegrationRecord, Store } from './store.ts';
+import type { TokenContext } from './tokens.ts';
+
+export interface Deps {
+  store: Store;
+  keys: KeyRing;
+  clock: Clock;
+  config: LiveproofConfig;
+  random: RandomSource;
+  /** The socket's peer address; runtime-specific, so injected (Node: getConnInfo). */
+  peerAddress: (c: Context) => string | undefined;
+  tokens: TokenContext;
+}
+
+export interface AppEnv {
+  Variables: {
+    integration: IntegrationRecord;
+    /** The session a client token is scoped to. */
+    clientSessionId: string;
+    /** Set as soon as a route knows which session or attempt a request is about, for the audit log. */
+    auditSessionId: string;
+    auditAttemptId: string;
+  };
+}
+
+export interface RequestInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export function requestInfo(c: Context, deps: Deps): RequestInfo {
+  const forwarded = deps.config.trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+  return {
+    ip: forwarded || deps.peerAddress(c) || null,
+    userAgent: c.req.header('user-agent')?.slice(0, 500) ?? null,
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * @liveproof/server: the Liveproof API as a Hono app factory, its storage contract and the two
+ * stores that implement it.
+ */
+export { createLiveproofApp } from './app.ts';
+export type { LiveproofApp, LiveproofAppOptions } from './app.ts';
+export { DEFAULT_CONFIG, MAX_TOKEN_TTL_SECONDS, resolveConfig } from './config.ts';
+export type { LiveproofConfig, RateLimitConfig } from './config.ts';
+export { systemClock, manualClock } from './clock.ts';
+export type { Clock } from './clock.ts';
+export { createKeyRing } from './keys.ts';
+export type { KeyRing, KeyRingOptions, Signer } from './keys.ts';
+export { cryptoRandom, seededRandom, newId, sha256Hex } from './ids.ts';
+export type { RandomSource } from './ids.ts';
+export { RiskSignal, deviceSignals, isVirtualCameraLabel } from './signals.ts';
+export { createIntegration } from './integrations.ts';
+export { createSqliteStore } from './stores/sqlite.ts';
+export { createPostgresStore } from './stores/postgres.ts';
+export type {
+  Store,
+  IntegrationRecord,
+  SigningKeyRecord,
+  SessionRecord,
+  AttemptRecord,
+  NewAttempt,
+  AttemptOutcome,
+  AttemptRefusal,
+  AuditEvent,
+  AuditEventRecord,
+} from './store.ts';

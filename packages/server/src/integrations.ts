@@ -1,0 +1,21 @@
+/** Integrations: one per hiring system, each with its own API key (only its hash is stored). */
+import { base64url, cryptoRandom, newId, sha256Hex, type RandomSource } from './ids.ts';
+import type { IntegrationRecord, Store } from './store.ts';
+
+/** Creates an integration and returns it with its API key, which is shown once and never stored. */
+export async function createIntegration(
+  store: Store,
+  name: string,
+  options: { now?: number; apiKey?: string; random?: RandomSource } = {},
+): Promise<{ integration: IntegrationRecord; apiKey: string }> {
+  const random = options.random ?? cryptoRandom;
+  const apiKey = options.apiKey ?? `lp_${base64url(random(32))}`;
+  const integration: IntegrationRecord = {
+    id: newId('int', random),
+    name,
+    apiKeyHash: await sha256Hex(apiKey),
+    createdAt: options.now ?? Date.now(),
+  };
+  await store.insertIntegration(integration);
+  return { integration, apiKey };
+}

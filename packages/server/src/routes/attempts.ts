@@ -1,0 +1,236 @@
+/**
+ * Page endpoints, called by `<liveproof-check>` with its client token: start an attempt (register
+ * the attempt key, receive the signed plan), submit the signed result, and read an outcome back
+ * after a lost response.
+ */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { calculateJwkThumbprint, importJWK } from 'jose';
+import {
+  CURRENT_THRESHOLDS,
+  LiveproofError,
+  SIGNING_ALG,
+  startAttemptSchema,
+  submitResultSchema,
+  type Plan,
+  type ResultResponse,
+  type StartAttemptResponse,
+} from '@liveproof/protocol';
+import { drawChallenges } from '../challenges.ts';
+import { requestInfo, type AppEnv, type Deps } from '../context.ts';
+import { newId, newNonce } from '../ids.ts';
+import { limitBody, pageCors, rateLimit, requireClientToken } from '../middleware.ts';
+import { RejectedResult, checkResult, parsePayload, planFacts, verifyResultSignature } from '../results.ts';
+import { deviceSignals } from '../signals.ts';
+import type { AttemptOutcome, AttemptRecord, SessionRecord } from '../store.ts';
+import { issueLivenessToken, issuePlanToken } from '../tokens.ts';
+import { attemptsRemaining, iso, sessionStatus } from '../views.ts';
+
+const idParams = z.object({ id: z.string().min(1).max(100) });
+
+const startAttempt = createRoute({
+  method: 'post',
+  path: '/v1/sessions/{id}/attempts',
+  summary: 'Start an attempt: register the attempt key and receive the signed challenge plan',
+  request: { params: idParams, body: { content: { 'application/json': { schema: startAttemptSchema } }, required: true } },
+  responses: { 201: { description: 'The attempt id and its signed plan' } },
+});
+
+const submitResult = createRoute({
+  method: 'post',
+  path: '/v1/attempts/{id}/result',
+  summary: 'Submit the signed result of an attempt and receive the verdict and verification token',
+  request: { params: idParams, body: { content: { 'application/json': { schema: submitResultSchema } }, required: true } },
+  responses: { 200: { description: 'The verdict and a verification token' } },
+});
+
+const getOutcome = createRoute({
+  method: 'get',
+  path: '/v1/attempts/{id}',
+  summary: "An attempt's outcome, for a page whose result response was lost",
+  request: { params: idParams },
+  responses: { 200: { description: 'The verdict and a verification token' } },
+});
+
+export function attemptRoutes(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>();
+  for (const path of ['/v1/sessions/:id/attempts', '/v1/attempts/:id', '/v1/attempts/:id/result']) {
+    app.use(path, pageCors(deps), rateLimit(deps, 'client'), limitBody(deps), requireClientToken(deps));
+  }
+
+  /** The session the client token is for, if it is `id`; the token must not reach other sessions. */
+  async function tokenSession(c: Context<AppEnv>, id: string): Promise<SessionRecord> {
+    c.set('auditSessionId', id);
+    const session = id === c.get('clientSessionId') ? await deps.store.getSession(id) : null;
+    if (!session) throw new LiveproofError('session_not_found', `No session ${id} for this client token.`);
+    return session;
+  }
+
+  async function tokenAttempt(c: Context<AppEnv>, id: string): Promise<{ attempt: AttemptRecord; session: SessionRecord }> {
+    c.set('auditAttemptId', id);
+    const attempt = await deps.store.getAttempt(id);
+    if (!attempt || attempt.sessionId !== c.get('clientSessionId')) {
+      throw new LiveproofError('attempt_not_found', `No attempt ${id} for this client token.`);
+    }
+    return { attempt, session: await tokenSession(c, attempt.sessionId) };
+  }
+
+  async function outcomeResponse(session: SessionRecord, attempt: AttemptRecord): Promise<ResultResponse> {
+    const completedAt = attempt.completedAt ?? deps.clock.now();
+    const expiresAt = completedAt + session.tokenTtlSeconds * 1000;
+    const result = attempt.status === 'passed' ? 'pass' : 'fail';
+    const token = await issueLivenessToken(deps.tokens, {
+      aud: session.audience,
+      sub: session.candidateRef,
+      jti: attempt.id,
+      iat: Math.floor(completedAt / 1000),
+      exp: Math.floor(expiresAt / 1000),
+      sid: session.id,
+      interview_ref: session.interviewRef,
+      result,
+      challenges: attempt.challenges.map((id, i) => ({ id, passed: attempt.steps[i]?.passed ?? false })),
+      reasons: attempt.reasons,
+      signals: attempt.signals,
+      thresholds_version: planFacts(attempt).thresholds.version,
+    });
+    const attempts = await deps.store.listAttempts(session.id);
+    return {
+      attemptId: attempt.id,
+      result,
+      reasons: attempt.reasons,
+      steps: attempt.steps,
+      signals: attempt.signals,
+      token,
+      tokenExpiresAt: iso(expiresAt),
+      attemptsRemaining: attemptsRemaining(session, attempts),
+      sessionStatus: sessionStatus(session, attempts, deps.clock.now()),
+    };
+  }
+
+  app.openapi(startAttempt, async (c) => {
+    const session = await tokenSession(c, c.req.valid('param').id);
+    const body = c.req.valid('json');
+    const now = deps.clock.now();
+    if (now > session.expiresAt) throw new LiveproofError('session_expired', `Session ${session.id} has expired.`);
+    try {
+      await importJWK(body.publicKey, SIGNING_ALG);
+    } catch (error) {
+      throw new LiveproofError('invalid_public_key', 'The attempt key is not a valid P-256 public key.', { cause: error });
+    }
+    const attemptId = newId('att', deps.random);
+    c.set('auditAttemptId', attemptId);
+    const challenges = drawChallenges(session.challengeCount, deps.random);
+    const stepTimeoutMs = deps.config.stepTimeoutMs;
+    const expiresAt = now + challenges.length * stepTimeoutMs + deps.config.planSlackMs;
+    const nonce = newNonce(deps.random);
+    const plan: Plan = {
+      attemptId,
+      sessionId: session.id,
+      nonce,
+      challenges,
+      stepTimeoutMs,
+      thresholds: CURRENT_THRESHOLDS.version,
+      issuedAt: iso(now),
+      expiresAt: iso(expiresAt),
+    };
+    const planToken = await issuePlanToken(deps.tokens, { ...plan, issuedAt: now, expiresAt });
+    const info = requestInfo(c, deps);
+    const publicJwk = { kty: body.publicKey.kty, crv: body.publicKey.crv, x: body.publicKey.x, y: body.publicKey.y };
+    const created = await deps.store.createAttempt({
+      id: attemptId,
+      sessionId: session.id,
+      createdAt: now,
+      expiresAt,
+      nonce,
+      challenges,
+      planToken,
+      publicJwk,
+      keyThumbprint: await calculateJwkThumbprint(publicJwk),
+      ip: info.ip,
+      userAgent: info.userAgent,
+      device: body.device ?? null,
+    });
+    if (created === 'limit_reached') throw new LiveproofError('attempt_limit_reached', `Session ${session.id} has used all ${session.attemptLimit} attempts.`);
+    if (created === 'session_passed') throw new LiveproofError('session_completed', `Session ${session.id} has already passed.`);
+    if (created === 'session_not_found') throw new LiveproofError('session_not_found', `No session ${session.id}.`);
+    await deps.store.appendEvent({
+      at: now,
+      type: 'attempt_started',
+      sessionId: session.id,
+      attemptId,
+      integrationId: session.integrationId,
+      code: null,
+      ip: info.ip,
+      userAgent: info.userAgent,
+      detail: { sequence: created.sequence, challenges, keyThumbprint: created.keyThumbprint },
+    });
+    const attempts = await deps.store.listAttempts(session.id);
+    const response: StartAttemptResponse = { attemptId, plan, planToken, attemptsRemaining: attemptsRemaining(session, attempts) };
+    return c.json(response, 201);
+  });
+
+  app.openapi(submitResult, async (c) => {
+    const receivedAt = deps.clock.now();
+    const { attempt, session } = await tokenAttempt(c, c.req.valid('param').id);
+    if (attempt.status !== 'started') throw new LiveproofError('result_already_submitted', `Attempt ${attempt.id} already has a result.`);
+    const payloadBytes = await verifyResultSignature(attempt, c.req.valid('json').result);
+    const info = requestInfo(c, deps);
+    const base = { completedAt: receivedAt, resultIp: info.ip, resultUserAgent: info.userAgent };
+
+    let outcome: AttemptOutcome;
+    let rejection: RejectedResult | undefined;
+    try {
+      const payload = parsePayload(payloadBytes);
+      const { verdict, timings } = checkResult(attempt, payload, receivedAt);
+      outcome = {
+        ...base,
+        status: verdict.passed ? 'passed' : 'failed',
+        reasons: verdict.reasons,
+        steps: verdict.steps,
+        signals: deviceSignals(payload.device),
+        trace: payload.trace,
+        timings,
+      };
+    } catch (error) {
+      if (!(error instanceof RejectedResult)) throw error;
+      rejection = error;
+      outcome = {
+        ...base,
+        status: 'failed',
+        reasons: [error.reason],
+        steps: [],
+        signals: error.payload ? deviceSignals(error.payload.device) : [],
+        trace: error.payload?.trace ?? null,
+        timings: null,
+      };
+    }
+    // Single use: only the first result for an attempt is written.
+    if (!(await deps.store.completeAttempt(attempt.id, outcome))) {
+      throw new LiveproofError('result_already_submitted', `Attempt ${attempt.id} already has a result.`);
+    }
+    await deps.store.appendEvent({
+      at: receivedAt,
+      type: 'attempt_completed',
+      sessionId: session.id,
+      attemptId: attempt.id,
+      integrationId: session.integrationId,
+      code: rejection?.code ?? null,
+      ip: info.ip,
+      userAgent: info.userAgent,
+      detail: { status: outcome.status, reasons: outcome.reasons },
+    });
+    if (rejection) throw rejection;
+    const completed = (await deps.store.getAttempt(attempt.id))!;
+    return c.json(await outcomeResponse(session, completed), 200);
+  });
+
+  app.openapi(getOutcome, async (c) => {
+    const { attempt, session } = await tokenAttempt(c, c.req.valid('param').id);
+    if (attempt.status === 'started') {
+      throw new LiveproofError('attempt_not_found', `Attempt ${attempt.id} has no result yet.`, { details: { status: 'started' } });
+    }
+    return c.json(await outcomeResponse(session, attempt), 200);
+  });
+
+  return app;
+}

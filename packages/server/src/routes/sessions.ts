@@ -1,0 +1,92 @@
+/** Hiring-system endpoints: create a check session, read it back with its attempts, mint page tokens. */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { LiveproofError, createSessionSchema, type CreateSessionResponse } from '@liveproof/protocol';
+import type { AppEnv, Deps } from '../context.ts';
+import { newId } from '../ids.ts';
+import { limitBody, rateLimit, requireApiKey } from '../middleware.ts';
+import type { SessionRecord } from '../store.ts';
+import { issueClientToken } from '../tokens.ts';
+import { iso, sessionView } from '../views.ts';
+
+const sessionParams = z.object({ id: z.string().min(1).max(100) });
+
+const createSession = createRoute({
+  method: 'post',
+  path: '/v1/sessions',
+  summary: 'Create a check session for one candidate and interview',
+  request: { body: { content: { 'application/json': { schema: createSessionSchema } }, required: true } },
+  responses: { 201: { description: 'The session, with a short-lived client token for the page' } },
+});
+
+const getSession = createRoute({
+  method: 'get',
+  path: '/v1/sessions/{id}',
+  summary: 'A session with every attempt made in it',
+  request: { params: sessionParams },
+  responses: { 200: { description: 'The session and its attempts' } },
+});
+
+const newClientToken = createRoute({
+  method: 'post',
+  path: '/v1/sessions/{id}/client-tokens',
+  summary: 'A fresh client token for the page, when the previous one has expired',
+  request: { params: sessionParams },
+  responses: { 201: { description: 'A client token' } },
+});
+
+export function sessionRoutes(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>();
+  for (const path of ['/v1/sessions', '/v1/sessions/:id', '/v1/sessions/:id/client-tokens']) {
+    app.use(path, limitBody(deps), requireApiKey(deps), rateLimit(deps, 'api'));
+  }
+
+  async function ownSession(c: { get(key: 'integration'): { id: string }; set(key: 'auditSessionId', value: string): void }, id: string): Promise<SessionRecord> {
+    c.set('auditSessionId', id);
+    const session = await deps.store.getSession(id);
+    // Another integration's session is reported as unknown: its existence is not ours to reveal.
+    if (!session || session.integrationId !== c.get('integration').id) {
+      throw new LiveproofError('session_not_found', `No session ${id}.`);
+    }
+    return session;
+  }
+
+  async function clientToken(session: SessionRecord) {
+    const expiresAt = Math.min(session.expiresAt, deps.clock.now() + deps.config.clientTokenTtlSeconds * 1000);
+    const token = await issueClientToken(deps.tokens, session.id, expiresAt, newId('ct', deps.random));
+    return { clientToken: token, clientTokenExpiresAt: iso(expiresAt) };
+  }
+
+  app.openapi(createSession, async (c) => {
+    const body = c.req.valid('json');
+    const now = deps.clock.now();
+    const session: SessionRecord = {
+      id: newId('ses', deps.random),
+      integrationId: c.get('integration').id,
+      candidateRef: body.candidateRef,
+      interviewRef: body.interviewRef,
+      audience: body.audience,
+      attemptLimit: body.attemptLimit ?? deps.config.defaultAttemptLimit,
+      challengeCount: body.challengeCount ?? deps.config.defaultChallengeCount,
+      tokenTtlSeconds: body.tokenTtlSeconds ?? deps.config.defaultTokenTtlSeconds,
+      createdAt: now,
+      expiresAt: now + (body.expiresInSeconds ?? deps.config.defaultSessionTtlSeconds) * 1000,
+    };
+    await deps.store.insertSession(session);
+    const response: CreateSessionResponse = { ...sessionView(session, [], now, false), ...(await clientToken(session)) };
+    return c.json(response, 201);
+  });
+
+  app.openapi(getSession, async (c) => {
+    const session = await ownSession(c, c.req.valid('param').id);
+    const attempts = await deps.store.listAttempts(session.id);
+    return c.json(sessionView(session, attempts, deps.clock.now(), true), 200);
+  });
+
+  app.openapi(newClientToken, async (c) => {
+    const session = await ownSession(c, c.req.valid('param').id);
+    if (deps.clock.now() > session.expiresAt) throw new LiveproofError('session_expired', `Session ${session.id} has expired.`);
+    return c.json(await clientToken(session), 201);
+  });
+
+  return app;
+}

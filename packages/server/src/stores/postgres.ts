@@ -1,0 +1,220 @@
+/**
+ * The shared store: PostgreSQL through porsager/postgres, for many server instances behind a load
+ * balancer. Everything that must hold across instances is decided in the database: migrations run
+ * under an advisory lock, a new attempt locks its session row, a result is a conditional UPDATE.
+ */
+import postgres from 'postgres';
+import type { AttemptRefusal, Store } from '../store.ts';
+import {
+  attemptFromRow,
+  eventFromRow,
+  eventValues,
+  first,
+  integrationFromRow,
+  integrationValues,
+  newAttemptValues,
+  outcomeValues,
+  sessionFromRow,
+  sessionValues,
+  signingKeyFromRow,
+  signingKeyValues,
+} from './schema.ts';
+import type { AttemptRow, EventRow, IntegrationRow, JsonCodec, Migration, SessionRow, SigningKeyRow } from './schema.ts';
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE integrations (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        api_key_hash text NOT NULL,
+        created_at bigint NOT NULL
+      );
+      CREATE UNIQUE INDEX integrations_api_key_hash ON integrations (api_key_hash);
+
+      CREATE TABLE signing_keys (
+        kid text PRIMARY KEY,
+        alg text NOT NULL,
+        public_jwk jsonb NOT NULL,
+        private_jwk jsonb NOT NULL,
+        created_at bigint NOT NULL,
+        retired_at bigint
+      );
+
+      CREATE TABLE sessions (
+        id text PRIMARY KEY,
+        integration_id text NOT NULL REFERENCES integrations (id),
+        candidate_ref text NOT NULL,
+        interview_ref text NOT NULL,
+        audience text NOT NULL,
+        attempt_limit integer NOT NULL,
+        challenge_count integer NOT NULL,
+        token_ttl_seconds integer NOT NULL,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL
+      );
+
+      -- UNIQUE (session_id, sequence) leads with session_id, so it is also the index for
+      -- looking attempts up by session.
+      CREATE TABLE attempts (
+        id text PRIMARY KEY,
+        session_id text NOT NULL REFERENCES sessions (id),
+        sequence integer NOT NULL CHECK (sequence >= 1),
+        status text NOT NULL CHECK (status IN ('started', 'passed', 'failed')),
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        nonce text NOT NULL,
+        challenges jsonb NOT NULL,
+        plan_token text NOT NULL,
+        public_jwk jsonb NOT NULL,
+        key_thumbprint text NOT NULL,
+        ip text,
+        user_agent text,
+        device jsonb,
+        completed_at bigint,
+        reasons jsonb NOT NULL,
+        steps jsonb NOT NULL,
+        signals jsonb NOT NULL,
+        trace jsonb,
+        timings jsonb,
+        result_ip text,
+        result_user_agent text,
+        UNIQUE (session_id, sequence),
+        CHECK ((status = 'started') = (completed_at IS NULL))
+      );
+
+      -- No foreign keys: the audit log also records refusals about sessions that do not exist.
+      CREATE TABLE events (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at bigint NOT NULL,
+        type text NOT NULL,
+        session_id text,
+        attempt_id text,
+        integration_id text,
+        code text,
+        ip text,
+        user_agent text,
+        detail jsonb NOT NULL
+      );
+      CREATE INDEX events_session_id ON events (session_id);
+      CREATE INDEX events_attempt_id ON events (attempt_id);
+    `,
+  },
+];
+
+/** Advisory lock key that serialises migrations across every instance sharing the database. */
+const MIGRATION_LOCK_KEY = 0x4c69_7665_7072;
+
+/** Unquoted PostgreSQL identifiers only, so the name means the same in `search_path` and in DDL. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function createPostgresStore(options: { url: string; schema?: string; max?: number }): Store {
+  const { schema } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new TypeError(`Invalid PostgreSQL schema name: ${JSON.stringify(schema)}`);
+  }
+  const sql = postgres(options.url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    ...(schema === undefined ? {} : { connection: { search_path: schema } }),
+  });
+  // Bound as typed jsonb parameters; the driver parses jsonb on the way back.
+  const json: JsonCodec<postgres.Parameter> = {
+    encode: (value) => (value === null || value === undefined ? null : sql.json(value as postgres.JSONValue)),
+    decode: (value) => value,
+  };
+
+  return {
+    async migrate() {
+      await sql.begin(async (tx) => {
+        await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY}::bigint)`;
+        if (schema !== undefined) await tx`CREATE SCHEMA IF NOT EXISTS ${tx(schema)}`;
+        await tx`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)`;
+        const applied = new Set((await tx<{ version: number }[]>`SELECT version FROM schema_migrations`).map((r) => r.version));
+        for (const migration of MIGRATIONS) {
+          if (applied.has(migration.version)) continue;
+          await tx.unsafe(migration.sql).simple();
+          await tx`INSERT INTO schema_migrations ${tx({ version: migration.version, applied_at: Date.now() })}`;
+        }
+      });
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+
+    async insertIntegration(integration) {
+      await sql`INSERT INTO integrations ${sql(integrationValues(integration))}`;
+    },
+    async findIntegrationByKeyHash(apiKeyHash) {
+      const [row] = await sql<IntegrationRow[]>`SELECT * FROM integrations WHERE api_key_hash = ${apiKeyHash}`;
+      return row === undefined ? null : integrationFromRow(row);
+    },
+    async getIntegration(id) {
+      const [row] = await sql<IntegrationRow[]>`SELECT * FROM integrations WHERE id = ${id}`;
+      return row === undefined ? null : integrationFromRow(row);
+    },
+
+    async listSigningKeys() {
+      const rows = await sql<SigningKeyRow[]>`SELECT * FROM signing_keys ORDER BY created_at DESC, kid DESC`;
+      return rows.map((row) => signingKeyFromRow(row, json));
+    },
+    async insertSigningKey(key) {
+      await sql`INSERT INTO signing_keys ${sql(signingKeyValues(key, json))}`;
+    },
+    async retireSigningKey(kid, at) {
+      await sql`UPDATE signing_keys SET retired_at = ${at} WHERE kid = ${kid} AND retired_at IS NULL`;
+    },
+
+    async insertSession(session) {
+      await sql`INSERT INTO sessions ${sql(sessionValues(session))}`;
+    },
+    async getSession(id) {
+      const [row] = await sql<SessionRow[]>`SELECT * FROM sessions WHERE id = ${id}`;
+      return row === undefined ? null : sessionFromRow(row);
+    },
+
+    async createAttempt(attempt) {
+      return sql.begin(async (tx) => {
+        // The row lock makes concurrent calls for one session take turns from here to COMMIT.
+        const [session] = await tx<{ attempt_limit: number }[]>`
+          SELECT attempt_limit FROM sessions WHERE id = ${attempt.sessionId} FOR UPDATE`;
+        if (session === undefined) return 'session_not_found' satisfies AttemptRefusal;
+        const used = first(
+          await tx<{ count: number; passed: number }[]>`
+            SELECT count(*)::integer AS count, (count(*) FILTER (WHERE status = 'passed'))::integer AS passed
+            FROM attempts WHERE session_id = ${attempt.sessionId}`,
+        );
+        if (used.passed > 0) return 'session_passed' satisfies AttemptRefusal;
+        if (used.count >= session.attempt_limit) return 'limit_reached' satisfies AttemptRefusal;
+        const row = first(
+          await tx<AttemptRow[]>`INSERT INTO attempts ${tx(newAttemptValues(attempt, used.count + 1, json))} RETURNING *`,
+        );
+        return attemptFromRow(row, json);
+      });
+    },
+    async getAttempt(id) {
+      const [row] = await sql<AttemptRow[]>`SELECT * FROM attempts WHERE id = ${id}`;
+      return row === undefined ? null : attemptFromRow(row, json);
+    },
+    async listAttempts(sessionId) {
+      const rows = await sql<AttemptRow[]>`SELECT * FROM attempts WHERE session_id = ${sessionId} ORDER BY sequence`;
+      return rows.map((row) => attemptFromRow(row, json));
+    },
+    async completeAttempt(id, outcome) {
+      const result = await sql`
+        UPDATE attempts SET ${sql(outcomeValues(outcome, json))} WHERE id = ${id} AND status = 'started'`;
+      return result.count === 1;
+    },
+
+    async appendEvent(event) {
+      await sql`INSERT INTO events ${sql(eventValues(event, json))}`;
+    },
+    async listEvents(filter) {
+      const bySession = filter.sessionId === undefined ? sql`` : sql`AND session_id = ${filter.sessionId}`;
+      const byAttempt = filter.attemptId === undefined ? sql`` : sql`AND attempt_id = ${filter.attemptId}`;
+      const rows = await sql<EventRow[]>`SELECT * FROM events WHERE true ${bySession} ${byAttempt} ORDER BY id`;
+      return rows.map((row) => eventFromRow(row, json));
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The three kinds of JWT the server signs, each with its own `typ` and audience so that none can
+ * stand in for another (RFC 8725 section 3.11): the page's client token, the attempt's plan, and
+ * the verification token a hiring system checks.
+ */
+import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import {
+  CLIENT_TOKEN_TYPE,
+  LIVENESS_TOKEN_TYPE,
+  LiveproofError,
+  PLAN_TOKEN_TYPE,
+  SIGNING_ALG,
+  type ChallengeId,
+  type LivenessTokenClaims,
+} from '@liveproof/protocol';
+import type { Clock } from './clock.ts';
+import type { KeyRing } from './keys.ts';
+
+export const CLIENT_AUDIENCE = 'liveproof:client';
+export const PLAN_AUDIENCE = 'liveproof:plan';
+
+export interface TokenContext {
+  keys: KeyRing;
+  clock: Clock;
+  issuer: string;
+}
+
+async function sign(ctx: TokenContext, typ: string, payload: JWTPayload): Promise<string> {
+  const { kid, key } = await ctx.keys.signer();
+  return new SignJWT(payload).setProtectedHeader({ alg: SIGNING_ALG, kid, typ }).sign(key);
+}
+
+async function verifyOwn(ctx: TokenContext, token: string, typ: string, audience: string): Promise<JWTPayload> {
+  const getKey = async (header: ProtectedHeaderParameters) => {
+    const key = header.kid ? await ctx.keys.publicKey(header.kid) : undefined;
+    if (!key) throw new joseErrors.JWKSNoMatchingKey();
+    return key;
+  };
+  const { payload } = await jwtVerify(token, getKey, {
+    algorithms: [SIGNING_ALG],
+    typ,
+    issuer: ctx.issuer,
+    audience,
+    currentDate: new Date(ctx.clock.now()),
+    clockTolerance: 5,
+    requiredClaims: ['sub', 'exp', 'iat'],
+  });
+  return payload;
+}
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/** The short-lived token the scheduling page hands to the element: it may start attempts in one session. */
+export function issueClientToken(ctx: TokenContext, sessionId: string, expiresAt: number, jti: string): Promise<string> {
+  return sign(ctx, CLIENT_TOKEN_TYPE, {
+    iss: ctx.issuer,
+    aud: CLIENT_AUDIENCE,
+    sub: sessionId,
+    jti,
+    iat: seconds(ctx.clock.now()),
+    exp: seconds(expiresAt),
+  });
+}
+
+/** The session id a valid client token is for; `unauthorized` otherwise. */
+export async function verifyClientToken(ctx: TokenContext, token: string): Promise<string> {
+  try {
+    const payload = await verifyOwn(ctx, token, CLIENT_TOKEN_TYPE, CLIENT_AUDIENCE);
+    return payload.sub!;
+  } catch (error) {
+    const expired = error instanceof joseErrors.JWTExpired;
+    throw new LiveproofError('unauthorized', expired ? 'The client token has expired.' : 'The client token is not valid.', {
+      cause: error,
+      details: { reason: expired ? 'expired' : 'invalid' },
+    });
+  }
+}
+
+export interface PlanTokenFacts {
+  attemptId: string;
+  sessionId: string;
+  nonce: string;
+  challenges: ChallengeId[];
+  stepTimeoutMs: number;
+  thresholds: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/** The signed plan: proof that this server drew these challenges, in this order, for this attempt. */
+export function issuePlanToken(ctx: TokenContext, plan: PlanTokenFacts): Promise<string> {
+  return sign(ctx, PLAN_TOKEN_TYPE, {
+    iss: ctx.issuer,
+    aud: PLAN_AUDIENCE,
+    sub: plan.attemptId,
+    sid: plan.sessionId,
+    nonce: plan.nonce,
+    challenges: plan.challenges,
+    step_timeout_ms: plan.stepTimeoutMs,
+    thresholds: plan.thresholds,
+    iat: seconds(plan.issuedAt),
+    exp: seconds(plan.expiresAt),
+  });
+}
+
+export function verifyPlanToken(ctx: TokenContext, token: string): Promise<JWTPayload> {
+  return verifyOwn(ctx, token, PLAN_TOKEN_TYPE, PLAN_AUDIENCE);
+}
+
+/** The verification token a hiring system checks offline against the JWKS. */
+export function issueLivenessToken(ctx: TokenContext, claims: Omit<LivenessTokenClaims, 'iss'>): Promise<string> {
+  return sign(ctx, LIVENESS_TOKEN_TYPE, { ...claims, iss: ctx.issuer });
+}

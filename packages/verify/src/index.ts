@@ -1,0 +1,13 @@
+/**
+ * @liveproof/verify: check a Liveproof liveness token offline, against the issuer's JWKS, before
+ * trusting its result. Runs anywhere WebCrypto and `fetch` do (Node 20+, Deno, Bun, workers).
+ * The `liveproof-verify` command line lives in `cli.ts` and is not part of this API.
+ */
+export { verifyLivenessToken } from './verify.ts';
+export type { VerifyOptions, VerifiedLiveness } from './verify.ts';
+export { decodeLivenessToken } from './decode.ts';
+export type { UnverifiedLivenessToken } from './decode.ts';
+export type { LivenessClaims, LivenessChallenge } from './claims.ts';
+export type { JwksSource } from './jwks.ts';
+export { LiveproofError, isLiveproofError, ErrorCode } from '@liveproof/protocol';
+export type { CheckResult, LivenessTokenClaims } from '@liveproof/protocol';
