@@ -3,7 +3,7 @@
  * the demo pages, on Node. SQLite under ./data by default; PostgreSQL when DATABASE_URL is set.
  */
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
+import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createLiveproofApp, createPostgresStore, createSqliteStore, seededRandom, type Store } from '@liveproof/server';
 import { assetRoutes } from './assets.ts';
@@ -11,16 +11,27 @@ import { demoRoutes } from './demo.ts';
 import { ensureDevIntegration } from './dev-integration.ts';
 import { ELEMENT_DIST, MEDIAPIPE_WASM_DIR, MODEL_PATH, PUBLIC_DIR } from './paths.ts';
 
+import type { AddressInfo } from 'node:net';
+
 const env = process.env;
-const port = Number(env.PORT ?? 8787);
 const host = env.HOST ?? '0.0.0.0';
-const issuer = (env.LIVEPROOF_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
 const dataDir = env.LIVEPROOF_DATA_DIR ?? join(env.INIT_CWD ?? process.cwd(), 'data');
 
 const store: Store = env.DATABASE_URL
   ? createPostgresStore({ url: env.DATABASE_URL, ...(env.LIVEPROOF_PG_SCHEMA ? { schema: env.LIVEPROOF_PG_SCHEMA } : {}) })
   : createSqliteStore({ path: join(dataDir, 'liveproof.db') });
 await store.migrate();
+
+// Listen first (PORT=0 picks a free port), so the token issuer can name the real address.
+type Bindings = HttpBindings | Http2Bindings;
+type Handler = (request: Request, bindings: Bindings) => Response | Promise<Response>;
+let handle: Handler = () => new Response('starting', { status: 503, headers: { 'retry-after': '1' } });
+const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
+  const listening = serve({ fetch: (request, bindings: Bindings) => handle(request, bindings), port: Number(env.PORT ?? 8787), hostname: host }, (info: AddressInfo) =>
+    resolve({ server: listening, port: info.port }),
+  );
+});
+const issuer = (env.LIVEPROOF_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
 
 if (env.LIVEPROOF_SEED) console.warn(`liveproof: challenge draws are SEEDED (${env.LIVEPROOF_SEED}); use this only for evaluation runs.`);
 
@@ -42,21 +53,20 @@ if (env.LIVEPROOF_DEMO !== 'off') {
   app.route('/', demoRoutes({ api: (path, init) => Promise.resolve(app.request(path, init)), apiKey: dev.apiKey, issuer }));
 }
 
-const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
-  const base = `http://localhost:${info.port}`;
-  console.log(
-    [
-      'Liveproof is running',
-      `  Demo page:            ${base}/`,
-      `  API:                  ${base}/v1  (health: ${base}/v1/health)`,
-      `  JWKS:                 ${base}/.well-known/jwks.json`,
-      `  Token issuer:         ${issuer}`,
-      `  Storage:              ${env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `SQLite at ${join(dataDir, 'liveproof.db')}`}`,
-      `  Development API key:  ${dev.apiKey}`,
-      `                        (from ${dev.source})`,
-    ].join('\n'),
-  );
-});
+handle = (request, bindings) => app.fetch(request, bindings);
+const base = `http://localhost:${port}`;
+console.log(
+  [
+    'Liveproof is running',
+    `  Demo page:            ${base}/`,
+    `  API:                  ${base}/v1  (health: ${base}/v1/health)`,
+    `  JWKS:                 ${base}/.well-known/jwks.json`,
+    `  Token issuer:         ${issuer}`,
+    `  Storage:              ${env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `SQLite at ${join(dataDir, 'liveproof.db')}`}`,
+    `  Development API key:  ${dev.apiKey}`,
+    `                        (from ${dev.source})`,
+  ].join('\n'),
+);
 
 let closing = false;
 async function shutdown(signal: string) {

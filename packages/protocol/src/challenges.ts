@@ -22,7 +22,11 @@ export interface ChallengeSpec {
   prompt: string;
   /** A short label for lists, badges and logs. */
   label: string;
-  /** Actions that, done strongly before this one is complete, mean the candidate is not following the prompt. */
+  /**
+   * Actions that, started and done strongly before this one is complete, mean the candidate is not
+   * following the prompt. Only large head movements count: people talk, smile and blink while
+   * they follow instructions, so expressions never conflict with head movements.
+   */
   conflicts: readonly ChallengeId[];
 }
 
@@ -47,21 +51,21 @@ export const CHALLENGES: Readonly<Record<ChallengeId, ChallengeSpec>> = {
     kind: 'held',
     prompt: 'Turn your head to your left',
     label: 'turn left',
-    conflicts: ['turn_right', 'open_mouth'],
+    conflicts: ['turn_right'],
   },
   turn_right: {
     id: 'turn_right',
     kind: 'held',
     prompt: 'Turn your head to your right',
     label: 'turn right',
-    conflicts: ['turn_left', 'open_mouth'],
+    conflicts: ['turn_left'],
   },
   look_up: {
     id: 'look_up',
     kind: 'held',
     prompt: 'Look up',
     label: 'look up',
-    conflicts: ['turn_left', 'turn_right', 'open_mouth'],
+    conflicts: ['turn_left', 'turn_right'],
   },
 };
 

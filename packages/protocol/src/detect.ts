@@ -96,26 +96,39 @@ interface Run {
   end: number;
 }
 
-/** The first stretch of consecutive frames at or above `level` lasting `holdMs`, from index `from`. */
-function firstHeldRun(levels: readonly number[], frames: readonly FaceFrame[], level: number, holdMs: number): Run | undefined {
+/**
+ * The first stretch of consecutive frames at or above `level` lasting `holdMs` that begins after
+ * index 0. With `leftoverAt0`, a stretch already under way at index 0 (the frame before the prompt)
+ * is a leftover of what came before, not a response, and is skipped.
+ */
+function firstHeldRun(levels: readonly number[], frames: readonly FaceFrame[], level: number, holdMs: number, leftoverAt0: boolean): Run | undefined {
   let start = -1;
+  let leftover = leftoverAt0 && levels[0]! >= level;
   for (let i = 0; i < levels.length; i++) {
-    if (levels[i]! >= level) {
-      if (start < 0) start = i;
-      if (frames[i]!.t - frames[start]!.t >= holdMs) return { start, end: i };
-    } else {
+    if (levels[i]! < level) {
       start = -1;
+      leftover = false;
+      continue;
     }
+    if (leftover) continue;
+    if (start < 0) start = i;
+    if (frames[i]!.t - frames[start]!.t >= holdMs) return { start, end: i };
   }
   return undefined;
 }
 
-/** Where the response that reached frame `peak` began: just after the last frame below the onset level. */
-function onsetIndex(levels: readonly number[], peak: number, onsetLevel: number): number {
-  let i = peak;
-  while (i > 0 && levels[i - 1]! > onsetLevel) i--;
+/**
+ * Where the response that crossed its target at frame `crossing` began: walking back while the
+ * signal keeps falling, until it is back at rest (below the onset level) or at a local minimum.
+ */
+function onsetIndex(levels: readonly number[], crossing: number, onsetLevel: number): number {
+  let i = crossing;
+  while (i > 0 && levels[i - 1]! > onsetLevel && levels[i - 1]! <= levels[i]! + RISE_TOLERANCE) i--;
   return i;
 }
+
+/** Level noise tolerated while walking back along a rising signal. */
+const RISE_TOLERANCE = 0.05;
 
 /**
  * Evaluate one step over the frames from its prompt up to `until` (exclusive of later prompts).
@@ -145,7 +158,9 @@ export function evaluateStep(
   const offset = before ? 1 : 0;
   evaluation.progress = Math.max(0, Math.min(1, levels[levels.length - 1]!));
 
-  const found = CHALLENGES[challenge].kind === 'event' ? findBlink(levels, framesWithBefore, base, th) : findHeld(levels, framesWithBefore, th);
+  const hasBefore = offset === 1;
+  const found =
+    CHALLENGES[challenge].kind === 'event' ? findBlink(levels, framesWithBefore, base, th, hasBefore) : findHeld(levels, framesWithBefore, th, hasBefore);
   const conflict = findConflict(challenge, framesWithBefore, base, th, found?.completedIndex ?? framesWithBefore.length - 1);
 
   if (conflict && (!found || conflict.index <= found.completedIndex)) {
@@ -176,17 +191,18 @@ interface Found {
   implausible?: boolean;
 }
 
-function findHeld(levels: readonly number[], frames: readonly FaceFrame[], th: Thresholds): Found | undefined {
-  const run = firstHeldRun(levels, frames, 1, th.holdMs);
+function findHeld(levels: readonly number[], frames: readonly FaceFrame[], th: Thresholds, hasBefore: boolean): Found | undefined {
+  const run = firstHeldRun(levels, frames, 1, th.holdMs, hasBefore);
   if (!run) return undefined;
   return { onsetIndex: onsetIndex(levels, run.start, th.onsetShare), completedIndex: run.end };
 }
 
 /**
  * A blink: the eyes close past the target, then reopen. It is done when they reopen; a closure
- * longer than a blink (eyes held shut) does not count as one.
+ * longer than a blink (eyes held shut) does not count as one. A blink already under way at the
+ * prompt is skipped: only one that starts after it answers the prompt.
  */
-function findBlink(levels: readonly number[], frames: readonly FaceFrame[], base: Baseline, th: Thresholds): Found | undefined {
+function findBlink(levels: readonly number[], frames: readonly FaceFrame[], base: Baseline, th: Thresholds, hasBefore: boolean): Found | undefined {
   const closeLevel = Math.max(1, (th.blink.minLevel - base.blink) / th.blink.rise);
   const reopenLevel = th.blink.reopenShare;
   for (let i = 0; i < levels.length; i++) {
@@ -194,6 +210,10 @@ function findBlink(levels: readonly number[], frames: readonly FaceFrame[], base
     const onset = onsetIndex(levels, i, th.onsetShare);
     let reopen = i + 1;
     while (reopen < levels.length && levels[reopen]! >= reopenLevel) reopen++;
+    if (hasBefore && onset === 0) {
+      i = reopen; // began before the prompt
+      continue;
+    }
     if (reopen >= levels.length) return undefined; // still closed: not done yet
     const closedMs = frames[reopen]!.t - frames[onset]!.t;
     return { onsetIndex: onset, completedIndex: reopen, closedMs, implausible: closedMs > th.blink.maxClosedMs };
@@ -212,8 +232,8 @@ function findConflict(
   let earliest: { challenge: ChallengeId; index: number } | undefined;
   for (const other of CHALLENGES[challenge].conflicts) {
     const levels = frames.slice(0, upTo + 1).map((f) => actionLevel(other, f, base, th));
-    if (levels[0]! >= th.conflictFactor) continue; // already there at the prompt: a leftover, not a new action
-    const run = firstHeldRun(levels, frames, th.conflictFactor, th.holdMs);
+    // Still there from before the prompt: a leftover, not a new action.
+    const run = firstHeldRun(levels, frames, th.conflictFactor, th.holdMs, true);
     if (run && (!earliest || run.end < earliest.index)) earliest = { challenge: other, index: run.end };
   }
   return earliest;

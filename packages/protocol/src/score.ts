@@ -65,8 +65,9 @@ function isWellFormed(trace: Trace): boolean {
   return true;
 }
 
+/** The steps must follow the plan in order; a run that stopped early has only the first ones. */
 function stepsMatch(plan: ScoringPlan, trace: Trace): boolean {
-  return trace.steps.length === plan.challenges.length && trace.steps.every((s, i) => s.challenge === plan.challenges[i]);
+  return trace.steps.length >= 1 && trace.steps.length <= plan.challenges.length && trace.steps.every((s, i) => s.challenge === plan.challenges[i]);
 }
 
 /** Longest stretch, in ms, of consecutive frames satisfying `test`. */
@@ -142,6 +143,9 @@ export function score(plan: ScoringPlan, trace: Trace): Verdict {
     const until = Math.min(next, step.promptedAt + plan.stepTimeoutMs);
     return stepVerdict(evaluateStep(step.challenge, trace.frames, baseline, step.promptedAt, until, th), step.promptedAt);
   });
+
+  // Steps the element never reached (it stops at the first failure) were not performed.
+  for (const challenge of plan.challenges.slice(trace.steps.length)) steps.push({ challenge, passed: false, reason: 'not_performed' });
 
   const reasons = new Set<ReasonCode>();
   for (const step of steps) if (step.reason) reasons.add(step.reason);

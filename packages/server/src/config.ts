@@ -34,7 +34,7 @@ export const DEFAULT_CONFIG: Omit<LiveproofConfig, 'issuer'> = {
   defaultChallengeCount: 3,
   defaultTokenTtlSeconds: 60 * 60,
   defaultSessionTtlSeconds: 24 * 60 * 60,
-  stepTimeoutMs: 8000,
+  stepTimeoutMs: 6000,
   planSlackMs: 30_000,
   maxBodyBytes: 1_000_000,
   corsOrigins: '*',

@@ -23,6 +23,9 @@ const VIRTUAL_CAMERA_LABELS = [
   /nvidia\s*broadcast/i,
   /fake[\s_-]*(video|camera|device)/i,
   /virtual\s*cam/i,
+  // Chromium's --use-file-for-fake-video-capture names the camera after the file it plays.
+  /\.(y4m|mjpe?g)$/i,
+  /^(\/|[a-z]:\\)/i,
 ];
 
 export function isVirtualCameraLabel(label: string): boolean {

@@ -1,0 +1,198 @@
+/**
+ * End to end, with every part real: the built server as its own process (SQLite), the built element
+ * on the demo page in headless Chromium, MediaPipe on the CPU, and real footage as the camera.
+ * A cooperative candidate is simulated by the responsive actor; attacks use Chromium's fake camera.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { verifyLivenessToken } from '@liveproof/verify';
+import {
+  COOPERATIVE_ACTOR,
+  SHARED_MEDIA_DIR,
+  actorLog,
+  createSession,
+  getSession,
+  installActor,
+  launchBrowser,
+  loadManifest,
+  openCheck,
+  recordEvents,
+  resolveScript,
+  screenshot,
+  startServer,
+  toY4m,
+  waitForOutcome,
+  waitForState,
+  type LaunchedBrowser,
+  type RunningServer,
+} from '@liveproof/test-media';
+
+let server: RunningServer;
+const browsers: LaunchedBrowser[] = [];
+
+async function browserPage(options: Parameters<typeof launchBrowser>[0] = {}): Promise<Page> {
+  const browser = await launchBrowser(options);
+  browsers.push(browser);
+  const page = await browser.context.newPage();
+  await recordEvents(page);
+  return page;
+}
+
+async function cooperativePage(): Promise<Page> {
+  const page = await browserPage();
+  const script = resolveScript(await loadManifest(), COOPERATIVE_ACTOR);
+  await installActor(page, { ...script, delayMs: [300, 900] });
+  return page;
+}
+
+function stepStatuses(page: Page): Promise<string[]> {
+  return page.locator('liveproof-check').locator('ol.steps li').evaluateAll((items) => items.map((li) => li.getAttribute('data-status') ?? ''));
+}
+
+beforeAll(async () => {
+  server = await startServer();
+});
+
+afterAll(async () => {
+  await Promise.all(browsers.map((b) => b.close()));
+  await server?.stop();
+});
+
+describe('a cooperative candidate', () => {
+  it('passes in real Chromium, and the hiring system verifies the token against the JWKS', async () => {
+    const page = await cooperativePage();
+    // The demo page's hiring-system panel verifies tokens issued for its own audience.
+    const session = await createSession(server, { candidateRef: 'cand-coop', interviewRef: 'int-coop', audience: 'demo-ats' });
+    await openCheck(page, server, session.clientToken);
+
+    await waitForState(page, 'positioning');
+    await page.waitForTimeout(250);
+    await screenshot(page, 'check-1-positioning');
+    await waitForState(page, 'challenge');
+    await page.waitForTimeout(150);
+    await screenshot(page, 'check-2-challenge');
+    await expect.poll(() => page.locator('liveproof-check').locator('.prompt').textContent()).toBeTruthy();
+
+    const outcome = await waitForOutcome(page);
+    const record = await getSession(server, session.id);
+    expect(outcome.detail, JSON.stringify({ outcome, attempts: record.attempts, actor: await actorLog(page) })).toMatchObject({ result: 'pass', reasons: [] });
+    await expect.poll(() => page.getByText('Verified live (signature valid)').count()).toBe(1);
+    await screenshot(page, 'check-3-passed');
+    expect(await stepStatuses(page)).toEqual(['done', 'done', 'done']);
+
+    // The actor answered every prompt the element showed, after its human-like delay.
+    const log = await actorLog(page);
+    expect(log).toHaveLength(3);
+    for (const entry of log) expect(entry.delayMs).toBeGreaterThanOrEqual(300);
+
+    // The hiring system's side: verify offline against the published keys, then read the record.
+    const verified = await verifyLivenessToken(outcome.detail.token as string, {
+      issuer: server.url,
+      audience: 'demo-ats',
+      jwks: new URL('/.well-known/jwks.json', server.url),
+    });
+    await expect(
+      verifyLivenessToken(outcome.detail.token as string, { issuer: server.url, audience: 'another-ats', jwks: new URL('/.well-known/jwks.json', server.url) }),
+    ).rejects.toMatchObject({ code: 'token_audience_mismatch' });
+    expect(verified).toMatchObject({ passed: true, candidateRef: 'cand-coop', interviewRef: 'int-coop', sessionId: session.id });
+    expect(verified.challenges.map((c) => c.passed)).toEqual([true, true, true]);
+    expect(record.status).toBe('passed');
+    expect(record.attempts).toHaveLength(1);
+    expect(record.attempts[0]).toMatchObject({ status: 'passed', reasons: [] });
+    expect(String(record.attempts[0]!.ip)).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
+    expect(String(record.attempts[0]!.userAgent)).toContain('Chrome');
+  });
+
+  it('keeps the signed result through a network loss and sends it when the candidate retries', async () => {
+    const page = await cooperativePage();
+    const session = await createSession(server);
+    await page.route('**/v1/attempts/*/result', (route) => route.abort('internetdisconnected'));
+    await openCheck(page, server, session.clientToken);
+    const failure = await waitForOutcome(page);
+    expect(failure.detail).toMatchObject({ code: 'network_error', retryable: true });
+    await expect.poll(() => page.getByRole('heading', { name: 'Connection lost' }).count()).toBe(1);
+    await screenshot(page, 'check-network-lost');
+    expect((await getSession(server, session.id)).attempts[0]!.status).toBe('started');
+
+    await page.unroute('**/v1/attempts/*/result');
+    await page.evaluate(() => ((window as unknown as { __liveproofEvents: unknown[] }).__liveproofEvents.length = 0));
+    await page.locator('liveproof-check').getByRole('button', { name: 'Try again' }).click();
+    const outcome = await waitForOutcome(page);
+    expect(outcome.detail).toMatchObject({ result: 'pass' });
+    const record = await getSession(server, session.id);
+    expect(record.attempts).toHaveLength(1); // the same attempt, not a new one
+    expect(record.attempts[0]!.status).toBe('passed');
+  });
+});
+
+describe('presentations that must fail', () => {
+  it('a still photo shown to the camera fails, and the failed attempt is on record with its reasons', async () => {
+    const page = await browserPage({ fakeVideo: toY4m(`${SHARED_MEDIA_DIR}/photos/liveportrait-s7.jpg`, { stillSeconds: 2 }) });
+    const session = await createSession(server, { candidateRef: 'cand-photo' });
+    await openCheck(page, server, session.clientToken);
+    const outcome = await waitForOutcome(page);
+    expect(outcome.type).toBe('liveproof-complete');
+    expect(outcome.detail).toMatchObject({ result: 'fail', attemptsRemaining: 2 });
+    expect(outcome.detail.reasons).toContain('not_performed');
+    // Chromium's fake camera is reported as a virtual camera.
+    expect(outcome.detail.signals).toContain('virtual_camera');
+    await expect.poll(() => page.getByRole('heading', { name: 'Check not passed' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+    await screenshot(page, 'check-4-failed-photo');
+
+    const record = await getSession(server, session.id);
+    expect(record.attempts).toHaveLength(1);
+    expect(record.attempts[0]).toMatchObject({ status: 'failed' });
+    expect(record.attempts[0]!.reasons).toContain('not_performed');
+  });
+
+  it('a replay of real footage that does not respond to the prompts fails and is on record', async () => {
+    const page = await browserPage({ fakeVideo: toY4m(`${SHARED_MEDIA_DIR}/live/liveportrait-d0.mp4`) });
+    const session = await createSession(server, { candidateRef: 'cand-replay' });
+    await openCheck(page, server, session.clientToken);
+    const outcome = await waitForOutcome(page);
+    expect(outcome.detail).toMatchObject({ result: 'fail' });
+    await screenshot(page, 'check-failed-replay');
+    const record = await getSession(server, session.id);
+    expect(record.attempts[0]).toMatchObject({ status: 'failed' });
+    expect((record.attempts[0]!.reasons as string[]).length).toBeGreaterThan(0);
+  });
+});
+
+describe('states the candidate can recover from', () => {
+  it('camera access denied is a clear error with a retry', async () => {
+    const page = await browserPage({ camera: 'denied' });
+    const session = await createSession(server);
+    await openCheck(page, server, session.clientToken);
+    const outcome = await waitForOutcome(page);
+    expect(outcome.detail).toMatchObject({ code: 'camera_denied', retryable: true });
+    await expect.poll(() => page.getByRole('heading', { name: 'Camera access is blocked' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+    await screenshot(page, 'check-camera-denied');
+    expect((await getSession(server, session.id)).attempts).toHaveLength(0);
+  });
+
+  it('no camera at all is a clear error with a retry', async () => {
+    const page = await browserPage({ camera: 'none' });
+    const session = await createSession(server);
+    await openCheck(page, server, session.clientToken);
+    const outcome = await waitForOutcome(page);
+    expect(outcome.detail).toMatchObject({ code: 'camera_not_found', retryable: true });
+    await expect.poll(() => page.getByRole('heading', { name: 'No camera found' }).count()).toBe(1);
+  });
+
+  it('a model that fails to load is a clear error, and retrying loads it', async () => {
+    const page = await cooperativePage();
+    const session = await createSession(server);
+    await page.route('**/assets/mediapipe/face_landmarker.task', (route) => route.abort('failed'));
+    await openCheck(page, server, session.clientToken);
+    const failure = await waitForOutcome(page);
+    expect(failure.detail).toMatchObject({ code: 'model_load_failed', retryable: true });
+    await screenshot(page, 'check-model-failed');
+
+    await page.unroute('**/assets/mediapipe/face_landmarker.task');
+    await page.evaluate(() => ((window as unknown as { __liveproofEvents: unknown[] }).__liveproofEvents.length = 0));
+    await page.locator('liveproof-check').getByRole('button', { name: 'Try again' }).click();
+    await waitForState(page, 'positioning');
+  });
+});

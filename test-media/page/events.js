@@ -1,0 +1,10 @@
+// Records every liveproof-* event the element fires into window.__liveproofEvents (injected as is).
+(() => {
+  const events = [];
+  window.__liveproofEvents = events;
+  for (const type of ['liveproof-state', 'liveproof-prompt', 'liveproof-complete', 'liveproof-error']) {
+    document.addEventListener(type, (event) => {
+      events.push({ type, at: performance.now(), detail: JSON.parse(JSON.stringify(event.detail || {})) });
+    });
+  }
+})();

@@ -1,0 +1,59 @@
+/**
+ * Real headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core, launched the way
+ * this project's machines allow: no sandbox, no GPU, no background networking, a fresh profile.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.LIVEPROOF_CHROMIUM ?? '/usr/bin/chromium';
+
+export interface BrowserOptions {
+  /** A .y4m or .mjpeg file Chromium's fake camera plays in a loop (attacks that replay footage). */
+  fakeVideo?: string;
+  /**
+   * `granted` (default): Chromium's fake camera, allowed without a prompt. `denied`: a camera
+   * exists but access is refused. `none`: no camera at all.
+   */
+  camera?: 'granted' | 'denied' | 'none';
+}
+
+export interface LaunchedBrowser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(options: BrowserOptions = {}): Promise<LaunchedBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'liveproof-chromium-'));
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+    // Headless pages must keep their timers and frame callbacks running at full rate.
+    '--disable-background-timer-throttling',
+    '--disable-renderer-backgrounding',
+    '--autoplay-policy=no-user-gesture-required',
+  ];
+  const camera = options.camera ?? 'granted';
+  if (camera !== 'none') args.push('--use-fake-device-for-media-stream');
+  if (camera === 'granted') args.push('--use-fake-ui-for-media-stream');
+  if (options.fakeVideo) args.push(`--use-file-for-fake-video-capture=${options.fakeVideo}`);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args,
+    viewport: { width: 1100, height: 760 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Driving `<liveproof-check>` on the demo page of a running server, the way a candidate would:
+ * open the page with a session's client token, press Start, and wait for the verdict. Shared by the
+ * end-to-end tests, the benchmark and the evaluation.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { CreateSessionResponse } from '@liveproof/protocol';
+import { REPO_ROOT, TEST_MEDIA_DIR } from './paths.ts';
+import type { RunningServer } from './server-process.ts';
+
+export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-results', 'screenshots');
+
+export interface CheckEvent {
+  type: string;
+  at: number;
+  detail: Record<string, unknown>;
+}
+
+/** Creates a session through the API, as a hiring system's backend would. */
+export async function createSession(server: RunningServer, body: Record<string, unknown> = {}): Promise<CreateSessionResponse> {
+  const response = await fetch(`${server.url}/v1/sessions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ candidateRef: 'cand-e2e', interviewRef: 'int-e2e', audience: 'demo-ats', ...body }),
+  });
+  if (response.status !== 201) throw new Error(`POST /v1/sessions: ${response.status} ${await response.text()}`);
+  return (await response.json()) as CreateSessionResponse;
+}
+
+export async function getSession(server: RunningServer, id: string): Promise<Record<string, unknown> & { attempts: Record<string, unknown>[] }> {
+  const response = await fetch(`${server.url}/v1/sessions/${id}`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+  return (await response.json()) as Record<string, unknown> & { attempts: Record<string, unknown>[] };
+}
+
+/** Records every `liveproof-*` event the element fires, from before any page script runs (`page/events.js`). */
+export async function recordEvents(page: Page): Promise<void> {
+  await page.addInitScript({ path: join(TEST_MEDIA_DIR, 'page', 'events.js') });
+}
+
+export function events(page: Page): Promise<CheckEvent[]> {
+  return page.evaluate(() => (window as unknown as { __liveproofEvents: CheckEvent[] }).__liveproofEvents);
+}
+
+/** Opens the demo page for a session and presses Start. */
+export async function openCheck(page: Page, server: RunningServer, clientToken: string): Promise<void> {
+  await page.goto(`${server.url}/?client_token=${encodeURIComponent(clientToken)}`);
+  await page.locator('liveproof-check').getByRole('button', { name: 'Start check' }).click();
+}
+
+export async function waitForState(page: Page, state: string, timeoutMs = 60_000): Promise<void> {
+  await page.waitForFunction((s) => (document.querySelector('liveproof-check') as unknown as { state?: string } | null)?.state === s, state, { timeout: timeoutMs, polling: 50 });
+}
+
+/** Waits for `liveproof-complete` or `liveproof-error` and returns it. */
+export async function waitForOutcome(page: Page, timeoutMs = 90_000): Promise<CheckEvent> {
+  const handle = await page.waitForFunction(
+    () => (window as unknown as { __liveproofEvents: CheckEvent[] }).__liveproofEvents.find((e) => e.type === 'liveproof-complete' || e.type === 'liveproof-error'),
+    undefined,
+    { timeout: timeoutMs, polling: 100 },
+  );
+  return (await handle.jsonValue()) as CheckEvent;
+}
+
+/** Saves a screenshot of the page for people to look at: test-results/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
