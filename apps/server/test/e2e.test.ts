@@ -61,6 +61,8 @@ afterAll(async () => {
 describe('a cooperative candidate', () => {
   it('passes in real Chromium, and the hiring system verifies the token against the JWKS', async () => {
     const page = await cooperativePage();
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
     // The demo page's hiring-system panel verifies tokens issued for its own audience.
     const session = await createSession(server, { candidateRef: 'cand-coop', interviewRef: 'int-coop', audience: 'demo-ats' });
     await openCheck(page, server, session.clientToken);
@@ -79,6 +81,13 @@ describe('a cooperative candidate', () => {
     await expect.poll(() => page.getByText('Verified live (signature valid)').count()).toBe(1);
     await screenshot(page, 'check-3-passed');
     expect(await stepStatuses(page)).toEqual(['done', 'done', 'done']);
+    // Nothing the check loads or sends goes anywhere but the Liveproof server: no CDN, no telemetry
+    // (MediaPipe's usage log is flushed when the face engine closes, i.e. when the element leaves).
+    await page.evaluate(() => document.querySelector('liveproof-check')!.remove());
+    await page.waitForTimeout(500);
+    const elsewhere = requested.filter((url) => !url.startsWith(`${server.url}/`) && !/^(data|blob):/.test(url));
+    expect(elsewhere).toEqual([]);
+    expect(requested.some((url) => url.endsWith('/assets/mediapipe/face_landmarker.task'))).toBe(true);
 
     // The actor answered every prompt the element showed, after its human-like delay.
     const log = await actorLog(page);

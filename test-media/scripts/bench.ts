@@ -1,0 +1,165 @@
+/**
+ * `pnpm bench`: the figures that matter to a candidate and an embedder, measured on the built
+ * product in real headless Chromium with the cooperative actor as the camera.
+ *
+ *   - time from the element's mount to the first face detected (with autostart)
+ *   - milliseconds per processed frame: our whole pipeline (light, MediaPipe, features) and bare
+ *     `detectForVideo` on the same frames
+ *   - the time a cooperative check takes: first prompt to verdict, and Start to verdict
+ *   - the gzipped size of the element's own JavaScript (MediaPipe excluded)
+ *   - server throughput for creating sessions over HTTP
+ *
+ * Usage: pnpm bench [--runs 5] [--json test-results/bench.json]
+ */
+import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync, brotliCompressSync } from 'node:zlib';
+import {
+  COOPERATIVE_ACTOR,
+  REPO_ROOT,
+  TEST_MEDIA_DIR,
+  createSession,
+  installActor,
+  launchBrowser,
+  loadManifest,
+  recordEvents,
+  resolveScript,
+  startServer,
+  waitForOutcome,
+} from '../src/index.ts';
+
+const { values: options } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, json: { type: 'string', default: join(REPO_ROOT, 'test-results', 'bench.json') } },
+});
+const runs = Number(options.runs);
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length - 1) * p))]!;
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+interface RunFigures {
+  passed: boolean;
+  mountToFirstFaceMs: number;
+  startToFirstFaceMs: number;
+  firstPromptToVerdictMs: number;
+  startToVerdictMs: number;
+  pipelineMsPerFrame: number;
+  bareDetectMsPerFrame: number;
+  framesProcessed: number;
+}
+
+function elementSize() {
+  const dist = join(REPO_ROOT, 'packages', 'element', 'dist');
+  const own = readFileSync(join(dist, 'liveproof-check.js'));
+  const mediapipe = readdirSync(dist).filter((f) => f.startsWith('vision_bundle') && f.endsWith('.js'));
+  const vision = mediapipe.length ? readFileSync(join(dist, mediapipe[0]!)) : Buffer.alloc(0);
+  return {
+    elementBytes: own.length,
+    elementGzipBytes: gzipSync(own, { level: 9 }).length,
+    elementBrotliBytes: brotliCompressSync(own).length,
+    mediapipeJsGzipBytes: gzipSync(vision, { level: 9 }).length,
+    visionChunk: mediapipe[0],
+  };
+}
+
+async function measureRun(server: Awaited<ReturnType<typeof startServer>>, visionChunk: string): Promise<RunFigures> {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await recordEvents(page);
+    await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    const session = await createSession(server);
+    await page.goto(`${server.url}/?autostart=1&client_token=${encodeURIComponent(session.clientToken)}`);
+    const outcome = await waitForOutcome(page, 120_000);
+    const metrics = await page.evaluate(() => {
+      const element = document.querySelector('liveproof-check') as unknown as { metrics: Record<string, number> & { processingMs: number[] } };
+      return element.metrics;
+    });
+
+    // Bare detectForVideo on the same footage the element saw: the actor's camera stream.
+    await page.addScriptTag({ path: join(TEST_MEDIA_DIR, 'page', 'bare-detect.js') });
+    const bare = await page.evaluate(
+      ([chunk, frames]) => (window as unknown as { __liveproofBareDetect(url: string, n: number): Promise<number[]> }).__liveproofBareDetect(chunk, frames),
+      [`/element/${visionChunk}`, 150] as const,
+    );
+
+    return {
+      passed: outcome.type === 'liveproof-complete' && outcome.detail.result === 'pass',
+      mountToFirstFaceMs: metrics.firstFaceAt! - metrics.connectedAt!,
+      startToFirstFaceMs: metrics.firstFaceAt! - metrics.startedAt!,
+      firstPromptToVerdictMs: metrics.verdictAt! - metrics.firstPromptAt!,
+      startToVerdictMs: metrics.verdictAt! - metrics.startedAt!,
+      pipelineMsPerFrame: median(metrics.processingMs),
+      bareDetectMsPerFrame: median(bare),
+      framesProcessed: metrics.processingMs.length,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function sessionThroughput(server: Awaited<ReturnType<typeof startServer>>, seconds = 3, concurrency = 16) {
+  let done = 0;
+  const latencies: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const started = performance.now();
+        await createSession(server);
+        latencies.push(performance.now() - started);
+        done++;
+      }
+    }),
+  );
+  return { requestsPerSecond: done / seconds, p50Ms: median(latencies), p95Ms: percentile(latencies, 0.95) };
+}
+
+const size = elementSize();
+const server = await startServer();
+const figures: RunFigures[] = [];
+try {
+  for (let i = 0; i < runs; i++) {
+    const run = await measureRun(server, size.visionChunk ?? '');
+    figures.push(run);
+    console.log(`run ${i + 1}/${runs}: ${run.passed ? 'passed' : 'FAILED'}, first prompt to verdict ${round(run.firstPromptToVerdictMs, 0)} ms`);
+  }
+  const throughput = await sessionThroughput(server);
+  const pick = (key: keyof RunFigures) => figures.map((f) => Number(f[key]));
+  const summary = {
+    machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+    runs,
+    passed: figures.filter((f) => f.passed).length,
+    mountToFirstFaceMs: round(median(pick('mountToFirstFaceMs')), 0),
+    startToFirstFaceMs: round(median(pick('startToFirstFaceMs')), 0),
+    pipelineMsPerFrame: round(median(pick('pipelineMsPerFrame'))),
+    bareDetectMsPerFrame: round(median(pick('bareDetectMsPerFrame'))),
+    firstPromptToVerdictMs: round(median(pick('firstPromptToVerdictMs')), 0),
+    startToVerdictMs: round(median(pick('startToVerdictMs')), 0),
+    ...size,
+    sessionsPerSecond: round(throughput.requestsPerSecond, 0),
+    sessionLatencyP50Ms: round(throughput.p50Ms),
+    sessionLatencyP95Ms: round(throughput.p95Ms),
+    perRun: figures,
+  };
+  mkdirSync(dirname(options.json!), { recursive: true });
+  writeFileSync(options.json!, `${JSON.stringify(summary, null, 2)}\n`);
+  console.log(`
+Liveproof benchmark (${runs} cooperative checks, medians; ${summary.machine.cpus} CPUs, Node ${summary.machine.node})
+  checks passed                         ${summary.passed}/${runs}
+  mount -> first face (autostart)       ${summary.mountToFirstFaceMs} ms   (Start -> first face ${summary.startToFirstFaceMs} ms)
+  per processed frame, whole pipeline   ${summary.pipelineMsPerFrame} ms
+  per frame, bare detectForVideo        ${summary.bareDetectMsPerFrame} ms
+  first prompt -> verdict               ${summary.firstPromptToVerdictMs} ms   (Start -> verdict ${summary.startToVerdictMs} ms)
+  element JS (own, MediaPipe excluded)  ${summary.elementBytes} B raw, ${summary.elementGzipBytes} B gzip, ${summary.elementBrotliBytes} B brotli
+  MediaPipe JS chunk (lazy)             ${summary.mediapipeJsGzipBytes} B gzip (+ WASM and model, served by us)
+  POST /v1/sessions over HTTP           ${summary.sessionsPerSecond} req/s at concurrency 16 (p50 ${summary.sessionLatencyP50Ms} ms, p95 ${summary.sessionLatencyP95Ms} ms)
+written to ${options.json}`);
+} finally {
+  await server.stop();
+}
