@@ -6,6 +6,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Browser tests run after the unit tests, so MediaPipe does not share the CPU with them.
+          sequence: { groupOrder: 0 },
           include: ['packages/*/src/**/*.test.ts', 'test-media/src/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
@@ -14,6 +16,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 1 },
           include: ['apps/*/test/**/*.test.ts'],
           environment: 'node',
           testTimeout: 180_000,

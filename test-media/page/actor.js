@@ -55,7 +55,11 @@
     const { video, segment } = current;
     if (!switching && (video.currentTime >= segment.end || video.ended)) {
       if (current.loop) video.currentTime = segment.start;
-      else void play(config.neutral, true);
+      else if (!current.heldSince) {
+        // Like a person, hold the pose a moment before relaxing back to neutral.
+        video.pause();
+        current.heldSince = performance.now();
+      } else if (performance.now() - current.heldSince >= config.holdMs) void play(config.neutral, true);
     }
     const scale = Math.max(W / video.videoWidth, H / video.videoHeight);
     const w = video.videoWidth * scale;

@@ -25,6 +25,8 @@ export interface ActorScript {
   actions: Partial<Record<ChallengeId, ActorSegment>>;
   /** Reaction delay drawn uniformly from this range, in ms. */
   delayMs: [number, number];
+  /** How long the last frame of an action is held before going back to neutral (default 300 ms). */
+  holdMs?: number;
   /** Do not answer prompts at all (a replay that ignores them). */
   unresponsive?: boolean;
 }
@@ -55,7 +57,7 @@ export async function installActor(page: Page, script: ActorScript): Promise<voi
   });
   await page.addInitScript((config) => {
     (window as unknown as { __liveproofActorConfig: unknown }).__liveproofActorConfig = config;
-  }, { ...script, mediaPath: MEDIA_PATH });
+  }, { holdMs: 300, ...script, mediaPath: MEDIA_PATH });
   await page.addInitScript({ path: join(TEST_MEDIA_DIR, 'page', 'actor.js') });
 }
 

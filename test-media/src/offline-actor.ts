@@ -27,6 +27,8 @@ export interface OfflineScript {
   roundTripMs?: number;
   /** Ignore prompts (a replay that does not respond). */
   unresponsive?: boolean;
+  /** How long the last frame of an action is held before going back to neutral (default 300 ms). */
+  holdMs?: number;
 }
 
 export interface OfflineRun {
@@ -72,6 +74,11 @@ export function runOffline(challenges: readonly ChallengeId[], script: OfflineSc
       answerAt = undefined;
     }
     let frame = frameAt(playing.segment, now - playing.since);
+    if (!frame && !playing.loop) {
+      // Hold the action's last frame a moment, as a person holds a pose.
+      const heldFor = now - playing.since - (playing.segment.end - playing.segment.start) * 1000;
+      if (heldFor < (script.holdMs ?? 300)) frame = frameAt(playing.segment, (playing.segment.end - playing.segment.start) * 1000);
+    }
     if (!frame) {
       playing = { segment: script.neutral, since: now, loop: true };
       frame = frameAt(playing.segment, 0)!;

@@ -1,12 +1,18 @@
 /**
  * The development integration `pnpm start` prints an API key for. Its key comes from
- * LIVEPROOF_API_KEY, or from `<data dir>/dev-api-key`, created on first start (mode 600).
+ * LIVEPROOF_API_KEY, or from `<data dir>/dev-api-key`, created on first start (mode 600). It may
+ * issue tokens for the demo's audience and those in LIVEPROOF_DEV_AUDIENCES.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createIntegration, sha256Hex, type Store } from '@liveproof/server';
 
-export async function ensureDevIntegration(store: Store, dataDir: string, envKey?: string): Promise<{ apiKey: string; source: string }> {
+export async function ensureDevIntegration(
+  store: Store,
+  dataDir: string,
+  audiences: string[],
+  envKey?: string,
+): Promise<{ apiKey: string; source: string }> {
   const file = join(dataDir, 'dev-api-key');
   let apiKey = envKey;
   let source = 'LIVEPROOF_API_KEY';
@@ -15,7 +21,7 @@ export async function ensureDevIntegration(store: Store, dataDir: string, envKey
     source = file;
   }
   if (apiKey && (await store.findIntegrationByKeyHash(await sha256Hex(apiKey)))) return { apiKey, source };
-  const created = await createIntegration(store, 'Development', apiKey ? { apiKey } : {});
+  const created = await createIntegration(store, 'Development', { audiences, ...(apiKey ? { apiKey } : {}) });
   if (!envKey) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, `${created.apiKey}\n`, { mode: 0o600 });

@@ -7,7 +7,7 @@ import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createLiveproofApp, createPostgresStore, createSqliteStore, seededRandom, type Store } from '@liveproof/server';
 import { assetRoutes } from './assets.ts';
-import { demoRoutes } from './demo.ts';
+import { DEMO_AUDIENCE, demoRoutes } from './demo.ts';
 import { ensureDevIntegration } from './dev-integration.ts';
 import { ELEMENT_DIST, MEDIAPIPE_WASM_DIR, MODEL_PATH, PUBLIC_DIR } from './paths.ts';
 
@@ -47,7 +47,8 @@ const { app } = await createLiveproofApp({
   peerAddress: (c) => getConnInfo(c).remote.address,
 });
 
-const dev = await ensureDevIntegration(store, dataDir, env.LIVEPROOF_API_KEY);
+const devAudiences = [DEMO_AUDIENCE, ...(env.LIVEPROOF_DEV_AUDIENCES ?? '').split(',').map((a) => a.trim()).filter(Boolean)];
+const dev = await ensureDevIntegration(store, dataDir, [...new Set(devAudiences)], env.LIVEPROOF_API_KEY);
 app.route('/', assetRoutes({ elementDist: ELEMENT_DIST, wasmDir: MEDIAPIPE_WASM_DIR, modelPath: MODEL_PATH, publicDir: PUBLIC_DIR }));
 if (env.LIVEPROOF_DEMO !== 'off') {
   app.route('/', demoRoutes({ api: (path, init) => Promise.resolve(app.request(path, init)), apiKey: dev.apiKey, issuer }));
@@ -64,7 +65,7 @@ console.log(
     `  Token issuer:         ${issuer}`,
     `  Storage:              ${env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `SQLite at ${join(dataDir, 'liveproof.db')}`}`,
     `  Development API key:  ${dev.apiKey}`,
-    `                        (from ${dev.source})`,
+    `                        (from ${dev.source}; audiences: ${[...new Set(devAudiences)].join(', ')})`,
   ].join('\n'),
 );
 

@@ -127,8 +127,8 @@ describe('a cooperative candidate', () => {
     await page.evaluate(() => ((window as unknown as { __liveproofEvents: unknown[] }).__liveproofEvents.length = 0));
     await page.locator('liveproof-check').getByRole('button', { name: 'Try again' }).click();
     const outcome = await waitForOutcome(page);
-    expect(outcome.detail).toMatchObject({ result: 'pass' });
     const record = await getSession(server, session.id);
+    expect(outcome.detail, JSON.stringify({ attempts: record.attempts, actor: await actorLog(page) })).toMatchObject({ result: 'pass' });
     expect(record.attempts).toHaveLength(1); // the same attempt, not a new one
     expect(record.attempts[0]!.status).toBe('passed');
   });

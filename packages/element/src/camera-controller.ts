@@ -19,8 +19,9 @@ export class CameraController implements ReactiveController {
     host.addController(this);
   }
 
-  async open(provided?: MediaStream): Promise<MediaStream> {
-    if (this.stream) return this.stream;
+  async open(provided: MediaStream | undefined, signal: AbortSignal): Promise<MediaStream> {
+    if (this.stream && this.stream === provided) return provided;
+    this.stop();
     if (provided) {
       this.stream = provided;
       this.#owned = false;
@@ -29,13 +30,20 @@ export class CameraController implements ReactiveController {
     if (!navigator.mediaDevices?.getUserMedia) {
       throw new LiveproofError('unsupported_browser', 'This browser cannot use a camera here. Use a recent browser over HTTPS.');
     }
+    let stream: MediaStream;
     try {
-      this.stream = await navigator.mediaDevices.getUserMedia(CONSTRAINTS);
-      this.#owned = true;
-      return this.stream;
+      stream = await navigator.mediaDevices.getUserMedia(CONSTRAINTS);
     } catch (error) {
       throw cameraError(error);
     }
+    if (signal.aborted) {
+      // Cancelled while the browser was opening the camera: turn it straight off again.
+      for (const track of stream.getTracks()) track.stop();
+      signal.throwIfAborted();
+    }
+    this.stream = stream;
+    this.#owned = true;
+    return stream;
   }
 
   device(): DeviceInfo {

@@ -17,7 +17,7 @@ export interface FaceEngineOptions {
 
 export interface FaceEngine {
   /** Analyse one video frame. `timestampMs` must increase from call to call. */
-  detect(source: HTMLVideoElement | HTMLCanvasElement | ImageBitmap | VideoFrame, timestampMs: number, t: number, luma?: number): TraceFrame;
+  detect(source: HTMLVideoElement | HTMLCanvasElement | ImageBitmap | VideoFrame, timestampMs: number, t: number, luma: number): TraceFrame;
   close(): void;
 }
 

@@ -47,10 +47,9 @@ function blendshapesOf(classifications: Classifications | undefined): number[] |
 }
 
 /** One trace frame from a FaceLandmarker result. `t` is the frame time on the attempt clock. */
-export function frameFromResult(result: FaceLandmarkerResult, t: number, luma?: number): TraceFrame {
+export function frameFromResult(result: FaceLandmarkerResult, t: number, luma: number): TraceFrame {
   const faces = result.faceLandmarks;
-  const frame: TraceFrame = { t: round(t, 1), n: faces.length };
-  if (luma !== undefined) frame.luma = round(luma, 1);
+  const frame: TraceFrame = { t: round(t, 1), n: faces.length, luma: round(luma, 1) };
   if (faces.length === 0) return frame;
 
   let primary = 0;

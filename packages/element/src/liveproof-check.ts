@@ -158,7 +158,7 @@ export class LiveproofCheck extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#abort?.abort();
+    this.cancel();
     void this.#engine?.then((engine) => engine.close()).catch(() => undefined);
     this.#engine = undefined;
   }
@@ -168,6 +168,9 @@ export class LiveproofCheck extends LitElement {
       const previous = (changed.get('_state' as keyof LiveproofCheck) as CheckState | undefined) ?? 'idle';
       this.#setCustomState(this._state);
       if (previous !== this._state) this.dispatchEvent(new LiveproofStateEvent(this._state, previous));
+      // The button the candidate pressed is gone: take keyboard focus to the outcome, if it was ours.
+      const outcome = this.renderRoot.querySelector<HTMLElement>('.outcome h2');
+      if (outcome && this.matches(':focus-within')) outcome.focus();
     }
   }
 
@@ -194,12 +197,12 @@ export class LiveproofCheck extends LitElement {
     }
   }
 
-  /** Stops the check and releases the camera. */
+  /** Stops the check and releases the camera. A result not yet sent is kept for `start()`. */
   cancel(): void {
     this.#abort?.abort();
     this.#loop.stop();
     this.#camera.stop();
-    this._state = 'idle';
+    if (this._state !== 'passed' && this._state !== 'failed') this._state = 'idle';
   }
 
   async #run(api: ApiClient, signal: AbortSignal): Promise<ResultResponse> {
@@ -207,14 +210,14 @@ export class LiveproofCheck extends LitElement {
     this._state = 'loading';
     this._loading = 'Starting your camera…';
     const enginePromise = this.#loadEngine();
-    const stream = await this.#camera.open(this.stream);
+    const stream = await this.#camera.open(this.stream, signal);
     this.#metrics.cameraReadyAt = performance.now();
     signal.throwIfAborted();
     this._loading = 'Loading the face check…';
     const engine = await enginePromise;
     this.#metrics.modelReadyAt ??= performance.now();
     signal.throwIfAborted();
-    const video = await this.#showVideo(stream);
+    const video = await this.#showVideo(stream, signal);
 
     // Positioning: wait for a steady, neutral, well-placed face.
     const runner = new CheckRunner(CURRENT_THRESHOLDS);
@@ -222,7 +225,14 @@ export class LiveproofCheck extends LitElement {
     this._hint = 'no_face';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new LiveproofError('positioning_timeout', 'The face was not steady in view in time.')), POSITIONING_TIMEOUT_MS);
-      signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
       this.#loop.start(video, engine, (frame) => {
         if (frame.n > 0) this.#metrics.firstFaceAt ??= performance.now();
         const update = runner.position(frame);
@@ -243,7 +253,7 @@ export class LiveproofCheck extends LitElement {
     const finished = this.#runChallenges(runner, started, origin, signal);
     const trace = await finished;
     this.#loop.stop();
-    if (!this.stream) this.#camera.stop();
+    this.#camera.stop(); // leaves a stream the page handed over running for its owner
 
     this._state = 'submitting';
     const payload: ResultPayload = {
@@ -270,7 +280,7 @@ export class LiveproofCheck extends LitElement {
       if (update.prompted) {
         this._stepStatus = this._stepStatus.map((s, i) => (i < update.index ? 'done' : i === update.index ? 'current' : s));
         const text = promptText(update.challenge);
-        this._announcement = `Step ${update.index + 1} of ${plan.challenges.length}: ${text}`;
+        this.#announce(`Step ${update.index + 1} of ${plan.challenges.length}: ${text}`);
         this.#metrics.firstPromptAt ??= performance.now();
         this.dispatchEvent(
           new LiveproofPromptEvent({ attemptId: started.attemptId, challenge: update.challenge, index: update.index, total: plan.challenges.length, text }),
@@ -322,20 +332,28 @@ export class LiveproofCheck extends LitElement {
     this.#metrics.verdictAt = performance.now();
     this._outcome = response;
     this._state = response.result === 'pass' ? 'passed' : 'failed';
-    this._announcement = response.result === 'pass' ? 'Check passed.' : 'Check not passed.';
+    this.#announce(response.result === 'pass' ? 'Check passed.' : 'Check not passed.');
     this.dispatchEvent(new LiveproofCompleteEvent(response));
   }
 
   #fail(thrown: unknown): void {
     this.#loop.stop();
-    if (!this.stream) this.#camera.stop();
+    this.#camera.stop();
     const error =
       thrown instanceof LiveproofError ? thrown : new LiveproofError('internal_error', thrown instanceof Error ? thrown.message : String(thrown), { cause: thrown });
     this._error = { code: error.code, message: error.message };
     this._state = 'error';
     const copy = errorCopy(error.code, error.message);
-    this._announcement = copy.title;
+    this.#announce(copy.title);
     this.dispatchEvent(new LiveproofErrorEvent({ code: error.code, message: error.message, retryable: copy.canRetry }));
+  }
+
+  /** Says `text` in the assertive live region, even when it repeats the previous announcement. */
+  #announce(text: string): void {
+    this._announcement = '';
+    requestAnimationFrame(() => {
+      this._announcement = text;
+    });
   }
 
   #loadEngine(): Promise<FaceEngine> {
@@ -346,12 +364,17 @@ export class LiveproofCheck extends LitElement {
     return this.#engine;
   }
 
-  async #showVideo(stream: MediaStream): Promise<HTMLVideoElement> {
+  async #showVideo(stream: MediaStream, signal: AbortSignal): Promise<HTMLVideoElement> {
     await this.updateComplete;
     const video = this.renderRoot.querySelector('video')!;
     if (video.srcObject !== stream) video.srcObject = stream;
     await video.play().catch(() => undefined);
-    if (video.readyState < 2) await new Promise((resolve) => video.addEventListener('loadeddata', resolve, { once: true }));
+    if (video.readyState < 2) {
+      await new Promise((resolve, reject) => {
+        video.addEventListener('loadeddata', resolve, { once: true });
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+    }
     return video;
   }
 
@@ -421,7 +444,7 @@ export class LiveproofCheck extends LitElement {
       case 'loading':
         return html`<p class="hint" part="status">${this._loading}</p>`;
       case 'positioning':
-        return html`<p class="hint" part="status">${this._hint ? POSITION_HINT_TEXT[this._hint] : ''}</p>
+        return html`<p class="hint" part="status" role="status">${this._hint ? POSITION_HINT_TEXT[this._hint] : ''}</p>
           <div class="meter" role="progressbar" aria-label="Holding position" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(this._hold * 100)}>
             <div style="width:${Math.round(this._hold * 100)}%"></div>
           </div>`;
@@ -436,7 +459,7 @@ export class LiveproofCheck extends LitElement {
       case 'passed':
         return html`<div class="outcome passed" part="outcome">
             <div class="icon" aria-hidden="true">✓</div>
-            <div><h2>Check passed</h2><p>You are verified as a live person. You can continue.</p></div>
+            <div><h2 tabindex="-1">Check passed</h2><p>You are verified as a live person. You can continue.</p></div>
           </div>
           ${this.#renderSteps()}`;
       case 'failed':
@@ -452,7 +475,7 @@ export class LiveproofCheck extends LitElement {
     return html`<div class="outcome failed" part="outcome">
         <div class="icon" aria-hidden="true">✕</div>
         <div>
-          <h2>Check not passed</h2>
+          <h2 tabindex="-1">Check not passed</h2>
           <ul class="reasons">
             ${(outcome?.reasons ?? []).map((r) => html`<li>${reasonText(r)}</li>`)}
           </ul>
@@ -468,9 +491,9 @@ export class LiveproofCheck extends LitElement {
   #renderError() {
     const error = this._error ?? { code: 'internal_error' as const, message: '' };
     const copy = errorCopy(error.code, error.message);
-    return html`<div class="outcome error" part="outcome" role="alert">
+    return html`<div class="outcome error" part="outcome">
         <div class="icon" aria-hidden="true">!</div>
-        <div><h2>${copy.title}</h2><p>${copy.body}</p><p class="muted">Code: ${error.code}</p></div>
+        <div><h2 tabindex="-1">${copy.title}</h2><p>${copy.body}</p><p class="muted">Code: ${error.code}</p></div>
       </div>
       ${copy.canRetry ? html`<button part="button" @click=${this.#handleStart}>Try again</button>` : nothing}`;
   }

@@ -38,8 +38,8 @@ export function assessPosition(frame: TraceFrame, th: Thresholds): PositionHint 
   if (w < p.minFaceWidth) return 'move_closer';
   if (w > p.maxFaceWidth) return 'move_back';
   if (Math.abs(x + w / 2 - 0.5) > p.maxCentreOffset || Math.abs(y + h / 2 - 0.5) > p.maxCentreOffset) return 'centre';
-  if (frame.luma !== undefined && frame.luma < p.minLuma) return 'too_dark';
-  if (frame.luma !== undefined && frame.luma > p.maxLuma) return 'too_bright';
+  if (frame.luma < p.minLuma) return 'too_dark';
+  if (frame.luma > p.maxLuma) return 'too_bright';
   if (frame.pose && (Math.abs(frame.pose[0]) > MAX_POSITIONING_ANGLE || Math.abs(frame.pose[1]) > MAX_POSITIONING_ANGLE)) return 'face_camera';
   return 'hold_still';
 }

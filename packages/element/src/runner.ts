@@ -109,8 +109,10 @@ export class CheckRunner {
     this.#frames.push({ ...frame, t: this.#rel(frame.t) });
     const step = this.#steps[this.#index]!;
     const nowRel = this.#rel(now);
+    // The server only looks up to the step's deadline; so does the live evaluation.
+    const until = Math.min(nowRel, step.promptedAt + this.#plan.stepTimeoutMs);
     const evaluation = this.#baseline
-      ? evaluateStep(step.challenge, this.#frames, this.#baseline, step.promptedAt, nowRel, this.#th)
+      ? evaluateStep(step.challenge, this.#frames, this.#baseline, step.promptedAt, until, this.#th)
       : ({ challenge: step.challenge, outcome: 'failed', progress: 0, reason: 'not_performed' } satisfies StepEvaluation);
 
     if (evaluation.outcome === 'passed') {

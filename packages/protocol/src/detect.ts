@@ -97,20 +97,27 @@ interface Run {
 }
 
 /**
- * The first stretch of consecutive frames at or above `level` lasting `holdMs` that begins after
- * index 0. With `leftoverAt0`, a stretch already under way at index 0 (the frame before the prompt)
- * is a leftover of what came before, not a response, and is skipped.
+ * The first stretch of consecutive frames at or above `level` lasting `holdMs`. With `leftoverAt0`,
+ * a stretch already under way at index 0 (the frame before the prompt) is a leftover of what came
+ * before, not a response: it is skipped until the signal has fallen back below `release`, so that
+ * noise around the level cannot pass for a new action.
  */
-function firstHeldRun(levels: readonly number[], frames: readonly FaceFrame[], level: number, holdMs: number, leftoverAt0: boolean): Run | undefined {
+function firstHeldRun(
+  levels: readonly number[],
+  frames: readonly FaceFrame[],
+  level: number,
+  holdMs: number,
+  leftoverAt0: boolean,
+  release: number,
+): Run | undefined {
   let start = -1;
   let leftover = leftoverAt0 && levels[0]! >= level;
   for (let i = 0; i < levels.length; i++) {
-    if (levels[i]! < level) {
+    if (leftover && levels[i]! < release) leftover = false;
+    if (levels[i]! < level || leftover) {
       start = -1;
-      leftover = false;
       continue;
     }
-    if (leftover) continue;
     if (start < 0) start = i;
     if (frames[i]!.t - frames[start]!.t >= holdMs) return { start, end: i };
   }
@@ -192,7 +199,8 @@ interface Found {
 }
 
 function findHeld(levels: readonly number[], frames: readonly FaceFrame[], th: Thresholds, hasBefore: boolean): Found | undefined {
-  const run = firstHeldRun(levels, frames, 1, th.holdMs, hasBefore);
+  // A leftover from the previous step must come back near rest before it can count again.
+  const run = firstHeldRun(levels, frames, 1, th.holdMs, hasBefore, th.onsetShare);
   if (!run) return undefined;
   return { onsetIndex: onsetIndex(levels, run.start, th.onsetShare), completedIndex: run.end };
 }
@@ -232,8 +240,8 @@ function findConflict(
   let earliest: { challenge: ChallengeId; index: number } | undefined;
   for (const other of CHALLENGES[challenge].conflicts) {
     const levels = frames.slice(0, upTo + 1).map((f) => actionLevel(other, f, base, th));
-    // Still there from before the prompt: a leftover, not a new action.
-    const run = firstHeldRun(levels, frames, th.conflictFactor, th.holdMs, true);
+    // Still there from before the prompt: a leftover, not a new action, until it falls below target.
+    const run = firstHeldRun(levels, frames, th.conflictFactor, th.holdMs, true, 1);
     if (run && (!earliest || run.end < earliest.index)) earliest = { challenge: other, index: run.end };
   }
   return earliest;

@@ -15,6 +15,7 @@ export const ErrorCode = {
   Unauthorized: 'unauthorized',
   Forbidden: 'forbidden',
   // sessions and attempts
+  AudienceNotAllowed: 'audience_not_allowed',
   SessionNotFound: 'session_not_found',
   SessionExpired: 'session_expired',
   SessionCompleted: 'session_completed',
@@ -59,6 +60,7 @@ export const ErrorStatus: Partial<Record<ErrorCode, number>> = {
   internal_error: 500,
   unauthorized: 401,
   forbidden: 403,
+  audience_not_allowed: 403,
   session_not_found: 404,
   session_expired: 410,
   session_completed: 409,

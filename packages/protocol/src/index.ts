@@ -46,4 +46,5 @@ export {
   traceSchema,
   resultPayloadSchema,
   submitResultSchema,
+  idSchema,
 } from './schemas.ts';

@@ -11,7 +11,9 @@ import type { CreateSessionRequest, ResultPayload, StartAttemptRequest } from '.
 export const MAX_TRACE_FRAMES = 18_000;
 export const MAX_STEPS = 8;
 
-const ref = z.string().trim().min(1).max(200);
+/** Text without control characters (PostgreSQL refuses NUL, and none belongs in these fields). */
+const text = (max: number) => z.string().max(max).regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed');
+const ref = text(200).trim().min(1);
 const finite = z.number().finite();
 const unit = z.number().min(0).max(1);
 
@@ -36,18 +38,18 @@ export const publicJwkSchema = z.strictObject({
   y: b64url.length(43),
   // Browsers add these when exporting; they carry no key material.
   ext: z.boolean().optional(),
-  key_ops: z.array(z.string().max(20)).max(4).optional(),
+  key_ops: z.array(text(20)).max(4).optional(),
 });
 
 export const deviceSchema = z.strictObject({
-  cameraLabel: z.string().max(300),
+  cameraLabel: text(300),
   width: z.number().int().min(0).max(10_000),
   height: z.number().int().min(0).max(10_000),
   frameRate: finite.min(0).max(1000).optional(),
-  userAgent: z.string().max(500).optional(),
+  userAgent: text(500).optional(),
   providedStream: z.boolean().optional(),
   webdriver: z.boolean().optional(),
-  timeZone: z.string().max(100).optional(),
+  timeZone: text(100).optional(),
 }) satisfies z.ZodType<DeviceInfo>;
 
 export const startAttemptSchema = z.strictObject({
@@ -61,7 +63,7 @@ export const traceFrameSchema = z.strictObject({
   box: z.tuple([finite.min(-1).max(2), finite.min(-1).max(2), unit, unit]).optional(),
   pose: z.tuple([finite.min(-180).max(180), finite.min(-180).max(180), finite.min(-180).max(180)]).optional(),
   bs: z.array(unit).length(TRACE_BLENDSHAPES.length).optional(),
-  luma: finite.min(0).max(255).optional(),
+  luma: finite.min(0).max(255),
 });
 
 export const traceSchema = z.strictObject({
@@ -74,13 +76,16 @@ export const traceSchema = z.strictObject({
 
 export const resultPayloadSchema = z.strictObject({
   v: z.literal(1),
-  attemptId: z.string().max(100),
-  nonce: z.string().max(100),
-  planToken: z.string().max(4000),
+  attemptId: text(100),
+  nonce: text(100),
+  planToken: text(4000),
   trace: traceSchema,
   device: deviceSchema,
   sentAt: finite,
 }) satisfies z.ZodType<ResultPayload>;
+
+/** Ids in paths: what the server issues (`ses_…`, `att_…`), nothing else. */
+export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a Liveproof id');
 
 export const submitResultSchema = z.strictObject({
   result: z.string().min(1).max(2_000_000),

@@ -92,7 +92,6 @@ export function traceStats(frames: readonly TraceFrame[]): TraceStats {
   let longestGapMs = 0;
   for (let i = 1; i < frames.length; i++) longestGapMs = Math.max(longestGapMs, frames[i]!.t - frames[i - 1]!.t);
   const faces = frames.filter(isFaceFrame);
-  const lumas = frames.flatMap((f) => (f.luma === undefined ? [] : [f.luma]));
   return {
     frames: frames.length,
     durationMs,
@@ -101,7 +100,7 @@ export function traceStats(frames: readonly TraceFrame[]): TraceStats {
     longestMultiFaceMs: longestRun(frames, (f) => f.n > 1),
     longestGapMs,
     medianFaceWidth: faces.length > 0 ? median(faces.map((f) => f.box[2])) : 0,
-    medianLuma: lumas.length > 0 ? median(lumas) : Number.NaN,
+    medianLuma: frames.length > 0 ? median(frames.map((f) => f.luma)) : 0,
   };
 }
 

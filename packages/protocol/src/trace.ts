@@ -41,7 +41,7 @@ export interface TraceFrame {
   /** Blendshape scores (0..1) in the order of TRACE_BLENDSHAPES. */
   bs?: number[];
   /** Mean luminance of the frame, 0..255. */
-  luma?: number;
+  luma: number;
 }
 
 export interface TraceStep {

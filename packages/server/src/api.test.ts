@@ -63,15 +63,68 @@ describe('hiring-system endpoints', () => {
     expect([unknown.status, unknown.json.error?.code]).toEqual([404, 'session_not_found']);
     const session = await h.createSession();
     const { createIntegration } = await import('./integrations.ts');
-    const other = await createIntegration(h.store, 'Other ATS');
+    const other = await createIntegration(h.store, 'Other ATS', { audiences: ['other-ats'] });
     const foreign = await h.api('GET', `/v1/sessions/${session.id}`, undefined, { authorization: `Bearer ${other.apiKey}` });
     expect(foreign.json.error?.code).toBe('session_not_found');
+  });
+
+  it('refuses an audience the integration is not registered for, so it cannot mint tokens for another verifier', async () => {
+    const h = await createHarness();
+    const { status, json } = await h.api(
+      'POST',
+      '/v1/sessions',
+      { candidateRef: 'c', interviewRef: 'i', audience: 'someone-elses-ats' },
+      { authorization: `Bearer ${h.apiKey}` },
+    );
+    expect([status, json.error?.code]).toEqual([403, 'audience_not_allowed']);
+    expect(json.error?.details).toEqual({ allowed: ['ats-test'] });
   });
 
   it('answers unknown paths with not_found', async () => {
     const h = await createHarness();
     const { status, json } = await h.api('GET', '/v1/nothing-here');
     expect([status, json.error?.code]).toEqual([404, 'not_found']);
+  });
+});
+
+describe('abuse', () => {
+  it('limits requests per address before it looks at credentials', async () => {
+    const h = await createHarness({ rateLimit: { windowMs: 60_000, clientLimit: 2, apiLimit: 2 } });
+    const guess = () => h.api('POST', '/v1/sessions', { candidateRef: 'c', interviewRef: 'i', audience: 'ats-test' }, { authorization: 'Bearer lp_guess' });
+    expect((await guess()).status).toBe(401);
+    expect((await guess()).status).toBe(401);
+    const third = await guess();
+    expect([third.status, third.json.error?.code]).toEqual([429, 'rate_limited']);
+  });
+
+  it('behind a proxy, records the address the proxy saw, not one the client made up', async () => {
+    const h = await createHarness({ trustProxy: true });
+    const session = await h.createSession();
+    const page = await h.page(session.clientToken);
+    await h.api('POST', `/v1/sessions/${session.id}/attempts`, { publicKey: page.publicJwk }, {
+      authorization: `Bearer ${session.clientToken}`,
+      'x-forwarded-for': '10.9.8.7, 198.51.100.23',
+    });
+    const attempts = await h.store.listAttempts(session.id);
+    expect(attempts[0]!.ip).toBe('198.51.100.23');
+  });
+
+  it('keeps a request refused before authentication on record against its attempt', async () => {
+    const h = await createHarness();
+    const refused = await h.api('POST', '/v1/attempts/att_someone/result', { result: 'a.b.c' });
+    expect(refused.json.error?.code).toBe('unauthorized');
+    const events = await h.store.listEvents({ attemptId: 'att_someone' });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'request_refused', code: 'unauthorized', ip: '203.0.113.7' });
+  });
+
+  it('refuses control characters in ids and text instead of failing on them', async () => {
+    const h = await createHarness();
+    const auth = { authorization: `Bearer ${h.apiKey}` };
+    const nul = await h.api('POST', '/v1/sessions', { candidateRef: 'a\u0000b', interviewRef: 'i', audience: 'ats-test' }, auth);
+    expect([nul.status, nul.json.error?.code]).toEqual([400, 'invalid_request']);
+    const path = await h.api('GET', '/v1/sessions/ses_%00x', undefined, auth);
+    expect([path.status, path.json.error?.code]).toEqual([400, 'invalid_request']);
   });
 });
 

@@ -4,7 +4,7 @@ export interface RateLimitConfig {
   windowMs: number;
   /** Requests per window per client address on the page-facing endpoints. */
   clientLimit: number;
-  /** Requests per window per API key on the hiring-system endpoints. */
+  /** Requests per window per client address on the hiring-system endpoints. */
   apiLimit: number;
 }
 
@@ -24,7 +24,7 @@ export interface LiveproofConfig {
   /** Origins allowed to call the page-facing endpoints from a browser, or '*' for any. */
   corsOrigins: readonly string[] | '*';
   rateLimit: RateLimitConfig | false;
-  /** Take the client address from X-Forwarded-For (only behind a proxy you control). */
+  /** Take the client address from the last X-Forwarded-For entry (only behind one proxy you control). */
   trustProxy: boolean;
 }
 

@@ -34,10 +34,20 @@ export interface RequestInfo {
   userAgent: string | null;
 }
 
+/** Replaces control characters, which have no place in stored text (PostgreSQL refuses NUL). */
+export function printable(text: string, max: number): string {
+  return text.slice(0, max).replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
+}
+
+/**
+ * The client's address and user agent. Behind a proxy (`trustProxy`), the address is the last one
+ * in X-Forwarded-For: the one our own proxy appended. Earlier entries are whatever the client sent.
+ */
 export function requestInfo(c: Context, deps: Deps): RequestInfo {
-  const forwarded = deps.config.trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+  const forwarded = deps.config.trustProxy ? c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim() : undefined;
+  const userAgent = c.req.header('user-agent');
   return {
-    ip: forwarded || deps.peerAddress(c) || null,
-    userAgent: c.req.header('user-agent')?.slice(0, 500) ?? null,
+    ip: forwarded ? printable(forwarded, 100) : deps.peerAddress(c) || null,
+    userAgent: userAgent === undefined ? null : printable(userAgent, 500),
   };
 }

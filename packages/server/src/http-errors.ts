@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ErrorCode, LiveproofError, type ErrorBody } from '@liveproof/protocol';
-import { requestInfo, type AppEnv, type Deps } from './context.ts';
+import { printable, requestInfo, type AppEnv, type Deps } from './context.ts';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'invalid_request',
@@ -38,19 +38,21 @@ export function createErrorHandler(deps: Deps) {
     if (error.code === 'internal_error') console.error('liveproof: unhandled error', thrown);
     const sessionId = c.get('auditSessionId') ?? null;
     const attemptId = c.get('auditAttemptId') ?? null;
+    // Ids come from the path as the client sent them: keep them, but only as printable text.
+    const clean = (id: string | null) => (id === null ? null : printable(id, 100));
     if (sessionId || attemptId) {
       const info = requestInfo(c, deps);
       try {
         await deps.store.appendEvent({
           at: deps.clock.now(),
           type: 'request_refused',
-          sessionId,
-          attemptId,
+          sessionId: clean(sessionId),
+          attemptId: clean(attemptId),
           integrationId: c.get('integration')?.id ?? null,
           code: error.code,
           ip: info.ip,
           userAgent: info.userAgent,
-          detail: { method: c.req.method, path: c.req.path, message: error.message },
+          detail: { method: c.req.method, path: printable(c.req.path, 300), message: error.message },
         });
       } catch (logError) {
         console.error('liveproof: could not record a refused request', logError);

@@ -2,11 +2,14 @@
 import { base64url, cryptoRandom, newId, sha256Hex, type RandomSource } from './ids.ts';
 import type { IntegrationRecord, Store } from './store.ts';
 
-/** Creates an integration and returns it with its API key, which is shown once and never stored. */
+/**
+ * Creates an integration and returns it with its API key, which is shown once and never stored.
+ * `audiences` lists the verifiers it may issue tokens for (a session's audience must be one of them).
+ */
 export async function createIntegration(
   store: Store,
   name: string,
-  options: { now?: number; apiKey?: string; random?: RandomSource } = {},
+  options: { audiences: string[]; now?: number; apiKey?: string; random?: RandomSource },
 ): Promise<{ integration: IntegrationRecord; apiKey: string }> {
   const random = options.random ?? cryptoRandom;
   const apiKey = options.apiKey ?? `lp_${base64url(random(32))}`;
@@ -14,6 +17,7 @@ export async function createIntegration(
     id: newId('int', random),
     name,
     apiKeyHash: await sha256Hex(apiKey),
+    audiences: options.audiences,
     createdAt: options.now ?? Date.now(),
   };
   await store.insertIntegration(integration);

@@ -39,6 +39,8 @@ interface LoadedKey {
   publicKey: CryptoKey;
 }
 
+const UNKNOWN_KID_RELOAD_MS = 5000;
+
 async function newKeyRecord(now: number): Promise<SigningKeyRecord> {
   const { privateKey, publicKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
   const publicJwk = await exportJWK(publicKey);
@@ -107,8 +109,10 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     async publicKey(kid) {
       const now = clock.now();
       let key = (await fresh()).find((k) => k.record.kid === kid);
-      if (!key) {
-        await load(); // signed by a key another instance has just created
+      // Perhaps signed by a key another instance has just created: look again, but at most once
+      // every few seconds, so tokens with made-up kids cannot turn into a stream of reads.
+      if (!key && now - loadedAt > UNKNOWN_KID_RELOAD_MS) {
+        await load();
         key = keys.find((k) => k.record.kid === kid);
       }
       return key && isPublished(key.record, now) ? key.publicKey : undefined;

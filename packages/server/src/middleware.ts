@@ -37,6 +37,18 @@ export function requireClientToken(deps: Deps): MiddlewareHandler<AppEnv> {
   });
 }
 
+/**
+ * Notes which session or attempt a request is about before anything can refuse it, so that a
+ * refusal (bad token, oversized body, malformed JSON) is still recorded against it.
+ */
+export function auditTarget(kind: 'session' | 'attempt'): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const id = c.req.param('id');
+    if (id) c.set(kind === 'session' ? 'auditSessionId' : 'auditAttemptId', id);
+    await next();
+  });
+}
+
 export function limitBody(deps: Deps): MiddlewareHandler<AppEnv> {
   return bodyLimit({
     maxSize: deps.config.maxBodyBytes,
@@ -46,6 +58,10 @@ export function limitBody(deps: Deps): MiddlewareHandler<AppEnv> {
   });
 }
 
+/**
+ * Requests per window per client address, checked before authentication so that guessing keys or
+ * tokens is limited too. Page endpoints and hiring-system endpoints have separate budgets.
+ */
 export function rateLimit(deps: Deps, audience: 'client' | 'api'): MiddlewareHandler<AppEnv> {
   const settings = deps.config.rateLimit;
   if (!settings) return createMiddleware<AppEnv>((_c, next) => next());
@@ -53,7 +69,7 @@ export function rateLimit(deps: Deps, audience: 'client' | 'api'): MiddlewareHan
     windowMs: settings.windowMs,
     limit: audience === 'client' ? settings.clientLimit : settings.apiLimit,
     standardHeaders: 'draft-7',
-    keyGenerator: (c) => (audience === 'api' ? bearer(c) ?? 'anonymous' : requestInfo(c, deps).ip ?? 'unknown'),
+    keyGenerator: (c) => `${audience}:${requestInfo(c, deps).ip ?? 'unknown'}`,
     handler: () => {
       throw new LiveproofError('rate_limited', 'Too many requests; slow down and retry shortly.');
     },

@@ -11,6 +11,12 @@ export interface IntegrationRecord {
   name: string;
   /** SHA-256 (hex) of the API key; the key itself is never stored. */
   apiKeyHash: string;
+  /**
+   * The audiences (verifiers) this integration may issue tokens for. All integrations share the
+   * server's signing key, so without this list one integration could mint tokens another
+   * integration's verifier accepts.
+   */
+  audiences: string[];
   createdAt: number;
 }
 

@@ -56,7 +56,7 @@ export async function createHarness(config: Partial<LiveproofConfig> = {}): Prom
   const clock = manualClock();
   const store = createSqliteStore({ path: ':memory:' });
   await store.migrate();
-  const { apiKey } = await createIntegration(store, 'Test ATS', { now: clock.now() });
+  const { apiKey } = await createIntegration(store, 'Test ATS', { audiences: ['ats-test'], now: clock.now() });
   const live = await createLiveproofApp({ store, clock, config: { issuer: ISSUER, rateLimit: false, ...config }, peerAddress: () => '203.0.113.7' });
 
   async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {

@@ -10,6 +10,7 @@ import {
   CURRENT_THRESHOLDS,
   LiveproofError,
   SIGNING_ALG,
+  idSchema,
   startAttemptSchema,
   submitResultSchema,
   type Plan,
@@ -19,14 +20,14 @@ import {
 import { drawChallenges } from '../challenges.ts';
 import { requestInfo, type AppEnv, type Deps } from '../context.ts';
 import { newId, newNonce } from '../ids.ts';
-import { limitBody, pageCors, rateLimit, requireClientToken } from '../middleware.ts';
+import { auditTarget, limitBody, pageCors, rateLimit, requireClientToken } from '../middleware.ts';
 import { RejectedResult, checkResult, parsePayload, planFacts, verifyResultSignature } from '../results.ts';
 import { deviceSignals } from '../signals.ts';
 import type { AttemptOutcome, AttemptRecord, SessionRecord } from '../store.ts';
 import { issueLivenessToken, issuePlanToken } from '../tokens.ts';
 import { attemptsRemaining, iso, sessionStatus } from '../views.ts';
 
-const idParams = z.object({ id: z.string().min(1).max(100) });
+const idParams = z.object({ id: idSchema });
 
 const startAttempt = createRoute({
   method: 'post',
@@ -54,6 +55,9 @@ const getOutcome = createRoute({
 
 export function attemptRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
+  app.use('/v1/sessions/:id/attempts', auditTarget('session'));
+  app.use('/v1/attempts/:id', auditTarget('attempt'));
+  app.use('/v1/attempts/:id/result', auditTarget('attempt'));
   for (const path of ['/v1/sessions/:id/attempts', '/v1/attempts/:id', '/v1/attempts/:id/result']) {
     app.use(path, pageCors(deps), rateLimit(deps, 'client'), limitBody(deps), requireClientToken(deps));
   }

@@ -1,14 +1,14 @@
 /** Hiring-system endpoints: create a check session, read it back with its attempts, mint page tokens. */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { LiveproofError, createSessionSchema, type CreateSessionResponse } from '@liveproof/protocol';
+import { LiveproofError, createSessionSchema, idSchema, type CreateSessionResponse } from '@liveproof/protocol';
 import type { AppEnv, Deps } from '../context.ts';
 import { newId } from '../ids.ts';
-import { limitBody, rateLimit, requireApiKey } from '../middleware.ts';
+import { auditTarget, limitBody, rateLimit, requireApiKey } from '../middleware.ts';
 import type { SessionRecord } from '../store.ts';
 import { issueClientToken } from '../tokens.ts';
 import { iso, sessionView } from '../views.ts';
 
-const sessionParams = z.object({ id: z.string().min(1).max(100) });
+const sessionParams = z.object({ id: idSchema });
 
 const createSession = createRoute({
   method: 'post',
@@ -37,7 +37,7 @@ const newClientToken = createRoute({
 export function sessionRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
   for (const path of ['/v1/sessions', '/v1/sessions/:id', '/v1/sessions/:id/client-tokens']) {
-    app.use(path, limitBody(deps), requireApiKey(deps), rateLimit(deps, 'api'));
+    app.use(path, auditTarget('session'), rateLimit(deps, 'api'), limitBody(deps), requireApiKey(deps));
   }
 
   async function ownSession(c: { get(key: 'integration'): { id: string }; set(key: 'auditSessionId', value: string): void }, id: string): Promise<SessionRecord> {
@@ -58,10 +58,16 @@ export function sessionRoutes(deps: Deps) {
 
   app.openapi(createSession, async (c) => {
     const body = c.req.valid('json');
+    const integration = c.get('integration');
+    if (!integration.audiences.includes(body.audience)) {
+      throw new LiveproofError('audience_not_allowed', `This integration may not issue tokens for audience "${body.audience}".`, {
+        details: { allowed: integration.audiences },
+      });
+    }
     const now = deps.clock.now();
     const session: SessionRecord = {
       id: newId('ses', deps.random),
-      integrationId: c.get('integration').id,
+      integrationId: integration.id,
       candidateRef: body.candidateRef,
       interviewRef: body.interviewRef,
       audience: body.audience,

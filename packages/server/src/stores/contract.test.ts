@@ -37,7 +37,7 @@ interface Target {
 const T0 = Date.UTC(2025, 5, 2, 9, 30);
 
 function integration(overrides: Partial<IntegrationRecord> = {}): IntegrationRecord {
-  return { id: randomUUID(), name: 'Acme Hiring', apiKeyHash: randomBytes(32).toString('hex'), createdAt: T0, ...overrides };
+  return { id: randomUUID(), name: 'Acme Hiring', apiKeyHash: randomBytes(32).toString('hex'), audiences: ['acme-ats', 'acme-ats-staging'], createdAt: T0, ...overrides };
 }
 
 function session(integrationId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
@@ -112,7 +112,7 @@ function outcome(overrides: Partial<AttemptOutcome> = {}): AttemptOutcome {
       v: 1,
       frames: [
         { t: -400, n: 1, box: [0.31, 0.22, 0.38, 0.51], pose: [1.5, -2.25, 0.125], bs: [0.02, 0.03, 0.1, 0.1, 0.05, 0.04, 0.01, 0.2], luma: 118.5 },
-        { t: 0, n: 0 },
+        { t: 0, n: 0, luma: 12.5 },
         { t: 33, n: 2, box: [0.3, 0.2, 0.4, 0.5], pose: [-24.75, 3, -1], bs: [0.9, 0.88, 0.2, 0.2, 0.05, 0.04, 0.01, 0.2], luma: 97 },
       ],
       steps: [

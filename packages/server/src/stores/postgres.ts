@@ -29,6 +29,7 @@ const MIGRATIONS: readonly Migration[] = [
         id text PRIMARY KEY,
         name text NOT NULL,
         api_key_hash text NOT NULL,
+        audiences jsonb NOT NULL,
         created_at bigint NOT NULL
       );
       CREATE UNIQUE INDEX integrations_api_key_hash ON integrations (api_key_hash);
@@ -144,15 +145,15 @@ export function createPostgresStore(options: { url: string; schema?: string; max
     },
 
     async insertIntegration(integration) {
-      await sql`INSERT INTO integrations ${sql(integrationValues(integration))}`;
+      await sql`INSERT INTO integrations ${sql(integrationValues(integration, json))}`;
     },
     async findIntegrationByKeyHash(apiKeyHash) {
       const [row] = await sql<IntegrationRow[]>`SELECT * FROM integrations WHERE api_key_hash = ${apiKeyHash}`;
-      return row === undefined ? null : integrationFromRow(row);
+      return row === undefined ? null : integrationFromRow(row, json);
     },
     async getIntegration(id) {
       const [row] = await sql<IntegrationRow[]>`SELECT * FROM integrations WHERE id = ${id}`;
-      return row === undefined ? null : integrationFromRow(row);
+      return row === undefined ? null : integrationFromRow(row, json);
     },
 
     async listSigningKeys() {

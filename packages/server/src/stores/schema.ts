@@ -43,6 +43,7 @@ export interface IntegrationRow {
   id: string;
   name: string;
   api_key_hash: string;
+  audiences: unknown;
   created_at: number | string;
 }
 
@@ -121,17 +122,18 @@ function intOrNull(value: number | string | null): number | null {
   return value === null ? null : Number(value);
 }
 
-export function integrationValues(integration: IntegrationRecord): RowValues<never> {
+export function integrationValues<J>(integration: IntegrationRecord, json: JsonCodec<J>): RowValues<J> {
   return {
     id: integration.id,
     name: integration.name,
     api_key_hash: integration.apiKeyHash,
+    audiences: json.encode(integration.audiences),
     created_at: integration.createdAt,
   };
 }
 
-export function integrationFromRow(row: IntegrationRow): IntegrationRecord {
-  return { id: row.id, name: row.name, apiKeyHash: row.api_key_hash, createdAt: int(row.created_at) };
+export function integrationFromRow(row: IntegrationRow, json: JsonCodec<unknown>): IntegrationRecord {
+  return { id: row.id, name: row.name, apiKeyHash: row.api_key_hash, audiences: json.decode(row.audiences) as string[], createdAt: int(row.created_at) };
 }
 
 export function signingKeyValues<J>(key: SigningKeyRecord, json: JsonCodec<J>): RowValues<J> {

@@ -40,6 +40,7 @@ const MIGRATIONS: readonly Migration[] = [
         id TEXT PRIMARY KEY,
         name TEXT NOT NULL,
         api_key_hash TEXT NOT NULL,
+        audiences TEXT NOT NULL,
         created_at INTEGER NOT NULL
       ) STRICT;
       CREATE UNIQUE INDEX integrations_api_key_hash ON integrations (api_key_hash);
@@ -186,15 +187,15 @@ export function createSqliteStore(options: { path: string }): Store {
     },
 
     async insertIntegration(integration) {
-      insert('integrations', integrationValues(integration));
+      insert('integrations', integrationValues(integration, json));
     },
     async findIntegrationByKeyHash(apiKeyHash) {
       const row = prepare('SELECT * FROM integrations WHERE api_key_hash = ?').get(apiKeyHash) as IntegrationRow | undefined;
-      return row === undefined ? null : integrationFromRow(row);
+      return row === undefined ? null : integrationFromRow(row, json);
     },
     async getIntegration(id) {
       const row = prepare('SELECT * FROM integrations WHERE id = ?').get(id) as IntegrationRow | undefined;
-      return row === undefined ? null : integrationFromRow(row);
+      return row === undefined ? null : integrationFromRow(row, json);
     },
 
     async listSigningKeys() {

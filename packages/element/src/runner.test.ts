@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { CURRENT_THRESHOLDS, score, type TraceFrame } from '@liveproof/protocol';
+import { CheckRunner } from './runner.ts';
+
+/** A frame of one steady, well-placed face; `yaw` turns it. */
+function face(t: number, yaw = 0): TraceFrame {
+  const wobble = Math.sin(t / 97) * 0.3;
+  return { t, n: 1, box: [0.33, 0.25, 0.34, 0.45], pose: [yaw + wobble, 1 + wobble, 0], bs: [0.05, 0.05, 0.1, 0.1, 0.01, 0.01, 0.02, 0.1], luma: 120 };
+}
+
+function positioned(runner: CheckRunner, until: number, from = 0): number {
+  let t = from;
+  for (; t < until && runner.phase !== 'ready'; t += 33) runner.position(face(t));
+  return t;
+}
+
+describe('CheckRunner', () => {
+  it('holds positioning until the face has been steady long enough for a baseline', () => {
+    const runner = new CheckRunner(CURRENT_THRESHOLDS);
+    expect(runner.position({ t: 0, n: 0, luma: 120 })).toMatchObject({ phase: 'positioning', hint: 'no_face' });
+    expect(runner.position({ ...face(33), box: [0.45, 0.4, 0.08, 0.1] })).toMatchObject({ hint: 'move_closer' });
+    expect(runner.position({ ...face(66), luma: 20 })).toMatchObject({ hint: 'too_dark' });
+    expect(runner.position({ ...face(99), n: 2 })).toMatchObject({ hint: 'multiple_faces' });
+    const readyAt = positioned(runner, 5000, 132);
+    expect(runner.phase).toBe('ready');
+    expect(readyAt).toBeGreaterThanOrEqual(132 + CURRENT_THRESHOLDS.positioning.holdMs);
+  });
+
+  it('does not count an action completed after the step deadline, exactly as the server scores it', () => {
+    const runner = new CheckRunner(CURRENT_THRESHOLDS);
+    const origin = positioned(runner, 5000);
+    const timeout = 2000;
+    runner.begin({ challenges: ['turn_left', 'blink'], stepTimeoutMs: timeout }, origin, origin);
+    let outcome;
+    // The turn starts 1950 ms after the prompt and reaches its target only after the deadline.
+    for (let t = origin + 33; !outcome && t < origin + 4000; t += 33) {
+      const elapsed = t - origin;
+      const yaw = elapsed < 1950 ? 0 : Math.min(25, (elapsed - 1950) * 0.2);
+      outcome = runner.challenge(face(t, yaw), t + 5)?.outcome;
+    }
+    expect(outcome).toBe('timeout');
+    const trace = runner.trace();
+    const verdict = score({ challenges: ['turn_left', 'blink'], stepTimeoutMs: timeout, thresholds: CURRENT_THRESHOLDS.version }, trace);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.steps.map((s) => s.reason)).toEqual(['not_performed', 'not_performed']);
+  });
+
+  it('moves to the next prompt as soon as an action is recognised, and records both on the attempt clock', () => {
+    const runner = new CheckRunner(CURRENT_THRESHOLDS);
+    const origin = positioned(runner, 5000);
+    const first = runner.begin({ challenges: ['turn_left', 'turn_right'], stepTimeoutMs: 6000 }, origin, origin + 2);
+    expect(first).toMatchObject({ prompted: true, challenge: 'turn_left', index: 0 });
+    let next;
+    for (let t = origin + 33; !next && t < origin + 3000; t += 33) {
+      const elapsed = t - origin;
+      const update = runner.challenge(face(t, elapsed < 500 ? 0 : Math.min(25, (elapsed - 500) * 0.1)), t + 5);
+      if (update?.prompted) next = update;
+    }
+    expect(next).toMatchObject({ challenge: 'turn_right', index: 1 });
+    const trace = runner.trace();
+    expect(trace.steps[0]!.promptedAt).toBe(2);
+    expect(trace.steps[1]!.promptedAt).toBeGreaterThan(trace.steps[0]!.endedAt - 1);
+    expect(trace.frames.some((f) => f.t < 0)).toBe(true); // the baseline frames precede the attempt
+  });
+});
