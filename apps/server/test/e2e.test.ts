@@ -45,6 +45,31 @@ async function cooperativePage(): Promise<Page> {
   return page;
 }
 
+/**
+ * Starts the check with requests to `route` failing, expects the error `code` with its heading,
+ * then lets the requests through and presses Try again.
+ */
+async function failThenRetry(
+  page: Page,
+  start: () => Promise<void>,
+  route: string,
+  code: string,
+  heading: string,
+  shot: string,
+  whileFailed: () => Promise<void> = async () => undefined,
+) {
+  await page.route(route, (request) => request.abort('internetdisconnected'));
+  await start();
+  const failure = await waitForOutcome(page);
+  expect(failure.detail).toMatchObject({ code, retryable: true });
+  await expect.poll(() => page.getByRole('heading', { name: heading }).count()).toBe(1);
+  await screenshot(page, shot);
+  await whileFailed();
+  await page.unroute(route);
+  await page.evaluate(() => ((window as unknown as { __liveproofEvents: unknown[] }).__liveproofEvents.length = 0));
+  await page.locator('liveproof-check').getByRole('button', { name: 'Try again' }).click();
+}
+
 function stepStatuses(page: Page): Promise<string[]> {
   return page.locator('liveproof-check').locator('ol.steps li').evaluateAll((items) => items.map((li) => li.getAttribute('data-status') ?? ''));
 }
@@ -115,21 +140,15 @@ describe('a cooperative candidate', () => {
   it('keeps the signed result through a network loss and sends it when the candidate retries', async () => {
     const page = await cooperativePage();
     const session = await createSession(server);
-    await page.route('**/v1/attempts/*/result', (route) => route.abort('internetdisconnected'));
-    await openCheck(page, server, session.clientToken);
-    const failure = await waitForOutcome(page);
-    expect(failure.detail).toMatchObject({ code: 'network_error', retryable: true });
-    await expect.poll(() => page.getByRole('heading', { name: 'Connection lost' }).count()).toBe(1);
-    await screenshot(page, 'check-network-lost');
-    expect((await getSession(server, session.id)).attempts[0]!.status).toBe('started');
-
-    await page.unroute('**/v1/attempts/*/result');
-    await page.evaluate(() => ((window as unknown as { __liveproofEvents: unknown[] }).__liveproofEvents.length = 0));
-    await page.locator('liveproof-check').getByRole('button', { name: 'Try again' }).click();
+    const start = () => openCheck(page, server, session.clientToken);
+    await failThenRetry(page, start, '**/v1/attempts/*/result', 'network_error', 'Connection lost', 'check-network-lost', async () => {
+      expect((await getSession(server, session.id)).attempts.map((a) => a.status)).toEqual(['started']);
+    });
     const outcome = await waitForOutcome(page);
     const record = await getSession(server, session.id);
     expect(outcome.detail, JSON.stringify({ attempts: record.attempts, actor: await actorLog(page) })).toMatchObject({ result: 'pass' });
-    expect(record.attempts).toHaveLength(1); // the same attempt, not a new one
+    // The same attempt, recorded once: the element resent the result it had signed, not a new check.
+    expect(record.attempts).toHaveLength(1);
     expect(record.attempts[0]!.status).toBe('passed');
   });
 });
@@ -193,15 +212,8 @@ describe('states the candidate can recover from', () => {
   it('a model that fails to load is a clear error, and retrying loads it', async () => {
     const page = await cooperativePage();
     const session = await createSession(server);
-    await page.route('**/assets/mediapipe/face_landmarker.task', (route) => route.abort('failed'));
-    await openCheck(page, server, session.clientToken);
-    const failure = await waitForOutcome(page);
-    expect(failure.detail).toMatchObject({ code: 'model_load_failed', retryable: true });
-    await screenshot(page, 'check-model-failed');
-
-    await page.unroute('**/assets/mediapipe/face_landmarker.task');
-    await page.evaluate(() => ((window as unknown as { __liveproofEvents: unknown[] }).__liveproofEvents.length = 0));
-    await page.locator('liveproof-check').getByRole('button', { name: 'Try again' }).click();
+    const start = () => openCheck(page, server, session.clientToken);
+    await failThenRetry(page, start, '**/assets/mediapipe/face_landmarker.task', 'model_load_failed', 'The check could not load', 'check-model-failed');
     await waitForState(page, 'positioning');
   });
 });

@@ -10,8 +10,8 @@ import {
   LiveproofError,
   PLAN_TOKEN_TYPE,
   SIGNING_ALG,
-  type ChallengeId,
   type LivenessTokenClaims,
+  type Plan,
 } from '@liveproof/protocol';
 import type { Clock } from './clock.ts';
 import type { KeyRing } from './keys.ts';
@@ -76,16 +76,8 @@ export async function verifyClientToken(ctx: TokenContext, token: string): Promi
   }
 }
 
-export interface PlanTokenFacts {
-  attemptId: string;
-  sessionId: string;
-  nonce: string;
-  challenges: ChallengeId[];
-  stepTimeoutMs: number;
-  thresholds: string;
-  issuedAt: number;
-  expiresAt: number;
-}
+/** The plan as the element reads it, with its times as epoch milliseconds. */
+export type PlanTokenFacts = Omit<Plan, 'issuedAt' | 'expiresAt'> & { issuedAt: number; expiresAt: number };
 
 /** The signed plan: proof that this server drew these challenges, in this order, for this attempt. */
 export function issuePlanToken(ctx: TokenContext, plan: PlanTokenFacts): Promise<string> {
