@@ -71,6 +71,23 @@
     }
     ctx.drawImage(video, (W - w) / 2, (H - h) / 2, w, h);
     ctx.restore();
+    if (config.reflect) reflect(ctx);
+  };
+
+  // The screen's light on the face: while the check flashes a colour, tint the middle of the frame
+  // (where the face is) with it, strongest at the centre, as a face near a screen would reflect it.
+  const reflect = (ctx) => {
+    const flash = document.querySelector('liveproof-check')?.shadowRoot?.querySelector('[part~="flash"]');
+    const colour = flash && getComputedStyle(flash).backgroundColor;
+    const rgb = colour && colour.match(/\d+/g);
+    if (!rgb) return;
+    const [r, g, b] = rgb;
+    const gradient = ctx.createRadialGradient(W * 0.55, H * 0.45, 0, W * 0.55, H * 0.45, H * 0.45);
+    gradient.addColorStop(0, `rgba(${r}, ${g}, ${b}, ${config.reflection})`);
+    gradient.addColorStop(0.6, `rgba(${r}, ${g}, ${b}, ${config.reflection * 0.8})`);
+    gradient.addColorStop(1, `rgba(${r}, ${g}, ${b}, 0)`);
+    ctx.fillStyle = gradient;
+    ctx.fillRect(0, 0, W, H);
   };
 
   const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
@@ -94,11 +111,12 @@
     const [min, max] = config.delayMs;
     const entry = { challenge, promptedAt: performance.now(), delayMs: Math.round(min + Math.random() * (max - min)) };
     log.push(entry);
-    const segment = config.actions[challenge];
+    // The light challenge asks to keep still and look at the screen: a person settles back to neutral.
+    const segment = challenge === 'light' ? { ...config.neutral, loop: true } : config.actions[challenge];
     if (config.unresponsive || !segment) return;
     setTimeout(() => {
       entry.playedAt = performance.now();
-      void play(segment, false).then(() => {
+      void play(segment, segment.loop === true).then(() => {
         entry.showingAt = performance.now();
       });
     }, entry.delayMs);

@@ -1,11 +1,11 @@
 /**
- * The recorder page: runs the element's own engine (`createFaceEngine`, `LumaMeter`) over every
+ * The recorder page: runs the element's own engine (`createFaceEngine`, `FrameMeter`) over every
  * frame of a clip, stepping through it by seeking so that the result depends on the clip alone,
  * not on playback speed or machine load. Driven by `scripts/record-traces.ts`.
  */
 import type { TraceFrame } from '@liveproof/protocol';
 import { createFaceEngine, type FaceEngine } from '../../packages/element/src/engine.ts';
-import { LumaMeter } from '../../packages/element/src/luma.ts';
+import { FrameMeter, analyseFrame } from '../../packages/element/src/frame-meter.ts';
 import type { ImageJob, PlayableResult, RecorderApi, RecordingResult, VideoJob } from './api.ts';
 
 const ASSETS_BASE = '/assets/mediapipe';
@@ -75,22 +75,21 @@ function sizeCanvas(sourceWidth: number, sourceHeight: number, width: number): v
   canvas.height = Math.round((width * sourceHeight) / sourceWidth);
 }
 
-async function withEngine(run: (engine: FaceEngine, luma: LumaMeter) => Promise<RecordingResult>): Promise<RecordingResult> {
+async function withEngine(run: (engine: FaceEngine, meter: FrameMeter) => Promise<RecordingResult>): Promise<RecordingResult> {
   // A fresh engine per clip: VIDEO mode tracks faces across frames, so a clip's trace must not
   // depend on which clip came before it.
   const engine = await createFaceEngine({ assetsBase: ASSETS_BASE, maxFaces: 2 });
   try {
-    return await run(engine, new LumaMeter());
+    return await run(engine, new FrameMeter());
   } finally {
     engine.close();
   }
 }
 
-function analyse(engine: FaceEngine, luma: LumaMeter, i: number, fps: number, timing: { total: number }): TraceFrame {
+function analyse(engine: FaceEngine, meter: FrameMeter, i: number, fps: number, timing: { total: number }): TraceFrame {
   const t = (i * 1000) / fps;
-  const level = luma.measure(canvas);
   const started = performance.now();
-  const frame = engine.detect(canvas, t, t, level);
+  const frame = analyseFrame(engine, meter, canvas, t, t);
   timing.total += performance.now() - started;
   return frame;
 }
@@ -114,7 +113,7 @@ const api: RecorderApi = {
   },
 
   recordVideo({ url, fps, frameCount, startOffset, analysisWidth }: VideoJob): Promise<RecordingResult> {
-    return withEngine(async (engine, luma) => {
+    return withEngine(async (engine, meter) => {
       await load(url);
       const { videoWidth: width, videoHeight: height } = video;
       sizeCanvas(width, height, analysisWidth);
@@ -132,14 +131,14 @@ const api: RecorderApi = {
         }
         if (presented !== undefined && !isFrame(presented)) misplacedFrames.push(i);
         context.drawImage(video, 0, 0, canvas.width, canvas.height);
-        frames.push(analyse(engine, luma, i, fps, timing));
+        frames.push(analyse(engine, meter, i, fps, timing));
       }
       return { frames, startOffset, width, height, analysedWidth: canvas.width, analysedHeight: canvas.height, detectMs: timing.total / frameCount, misplacedFrames };
     });
   },
 
   recordImage({ url, fps, frameCount, analysisWidth }: ImageJob): Promise<RecordingResult> {
-    return withEngine(async (engine, luma) => {
+    return withEngine(async (engine, meter) => {
       const image = new Image();
       image.src = url;
       await image.decode();
@@ -148,7 +147,7 @@ const api: RecorderApi = {
       context.drawImage(image, 0, 0, canvas.width, canvas.height);
       const frames: TraceFrame[] = [];
       const timing = { total: 0 };
-      for (let i = 0; i < frameCount; i++) frames.push(analyse(engine, luma, i, fps, timing));
+      for (let i = 0; i < frameCount; i++) frames.push(analyse(engine, meter, i, fps, timing));
       return { frames, startOffset: 0, width, height, analysedWidth: canvas.width, analysedHeight: canvas.height, detectMs: timing.total / frameCount, misplacedFrames: [] };
     });
   },

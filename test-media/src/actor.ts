@@ -27,6 +27,10 @@ export interface ActorScript {
   delayMs: [number, number];
   /** How long the last frame of an action is held before going back to neutral (default 300 ms). */
   holdMs?: number;
+  /** Reflect the screen-light challenge's colours on the face (a live face near a screen does). */
+  reflect?: boolean;
+  /** Opacity of that reflection at the face's centre (default 0.08). */
+  reflection?: number;
   /** Do not answer prompts at all (a replay that ignores them). */
   unresponsive?: boolean;
 }
@@ -39,6 +43,13 @@ export interface ActorLogEntry {
 }
 
 const MEDIA_PATH = '/__actor-media/';
+
+/**
+ * How strongly the actor's face reflects the screen: the flashed colour blended at 8% over the
+ * middle of the frame. A guess at a face 40-60 cm from a laptop screen in an ordinary room; real
+ * reflections are weaker in bright rooms and stronger in dim ones.
+ */
+export const REFLECTION = 0.08;
 
 /** Installs the actor in `page` before any page script runs; serves its clips same-origin. */
 export async function installActor(page: Page, script: ActorScript): Promise<void> {
@@ -57,7 +68,7 @@ export async function installActor(page: Page, script: ActorScript): Promise<voi
   });
   await page.addInitScript((config) => {
     (window as unknown as { __liveproofActorConfig: unknown }).__liveproofActorConfig = config;
-  }, { holdMs: 300, ...script, mediaPath: MEDIA_PATH });
+  }, { holdMs: 300, reflect: !script.unresponsive, reflection: REFLECTION, ...script, mediaPath: MEDIA_PATH });
   await page.addInitScript({ path: join(TEST_MEDIA_DIR, 'page', 'actor.js') });
 }
 

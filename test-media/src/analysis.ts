@@ -51,6 +51,8 @@ export function riseOf(action: ChallengeId, s: Signals, base: Baseline): number 
       return base.yaw - s.yaw;
     case 'look_up':
       return s.pitch - base.pitch;
+    case 'light':
+      return 0; // not a movement
   }
 }
 
@@ -68,6 +70,8 @@ export function targetOf(action: ChallengeId, th: Thresholds = THRESHOLDS_V1): n
       return th.turn.degrees;
     case 'look_up':
       return th.lookUp.degrees;
+    case 'light':
+      return 1;
   }
 }
 

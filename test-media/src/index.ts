@@ -29,7 +29,13 @@ export { installActor, actorLog } from './actor.ts';
 export type { ActorScript, ActorSegment, ActorLogEntry } from './actor.ts';
 export { COOPERATIVE_ACTOR, resolveScript, resolveSegment } from './actor-script.ts';
 export type { ScriptSpec, SegmentRef } from './actor-script.ts';
-export { runOffline } from './offline-actor.ts';
+export { runOffline, offlineScript, recordedFrames, reflected } from './offline-actor.ts';
+export { forgeSynthetic, forgeSpliced, FORGERY_LEVELS } from './forgery.ts';
+export type { ForgeryLevel, ForgeryPlan } from './forgery.ts';
+export { installPresenter } from './presenter.ts';
+export type { PresenterOptions } from './presenter.ts';
+export { PRESENTATION_TYPES, VIRTUAL_CAMERA_LABELS, buildPresentations, cutFrame, photoSources, seeded } from './presentations.ts';
+export type { AttackType, Camera, PlanOptions, Presentation, PresentationType } from './presentations.ts';
 export type { OfflineScript, OfflineRun, TraceSegment } from './offline-actor.ts';
 export {
   SCREENSHOT_DIR,
@@ -43,3 +49,7 @@ export {
   screenshot,
 } from './check-page.ts';
 export type { CheckEvent } from './check-page.ts';
+export { runEvaluation } from './evaluation.ts';
+export type { EvaluationOptions } from './evaluation.ts';
+export { summarise as summariseOutcomes, toMarkdown, distribution } from './eval-report.ts';
+export type { EvaluationReport, PresentationOutcome, RateRow, Distribution } from './eval-report.ts';

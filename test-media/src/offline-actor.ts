@@ -4,8 +4,11 @@
  * recorded from the footage, and they go through the element's own `CheckRunner`. The result is
  * the trace the element would have sent, for unit tests of scoring on real data.
  */
-import { CURRENT_THRESHOLDS, type ChallengeId, type Thresholds, type Trace, type TraceFrame } from '@liveproof/protocol';
-import { CheckRunner, type ChallengeUpdate } from '../../packages/element/src/runner.ts';
+import { CURRENT_THRESHOLDS, LIGHT_RGB, round, type ChallengeId, type LightColour, type Thresholds, type Trace, type TraceFrame } from '@liveproof/protocol';
+import { CheckRunner, type ChallengeUpdate, type RunnerPlan } from '../../packages/element/src/runner.ts';
+import { REFLECTION, type ActorSegment } from './actor.ts';
+import { COOPERATIVE_ACTOR, resolveScript, type ScriptSpec } from './actor-script.ts';
+import { loadTrace, type Manifest, type MediaFolder } from './manifest.ts';
 import { mirrorFrame } from './analysis.ts';
 
 /** A stretch of a recorded trace (clip seconds), optionally mirrored left-right. */
@@ -23,12 +26,26 @@ export interface OfflineScript {
   delaysMs: readonly number[];
   /** Camera frame interval in ms (default 33.3). */
   frameMs?: number;
+  /**
+   * Frames reach the page a little unevenly (capture, decoding, scheduling): each frame's time
+   * varies by up to this many ms around its slot (default 4; deterministic).
+   */
+  timingJitterMs?: number;
   /** Time the attempt start takes on the network, in ms. */
   roundTripMs?: number;
   /** Ignore prompts (a replay that does not respond). */
   unresponsive?: boolean;
   /** How long the last frame of an action is held before going back to neutral (default 300 ms). */
   holdMs?: number;
+  /** Reflect the screen-light colours on the face (default: when responsive). */
+  reflect?: boolean;
+}
+
+/** The face's colour with the screen's `colour` reflected on it, as the browser actor draws it. */
+export function reflected(frame: TraceFrame, colour: LightColour | undefined, strength = REFLECTION): TraceFrame {
+  if (!colour || !frame.rgb) return frame;
+  const light = LIGHT_RGB[colour];
+  return { ...frame, rgb: frame.rgb.map((v, i) => round(v * (1 - strength) + light[i]! * strength, 1)) as [number, number, number] };
 }
 
 export interface OfflineRun {
@@ -52,7 +69,9 @@ function frameAt(segment: TraceSegment, elapsedMs: number): TraceFrame | undefin
   return segment.mirror ? mirrorFrame(found) : found;
 }
 
-export function runOffline(challenges: readonly ChallengeId[], script: OfflineScript, thresholds: Thresholds = CURRENT_THRESHOLDS, stepTimeoutMs = 8000): OfflineRun {
+export function runOffline(plan: RunnerPlan, script: OfflineScript, thresholds: Thresholds = CURRENT_THRESHOLDS): OfflineRun {
+  const reflect = script.reflect ?? !script.unresponsive;
+  let showing: LightColour | undefined;
   const frameMs = script.frameMs ?? 1000 / 30;
   const runner = new CheckRunner(thresholds);
   let playing: { segment: TraceSegment; since: number; loop: boolean } = { segment: script.neutral, since: 0, loop: true };
@@ -65,12 +84,21 @@ export function runOffline(challenges: readonly ChallengeId[], script: OfflineSc
     if (!update.prompted) return;
     firstPromptAt ||= now;
     const delay = script.delaysMs[promptCount++ % script.delaysMs.length]!;
-    if (!script.unresponsive && script.actions[update.challenge]) answerAt = { at: now + delay, challenge: update.challenge };
+    // The light challenge asks to keep still: a person settles back to neutral.
+    if (!script.unresponsive && (script.actions[update.challenge] || update.challenge === 'light')) answerAt = { at: now + delay, challenge: update.challenge };
   };
 
-  for (let now = 0; now < 120_000; now += frameMs) {
+  const jitter = script.timingJitterMs ?? 4;
+  let seed = 0x2545f491;
+  const wobble = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return ((seed >>> 8) / 0x1000000 - 0.5) * 2 * jitter;
+  };
+  for (let slot = 0; slot < 120_000; slot += frameMs) {
+    const now = slot + wobble();
     if (answerAt && now >= answerAt.at) {
-      playing = { segment: script.actions[answerAt.challenge]!, since: now, loop: false };
+      const action = script.actions[answerAt.challenge];
+      playing = action ? { segment: action, since: now, loop: false } : { segment: script.neutral, since: now, loop: true };
       answerAt = undefined;
     }
     let frame = frameAt(playing.segment, now - playing.since);
@@ -83,17 +111,41 @@ export function runOffline(challenges: readonly ChallengeId[], script: OfflineSc
       playing = { segment: script.neutral, since: now, loop: true };
       frame = frameAt(playing.segment, 0)!;
     }
-    const shown = { ...frame, t: Math.round(now * 10) / 10 };
+    // A camera frame shows the screen as it was when the frame was taken: the colour set before it.
+    const shown = { ...(reflect ? reflected(frame, showing) : frame), t: Math.round(now * 10) / 10 };
     if (runner.phase === 'positioning' || runner.phase === 'ready') {
       if (readyAt === undefined && runner.position(shown).phase === 'ready') readyAt = now;
-      if (readyAt !== undefined && now >= readyAt + (script.roundTripMs ?? 40)) onPrompt(runner.begin({ challenges, stepTimeoutMs }, now, now), now);
+      if (readyAt !== undefined && now >= readyAt + (script.roundTripMs ?? 40)) onPrompt(runner.begin(plan, now, now), now);
       continue;
     }
     // Analysing a frame takes time: the page clock after it is a little later.
     const update = runner.challenge(shown, now + 20);
     if (!update) break;
+    showing = update.flash;
     onPrompt(update, now + 20);
     if (update.outcome) return { trace: runner.trace(), outcome: update.outcome, firstPromptAt, endedAt: now + 20 };
   }
   throw new Error('offline run did not finish in two minutes of simulated time');
+}
+
+const traceCache = new Map<string, Promise<readonly TraceFrame[]>>();
+
+/** The frames recorded from a clip of the shared footage (cached). */
+export function recordedFrames(file: string): Promise<readonly TraceFrame[]> {
+  let frames = traceCache.get(file);
+  if (!frames) {
+    const [folder, name] = file.replace(/\.[a-z0-9]+$/i, '').split('/') as [MediaFolder, string];
+    frames = loadTrace(folder, name).then((trace) => trace.frames);
+    traceCache.set(file, frames);
+  }
+  return frames;
+}
+
+/** The offline actor's script for a manifest script (by default the cooperative actor). */
+export async function offlineScript(manifest: Manifest, delaysMs: number[], spec: ScriptSpec = COOPERATIVE_ACTOR): Promise<OfflineScript> {
+  const resolved = resolveScript(manifest, spec);
+  const segment = async (s: ActorSegment): Promise<TraceSegment> => ({ frames: await recordedFrames(s.file), start: s.start, end: s.end, ...(s.mirror ? { mirror: true } : {}) });
+  const actions: OfflineScript['actions'] = {};
+  for (const [challenge, s] of Object.entries(resolved.actions) as [ChallengeId, ActorSegment][]) actions[challenge] = await segment(s);
+  return { neutral: await segment(resolved.neutral), actions, delaysMs };
 }

@@ -3,42 +3,44 @@
  * offline actor through the element's own CheckRunner, then scored by `score()` as the server does.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHALLENGE_IDS, CURRENT_THRESHOLDS, score, type ChallengeId, type Trace } from '@liveproof/protocol';
-import { COOPERATIVE_ACTOR, resolveScript } from './actor-script.ts';
-import { loadManifest, loadTrace, type Manifest, type MediaFolder } from './manifest.ts';
-import { runOffline, type OfflineScript, type TraceSegment } from './offline-actor.ts';
+import { CURRENT_THRESHOLDS, MOTION_CHALLENGE_IDS, lightSequence, score, type ChallengeId, type LightSpec, type Trace } from '@liveproof/protocol';
+import type { RunnerPlan } from '../../packages/element/src/runner.ts';
+import { forgeSpliced, forgeSynthetic } from './forgery.ts';
+import { loadManifest, type Manifest } from './manifest.ts';
+import { offlineScript, recordedFrames, runOffline, type OfflineScript } from './offline-actor.ts';
 
 const STEP_TIMEOUT_MS = 6000;
-const plan = (challenges: readonly ChallengeId[]) => ({ challenges, stepTimeoutMs: STEP_TIMEOUT_MS, thresholds: CURRENT_THRESHOLDS.version });
+const LIGHT = CURRENT_THRESHOLDS.light!;
 
-/** Every ordered plan of three distinct challenges: 120 of them. */
-const ALL_PLANS: ChallengeId[][] = CHALLENGE_IDS.flatMap((a) =>
-  CHALLENGE_IDS.flatMap((b) => CHALLENGE_IDS.filter((c) => a !== b && b !== c && a !== c).map((c) => [a, b, c])),
+/** The plan as the element runs it and as the server scores it. */
+function planOf(challenges: readonly ChallengeId[], light?: LightSpec): RunnerPlan & { thresholds: string } {
+  return { challenges, stepTimeoutMs: STEP_TIMEOUT_MS, thresholds: CURRENT_THRESHOLDS.version, ...(light ? { light } : {}) };
+}
+
+/** Every ordered plan of three distinct movement challenges: 120 of them. */
+const ALL_PLANS: ChallengeId[][] = MOTION_CHALLENGE_IDS.flatMap((a) =>
+  MOTION_CHALLENGE_IDS.flatMap((b) => MOTION_CHALLENGE_IDS.filter((c) => a !== b && b !== c && a !== c).map((c) => [a, b, c])),
+);
+
+/** Plans as the server draws them by default: two movements and the screen light, in every order (90). */
+const LIGHT_PLANS: { challenges: ChallengeId[]; light: LightSpec }[] = MOTION_CHALLENGE_IDS.flatMap((a, i) =>
+  MOTION_CHALLENGE_IDS.filter((b) => b !== a).flatMap((b, j) =>
+    [0, 1, 2].map((at) => {
+      const challenges: ChallengeId[] = [a, b];
+      challenges.splice(at, 0, 'light');
+      let n = i * 31 + j * 7 + at;
+      const colours = lightSequence(LIGHT.flashes, (bound) => (n = (n * 1103515245 + 12345) >>> 0) % bound);
+      return { challenges, light: { colours, flashMs: LIGHT.flashMs } };
+    }),
+  ),
 );
 
 let manifest: Manifest;
-const frameCache = new Map<string, TraceSegment['frames']>();
 
-async function framesOf(file: string): Promise<TraceSegment['frames']> {
-  let frames = frameCache.get(file);
-  if (!frames) {
-    const [folder, name] = file.replace(/\.[a-z0-9]+$/i, '').split('/') as [MediaFolder, string];
-    frames = (await loadTrace(folder, name)).frames;
-    frameCache.set(file, frames);
-  }
-  return frames;
-}
-
-async function cooperativeScript(delaysMs: number[]): Promise<OfflineScript> {
-  const resolved = resolveScript(manifest, COOPERATIVE_ACTOR);
-  const toTrace = async (s: (typeof resolved)['neutral']): Promise<TraceSegment> => ({ frames: await framesOf(s.file), start: s.start, end: s.end, ...(s.mirror ? { mirror: true } : {}) });
-  const actions: OfflineScript['actions'] = {};
-  for (const [challenge, segment] of Object.entries(resolved.actions)) actions[challenge as ChallengeId] = await toTrace(segment);
-  return { neutral: await toTrace(resolved.neutral), actions, delaysMs };
-}
+const cooperativeScript = (delaysMs: number[]) => offlineScript(manifest, delaysMs);
 
 async function replayScript(file: string): Promise<OfflineScript> {
-  const frames = await framesOf(file);
+  const frames = await recordedFrames(file);
   return { neutral: { frames, start: 0, end: frames[frames.length - 1]!.t / 1000 }, actions: {}, delaysMs: [500], unresponsive: true };
 }
 
@@ -52,8 +54,8 @@ describe('a cooperative candidate (real footage answering each prompt)', () => {
     const durations: number[] = [];
     for (const [i, challenges] of ALL_PLANS.entries()) {
       const delays = [300 + ((i * 137) % 600), 300 + ((i * 251) % 600), 300 + ((i * 71) % 600)];
-      const run = runOffline(challenges, await cooperativeScript(delays), CURRENT_THRESHOLDS, STEP_TIMEOUT_MS);
-      const verdict = score(plan(challenges), run.trace);
+      const run = runOffline(planOf(challenges), await cooperativeScript(delays));
+      const verdict = score(planOf(challenges), run.trace);
       // The element's live verdict and the server's must agree.
       expect(run.outcome === 'completed').toBe(verdict.passed);
       if (verdict.passed) durations.push(run.endedAt - run.firstPromptAt);
@@ -65,8 +67,8 @@ describe('a cooperative candidate (real footage answering each prompt)', () => {
   });
 
   it('measures each reaction from the prompt, and every one is humanly possible', async () => {
-    const run = runOffline(['turn_left', 'smile', 'blink'], await cooperativeScript([400, 700, 850]), CURRENT_THRESHOLDS, STEP_TIMEOUT_MS);
-    const verdict = score(plan(['turn_left', 'smile', 'blink']), run.trace);
+    const run = runOffline(planOf(['turn_left', 'smile', 'blink']), await cooperativeScript([400, 700, 850]));
+    const verdict = score(planOf(['turn_left', 'smile', 'blink']), run.trace);
     expect(verdict.passed).toBe(true);
     for (const [i, step] of verdict.steps.entries()) {
       expect(step.reactionMs).toBeGreaterThanOrEqual([400, 700, 850][i]!);
@@ -79,23 +81,84 @@ describe('a cooperative candidate (real footage answering each prompt)', () => {
     // Start each segment exactly where its action begins, with no delay: an instant response.
     for (const segment of Object.values(script.actions)) segment.start += 0.15;
     const failed = ['turn_left', 'open_mouth', 'turn_right'] as const;
-    const verdict = score(plan(failed), runOffline(failed, script, CURRENT_THRESHOLDS, STEP_TIMEOUT_MS).trace);
+    const verdict = score(planOf(failed), runOffline(planOf(failed), script).trace);
     expect(verdict.passed).toBe(false);
     expect(verdict.reasons).toContain('reaction_too_fast');
   });
 
   it('fails when someone else steps into view', async () => {
-    const run = runOffline(['blink', 'smile', 'turn_left'], await cooperativeScript([500]), CURRENT_THRESHOLDS, STEP_TIMEOUT_MS);
+    const run = runOffline(planOf(['blink', 'smile', 'turn_left']), await cooperativeScript([500]));
     const firstPrompt = run.trace.steps[0]!.promptedAt;
     const crowded: Trace = { ...run.trace, frames: run.trace.frames.map((f) => (f.t > firstPrompt + 300 && f.t < firstPrompt + 1200 ? { ...f, n: 2 } : f)) };
-    expect(score(plan(['blink', 'smile', 'turn_left']), crowded).reasons).toContain('multiple_faces');
+    expect(score(planOf(['blink', 'smile', 'turn_left']), crowded).reasons).toContain('multiple_faces');
   });
 
   it('is deterministic: the same trace always gets the same verdict', async () => {
-    const run = runOffline(['look_up', 'blink', 'turn_right'], await cooperativeScript([650]), CURRENT_THRESHOLDS, STEP_TIMEOUT_MS);
-    const first = score(plan(['look_up', 'blink', 'turn_right']), run.trace);
-    const again = score(plan(['look_up', 'blink', 'turn_right']), structuredClone(run.trace));
+    const run = runOffline(planOf(['look_up', 'blink', 'turn_right']), await cooperativeScript([650]));
+    const first = score(planOf(['look_up', 'blink', 'turn_right']), run.trace);
+    const again = score(planOf(['look_up', 'blink', 'turn_right']), structuredClone(run.trace));
     expect(again).toEqual(first);
+  });
+});
+
+describe('the screen-light challenge', () => {
+  it('a cooperative candidate whose face reflects the screen passes every default plan (90)', async () => {
+    const failures: string[] = [];
+    for (const [i, { challenges, light }] of LIGHT_PLANS.entries()) {
+      const run = runOffline(planOf(challenges, light), await cooperativeScript([350 + ((i * 113) % 500), 400 + ((i * 71) % 500)]));
+      const verdict = score(planOf(challenges, light), run.trace);
+      expect(run.outcome === 'completed').toBe(verdict.passed);
+      if (!verdict.passed) failures.push(`${challenges.join(',')} ${light.colours.join('-')}: ${verdict.reasons.join(',')}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('footage that does not reflect the flashes fails the light step, whatever it shows', async () => {
+    const { challenges, light } = LIGHT_PLANS.find((p) => p.challenges[0] === 'light')!;
+    const script = { ...(await cooperativeScript([500])), reflect: false };
+    const verdict = score(planOf(challenges, light), runOffline(planOf(challenges, light), script).trace);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.steps[0]).toMatchObject({ challenge: 'light', passed: false, reason: 'light_not_followed' });
+  });
+
+  it('a face that reflects other colours than the plan asked for fails', async () => {
+    const { challenges, light } = LIGHT_PLANS.find((p) => p.challenges[1] === 'light')!;
+    const shifted: LightSpec = { ...light, colours: [...light.colours.slice(1), light.colours[0]!] };
+    const run = runOffline(planOf(challenges, shifted), await cooperativeScript([500]));
+    // As recorded, the flashes are not the plan's: refused outright.
+    expect(score(planOf(challenges, light), run.trace).reasons).toContain('flashes_mismatch');
+    // Relabelled with the plan's colours, the face's colours still tell the truth.
+    const relabelled: Trace = {
+      ...run.trace,
+      steps: run.trace.steps.map((step) => (step.flashes ? { ...step, flashes: step.flashes.map((f, i) => ({ ...f, colour: light.colours[i]! })) } : step)),
+    };
+    expect(score(planOf(challenges, light), relabelled).reasons).toContain('light_not_followed');
+  });
+});
+
+describe('forged evidence from a scripted client', () => {
+  const forgeryPlans = LIGHT_PLANS.filter((_, i) => i % 9 === 0);
+
+  it('naive forgeries (perfect curves, clockwork frames) fail on physiology and timing', () => {
+    for (const [i, { challenges, light }] of forgeryPlans.entries()) {
+      const verdict = score(planOf(challenges, light), forgeSynthetic({ challenges, stepTimeoutMs: STEP_TIMEOUT_MS, light }, 'naive', i + 1));
+      expect(verdict.passed).toBe(false);
+      expect(verdict.reasons).toEqual(expect.arrayContaining(['no_micro_motion', 'synthetic_timing']));
+    }
+  });
+
+  it('motion-only naive forgeries fail too, and a blink that jumps shut is not a blink', () => {
+    const challenges: ChallengeId[] = ['blink', 'turn_left', 'smile'];
+    const verdict = score(planOf(challenges), forgeSynthetic({ challenges, stepTimeoutMs: STEP_TIMEOUT_MS }, 'naive'));
+    expect(verdict.passed).toBe(false);
+    expect(verdict.steps[0]).toMatchObject({ challenge: 'blink', passed: false, reason: 'implausible_blink' });
+  });
+
+  it('careful forgeries spliced from real recorded traces pass: the scoring alone cannot stop them', async () => {
+    for (const { challenges, light } of forgeryPlans) {
+      const trace = forgeSpliced({ challenges, stepTimeoutMs: STEP_TIMEOUT_MS, light }, await cooperativeScript([420, 610]));
+      expect(score(planOf(challenges, light), trace).passed).toBe(true);
+    }
   });
 });
 
@@ -108,14 +171,14 @@ describe('presentations that do not respond to prompts', () => {
       for (const challenges of ALL_PLANS.filter((_, i) => i % 12 === 0)) {
         let run;
         try {
-          run = runOffline(challenges, script, CURRENT_THRESHOLDS, STEP_TIMEOUT_MS);
+          run = runOffline(planOf(challenges), script);
         } catch {
           break; // no usable face in this photo: the check never gets past positioning
         }
         reachedChallenges++;
-        const verdict = score(plan(challenges), run.trace);
+        const verdict = score(planOf(challenges), run.trace);
         expect(verdict.passed).toBe(false);
-        expect(verdict.reasons).toContain('not_performed');
+        expect(verdict.reasons).toEqual(expect.arrayContaining(['not_performed', 'no_micro_motion']));
       }
     }
     expect(reachedChallenges).toBeGreaterThan(50);
@@ -125,7 +188,7 @@ describe('presentations that do not respond to prompts', () => {
     const script = await replayScript('live/liveportrait-d0.mp4');
     const withTurn = ALL_PLANS.filter((p) => p.includes('turn_left') || p.includes('turn_right'));
     for (const challenges of withTurn) {
-      const verdict = score(plan(challenges), runOffline(challenges, script, CURRENT_THRESHOLDS, STEP_TIMEOUT_MS).trace);
+      const verdict = score(planOf(challenges), runOffline(planOf(challenges), script).trace);
       expect(verdict.passed, challenges.join(',')).toBe(false);
     }
   });
@@ -133,7 +196,7 @@ describe('presentations that do not respond to prompts', () => {
   it('two people in view never get past positioning', async () => {
     for (const clip of manifest.clips.filter((c) => c.kind === 'multi_face')) {
       const script = await replayScript(clip.file);
-      expect(() => runOffline(['blink', 'smile', 'turn_left'], script, CURRENT_THRESHOLDS, STEP_TIMEOUT_MS)).toThrow(/did not finish/);
+      expect(() => runOffline(planOf(['blink', 'smile', 'turn_left']), script)).toThrow(/did not finish/);
     }
   });
 });

@@ -5,13 +5,14 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createIntegration, sha256Hex, type Store } from '@liveproof/server';
+import { createIntegration, sha256Hex, type Store, type VirtualCameraPolicy } from '@liveproof/server';
 
 export async function ensureDevIntegration(
   store: Store,
   dataDir: string,
   audiences: string[],
   envKey?: string,
+  virtualCameraPolicy: VirtualCameraPolicy = 'flag',
 ): Promise<{ apiKey: string; source: string }> {
   const file = join(dataDir, 'dev-api-key');
   let apiKey = envKey;
@@ -21,7 +22,7 @@ export async function ensureDevIntegration(
     source = file;
   }
   if (apiKey && (await store.findIntegrationByKeyHash(await sha256Hex(apiKey)))) return { apiKey, source };
-  const created = await createIntegration(store, 'Development', { audiences, ...(apiKey ? { apiKey } : {}) });
+  const created = await createIntegration(store, 'Development', { audiences, virtualCameraPolicy, ...(apiKey ? { apiKey } : {}) });
   if (!envKey) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, `${created.apiKey}\n`, { mode: 0o600 });

@@ -48,7 +48,8 @@ const { app } = await createLiveproofApp({
 });
 
 const devAudiences = [DEMO_AUDIENCE, ...(env.LIVEPROOF_DEV_AUDIENCES ?? '').split(',').map((a) => a.trim()).filter(Boolean)];
-const dev = await ensureDevIntegration(store, dataDir, [...new Set(devAudiences)], env.LIVEPROOF_API_KEY);
+const devPolicy = env.LIVEPROOF_DEV_VIRTUAL_CAMERA_POLICY === 'reject' ? 'reject' : 'flag';
+const dev = await ensureDevIntegration(store, dataDir, [...new Set(devAudiences)], env.LIVEPROOF_API_KEY, devPolicy);
 app.route('/', assetRoutes({ elementDist: ELEMENT_DIST, wasmDir: MEDIAPIPE_WASM_DIR, modelPath: MODEL_PATH, publicDir: PUBLIC_DIR }));
 if (env.LIVEPROOF_DEMO !== 'off') {
   app.route('/', demoRoutes({ api: (path, init) => Promise.resolve(app.request(path, init)), apiKey: dev.apiKey, issuer }));
@@ -65,7 +66,7 @@ console.log(
     `  Token issuer:         ${issuer}`,
     `  Storage:              ${env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `SQLite at ${join(dataDir, 'liveproof.db')}`}`,
     `  Development API key:  ${dev.apiKey}`,
-    `                        (from ${dev.source}; audiences: ${[...new Set(devAudiences)].join(', ')})`,
+    `                        (from ${dev.source}; audiences: ${[...new Set(devAudiences)].join(', ')}; virtual cameras: ${devPolicy})`,
   ].join('\n'),
 );
 

@@ -98,6 +98,9 @@ describe('a cooperative candidate', () => {
     await waitForState(page, 'challenge');
     await page.waitForTimeout(150);
     await screenshot(page, 'check-2-challenge');
+    // The default plan has the screen-light challenge: catch a flash on screen.
+    await page.waitForFunction(() => document.querySelector('liveproof-check')?.shadowRoot?.querySelector('[part~="flash"]'), undefined, { timeout: 20_000, polling: 30 });
+    await screenshot(page, 'check-2b-screen-light');
     await expect.poll(() => page.locator('liveproof-check').locator('.prompt').textContent()).toBeTruthy();
 
     const outcome = await waitForOutcome(page);
@@ -130,11 +133,30 @@ describe('a cooperative candidate', () => {
     ).rejects.toMatchObject({ code: 'token_audience_mismatch' });
     expect(verified).toMatchObject({ passed: true, candidateRef: 'cand-coop', interviewRef: 'int-coop', sessionId: session.id });
     expect(verified.challenges.map((c) => c.passed)).toEqual([true, true, true]);
+    expect(verified.challenges.map((c) => c.id)).toContain('light');
     expect(record.status).toBe('passed');
     expect(record.attempts).toHaveLength(1);
     expect(record.attempts[0]).toMatchObject({ status: 'passed', reasons: [] });
     expect(String(record.attempts[0]!.ip)).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
     expect(String(record.attempts[0]!.userAgent)).toContain('Chrome');
+  });
+
+  it('warns before flashing lights, and a candidate who opts out gets movements only and still passes', async () => {
+    const page = await cooperativePage();
+    const session = await createSession(server);
+    await page.goto(`${server.url}/?client_token=${encodeURIComponent(session.clientToken)}`);
+    const check = page.locator('liveproof-check');
+    await expect.poll(() => check.getByText('Flashing colours.').count()).toBe(1);
+    await screenshot(page, 'check-0-intro-flash-warning');
+    await check.getByLabel(/Skip flashing lights/).check();
+    await check.getByRole('button', { name: 'Start check' }).click();
+    const outcome = await waitForOutcome(page);
+    const record = await getSession(server, session.id);
+    expect(outcome.detail, JSON.stringify(record.attempts)).toMatchObject({ result: 'pass', assurance: 'reduced' });
+    expect(outcome.detail.signals).toContain('light_opt_out');
+    const challenges = record.attempts[0]!.challenges as string[];
+    expect(challenges).toHaveLength(4);
+    expect(challenges).not.toContain('light');
   });
 
   it('keeps the signed result through a network loss and sends it when the candidate retries', async () => {

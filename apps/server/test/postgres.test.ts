@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { CompactSign, exportJWK, generateKeyPair } from 'jose';
-import { CURRENT_THRESHOLDS, type ChallengeId, type CreateSessionResponse, type ResultPayload, type StartAttemptResponse } from '@liveproof/protocol';
+import type { CreateSessionResponse, ResultPayload, StartAttemptResponse } from '@liveproof/protocol';
 import { verifyLivenessToken } from '@liveproof/verify';
-import { COOPERATIVE_ACTOR, loadManifest, loadTrace, resolveScript, runOffline, startServer, type MediaFolder, type OfflineScript, type RunningServer, type TraceSegment } from '@liveproof/test-media';
+import { loadManifest, offlineScript, runOffline, startServer, type RunningServer } from '@liveproof/test-media';
 
 const DATABASE_URL = process.env.LIVEPROOF_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SCHEMA = `liveproof_e2e_${process.pid}_${Date.now().toString(36)}`;
@@ -28,16 +28,8 @@ async function call<T>(server: RunningServer, method: string, path: string, toke
   return { status: response.status, json: (await response.json()) as T & { error?: { code: string } } };
 }
 
-async function cooperativeTrace(challenges: ChallengeId[]) {
-  const manifest = await loadManifest();
-  const resolved = resolveScript(manifest, COOPERATIVE_ACTOR);
-  const segment = async (s: (typeof resolved)['neutral']): Promise<TraceSegment> => {
-    const [folder, name] = s.file.replace(/\.[a-z0-9]+$/i, '').split('/') as [MediaFolder, string];
-    return { frames: (await loadTrace(folder, name)).frames, start: s.start, end: s.end, ...(s.mirror ? { mirror: true } : {}) };
-  };
-  const actions: OfflineScript['actions'] = {};
-  for (const [challenge, s] of Object.entries(resolved.actions)) actions[challenge as ChallengeId] = await segment(s);
-  return runOffline(challenges, { neutral: await segment(resolved.neutral), actions, delaysMs: [450, 600, 750] }, CURRENT_THRESHOLDS).trace;
+async function cooperativeTrace(plan: StartAttemptResponse['plan']) {
+  return runOffline(plan, await offlineScript(await loadManifest(), [450, 600, 750])).trace;
 }
 
 beforeAll(async () => {
@@ -69,7 +61,7 @@ describe('two instances on one PostgreSQL database', () => {
     const plan = started.json;
 
     // The candidate takes as long as the recorded check did, then instance A gets the result.
-    const trace = await cooperativeTrace(plan.plan.challenges);
+    const trace = await cooperativeTrace(plan.plan);
     await new Promise((resolve) => setTimeout(resolve, trace.frames[trace.frames.length - 1]!.t + 200));
     const payload: ResultPayload = {
       v: 1,

@@ -58,6 +58,7 @@ export class CameraController implements ReactiveController {
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     };
     if (settings.frameRate !== undefined) info.frameRate = settings.frameRate;
+    info.deviceId = Boolean(settings.deviceId);
     if (!this.#owned && this.stream) info.providedStream = true;
     return info;
   }

@@ -1,12 +1,12 @@
 /**
  * The per-frame loop as a reactive controller: for each new camera frame, measure light, run the
- * face engine, and hand the trace frame to the element. One frame in flight at a time; frames that
+ * face engine, read the face's colour, and hand the trace frame to the element. One frame in flight at a time; frames that
  * arrive while one is analysed are skipped, never queued. Stops on disconnect.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { TraceFrame } from '@liveproof/protocol';
 import type { FaceEngine } from './engine.ts';
-import { LumaMeter } from './luma.ts';
+import { FrameMeter, analyseFrame } from './frame-meter.ts';
 
 export type FrameHandler = (frame: TraceFrame, now: number) => void;
 
@@ -21,7 +21,7 @@ export class FrameLoopController implements ReactiveController {
   #video: HTMLVideoElement | undefined;
   #engine: FaceEngine | undefined;
   #handler: FrameHandler | undefined;
-  #meter: LumaMeter | undefined;
+  #meter: FrameMeter | undefined;
   #running = false;
   #callbackId = 0;
   #lastMediaTime = -1;
@@ -35,7 +35,7 @@ export class FrameLoopController implements ReactiveController {
     this.#video = video;
     this.#engine = engine;
     this.#handler = handler;
-    this.#meter ??= new LumaMeter();
+    this.#meter ??= new FrameMeter();
     this.#running = true;
     this.#schedule();
   }
@@ -77,8 +77,7 @@ export class FrameLoopController implements ReactiveController {
     if (!this.#running || !video || !this.#engine || !this.#handler) return;
     if (video.readyState >= 2 && video.videoWidth > 0) {
       const started = performance.now();
-      const luma = this.#meter!.measure(video);
-      const frame = this.#engine.detect(video, started, started, luma);
+      const frame = analyseFrame(this.#engine, this.#meter!, video, started, started);
       const now = performance.now();
       this.stats.frames++;
       this.stats.processingMs.push(now - started);

@@ -20,4 +20,4 @@ export { assessPosition, PositionHint, POSITION_HINT_TEXT } from './positioning.
 export { createAttemptKey } from './attempt-key.ts';
 export type { AttemptKey } from './attempt-key.ts';
 export { ApiClient } from './api.ts';
-export { LumaMeter } from './luma.ts';
+export { FrameMeter, analyseFrame } from './frame-meter.ts';

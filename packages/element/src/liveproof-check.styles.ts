@@ -203,6 +203,22 @@ export const styles = css`
     opacity: 0.6;
     cursor: default;
   }
+  .flash {
+    position: fixed;
+    inset: 0;
+    z-index: 2147483647;
+    pointer-events: none;
+  }
+  .notice {
+    border: 1px solid #d0d7de;
+    border-radius: 8px;
+    padding: 8px 12px;
+    margin-bottom: 12px;
+    font-size: 0.875rem;
+  }
+  .notice p {
+    margin-bottom: 6px;
+  }
   .sr-only {
     position: absolute;
     width: 1px;

@@ -3,9 +3,11 @@ import { decodeJwt } from 'jose';
 import {
   CHALLENGES,
   CURRENT_THRESHOLDS,
+  LIGHT_RGB,
   LiveproofError,
   type ChallengeId,
   type ErrorCode,
+  type LightColour,
   type ResultPayload,
   type ResultResponse,
   type StartAttemptResponse,
@@ -25,8 +27,8 @@ import { POSITION_HINT_TEXT, type PositionHint } from './positioning.ts';
 import { CheckRunner, type ChallengeUpdate } from './runner.ts';
 import { styles } from './liveproof-check.styles.ts';
 
-/** Give up positioning after this long and say why. */
-const POSITIONING_TIMEOUT_MS = 60_000;
+/** Give up positioning after this long (seconds) and say why. */
+const POSITIONING_TIMEOUT_S = 60;
 /** Retries of a result upload lost to the network, with their delays. */
 const SUBMIT_RETRY_DELAYS_MS = [500, 1500, 3000];
 
@@ -65,7 +67,10 @@ export interface CheckMetrics {
  * @csspart stage - The camera view. @csspart video - The self-view.
  * @csspart prompt - The current instruction. @csspart steps - The list of challenges.
  * @csspart status - The guidance line. @csspart button - Action buttons.
- * @csspart outcome - The result panel.
+ * @csspart outcome - The result panel. @csspart flash - The full-window colour of the screen-light challenge.
+ * @csspart flash-notice - The photosensitivity notice and opt-out on the introduction.
+ * @attr positioning-timeout - Seconds to wait for a usable view of the face before giving up (default 60).
+ * @attr no-flash - Never flash colours: plans get another movement challenge instead of the screen-light one.
  *
  * @cssprop --liveproof-accent, --liveproof-success, --liveproof-danger, --liveproof-bg,
  *   --liveproof-fg, --liveproof-muted, --liveproof-radius, --liveproof-font, --liveproof-width
@@ -80,7 +85,11 @@ export class LiveproofCheck extends LitElement {
     apiBase: { attribute: 'api-base' },
     assetsBase: { attribute: 'assets-base' },
     autostart: { type: Boolean },
+    noFlash: { type: Boolean, attribute: 'no-flash' },
+    positioningTimeout: { type: Number, attribute: 'positioning-timeout' },
     stream: { attribute: false },
+    _flashOptOut: { state: true },
+    _flash: { state: true },
     _state: { state: true },
     _hint: { state: true },
     _hold: { state: true },
@@ -102,6 +111,8 @@ export class LiveproofCheck extends LitElement {
   declare apiBase: string;
   declare assetsBase: string;
   declare autostart: boolean;
+  declare noFlash: boolean;
+  declare positioningTimeout: number;
   declare stream: MediaStream | undefined;
 
   declare private _state: CheckState;
@@ -112,6 +123,8 @@ export class LiveproofCheck extends LitElement {
   declare private _stepStatus: StepStatus[];
   declare private _stepIndex: number;
   declare private _progress: number;
+  declare private _flashOptOut: boolean;
+  declare private _flash: LightColour | undefined;
   declare private _announcement: string;
   declare private _outcome: ResultResponse | undefined;
   declare private _error: { code: ErrorCode; message: string } | undefined;
@@ -136,6 +149,10 @@ export class LiveproofCheck extends LitElement {
     this._stepStatus = [];
     this._stepIndex = 0;
     this._progress = 0;
+    this.noFlash = false;
+    this.positioningTimeout = POSITIONING_TIMEOUT_S;
+    this._flashOptOut = false;
+    this._flash = undefined;
     this._announcement = '';
   }
 
@@ -175,6 +192,9 @@ export class LiveproofCheck extends LitElement {
   }
 
   #handleStart = () => void this.start();
+  #handleFlashOptOut = (event: Event) => {
+    this._flashOptOut = (event.target as HTMLInputElement).checked;
+  };
 
   /** Starts a check, or resumes sending a result that the network lost. */
   async start(): Promise<void> {
@@ -224,7 +244,7 @@ export class LiveproofCheck extends LitElement {
     this._state = 'positioning';
     this._hint = 'no_face';
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new LiveproofError('positioning_timeout', 'The face was not steady in view in time.')), POSITIONING_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new LiveproofError('positioning_timeout', 'The face was not steady in view in time.')), this.positioningTimeout * 1000);
       signal.addEventListener(
         'abort',
         () => {
@@ -248,7 +268,8 @@ export class LiveproofCheck extends LitElement {
     // The attempt: a fresh key, a server-drawn plan.
     const key = await createAttemptKey();
     const device = this.#camera.device();
-    const started = await api.startAttempt(sessionId, { publicKey: key.publicJwk, device }, signal);
+    const lightOptOut = this.noFlash || this._flashOptOut;
+    const started = await api.startAttempt(sessionId, { publicKey: key.publicJwk, device, ...(lightOptOut ? { lightOptOut } : {}) }, signal);
     const origin = performance.now();
     const finished = this.#runChallenges(runner, started, origin, signal);
     const trace = await finished;
@@ -277,6 +298,7 @@ export class LiveproofCheck extends LitElement {
     const show = (update: ChallengeUpdate) => {
       this._stepIndex = update.index;
       this._progress = update.evaluation.progress;
+      this._flash = update.flash;
       if (update.prompted) {
         this._stepStatus = this._stepStatus.map((s, i) => (i < update.index ? 'done' : i === update.index ? 'current' : s));
         const text = promptText(update.challenge);
@@ -295,6 +317,7 @@ export class LiveproofCheck extends LitElement {
         if (!update) return;
         show(update);
         if (update.outcome) {
+          this._flash = undefined;
           const passed = update.outcome === 'completed';
           this._stepStatus = this._stepStatus.map((s, i) => (i < update.index || passed ? 'done' : i === update.index ? 'failed' : s));
           resolve(runner.trace());
@@ -438,8 +461,15 @@ export class LiveproofCheck extends LitElement {
     switch (this._state) {
       case 'idle':
         return html`<h2>Quick liveness check</h2>
-          <p>You will be asked to do ${this._challenges.length || 3} simple things, like blinking or turning your head. It takes about 15 seconds.</p>
-          <p class="muted">Your video stays on this device. Only measurements of your head movements are sent.</p>
+          <p>You will be asked to do a few simple things, like blinking or turning your head. It takes about 15 seconds.</p>
+          <p class="muted">Your video stays on this device. Only measurements of your face's movements and colour are sent.</p>
+          ${this.noFlash
+            ? nothing
+            : html`<div class="notice" part="flash-notice">
+                <p><strong>Flashing colours.</strong> One step briefly flashes colours on your screen, at most 3 times a second.</p>
+                <label><input type="checkbox" .checked=${this._flashOptOut} @change=${this.#handleFlashOptOut} /> Skip flashing lights (you will get a
+                  different step instead)</label>
+              </div>`}
           <button part="button" @click=${this.#handleStart}>Start check</button>`;
       case 'loading':
         return html`<p class="hint" part="status">${this._loading}</p>`;
@@ -499,7 +529,9 @@ export class LiveproofCheck extends LitElement {
   }
 
   override render() {
-    return html`${this.#renderStage()}${this.#renderBody()}
+    const flash = this._flash ? LIGHT_RGB[this._flash] : undefined;
+    return html`${flash ? html`<div class="flash" part="flash" data-colour=${this._flash!} style="background: rgb(${flash.join(' ')})"></div>` : nothing}
+      ${this.#renderStage()}${this.#renderBody()}
       <div class="sr-only" aria-live="assertive" aria-atomic="true">${this._announcement}</div>`;
   }
 }

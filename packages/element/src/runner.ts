@@ -6,10 +6,13 @@
  */
 import {
   computeBaseline,
+  evaluateLight,
   evaluateStep,
   TRACE_VERSION,
   type Baseline,
   type ChallengeId,
+  type LightColour,
+  type LightSpec,
   type StepEvaluation,
   type Thresholds,
   type Trace,
@@ -23,6 +26,7 @@ export type RunnerPhase = 'positioning' | 'ready' | 'challenge' | 'finished';
 export interface RunnerPlan {
   challenges: readonly ChallengeId[];
   stepTimeoutMs: number;
+  light?: LightSpec;
 }
 
 export interface PositioningUpdate {
@@ -39,6 +43,8 @@ export interface ChallengeUpdate {
   evaluation: StepEvaluation;
   /** True on the frame where a new prompt became current. */
   prompted: boolean;
+  /** The colour the screen must show now, during the screen-light challenge. */
+  flash?: LightColour;
   /** Set when the run is over: every step passed, or one failed or timed out. */
   outcome?: 'completed' | 'failed' | 'timeout';
 }
@@ -106,14 +112,20 @@ export class CheckRunner {
   /** A challenge frame, `t` on the page clock; `now` is the page clock after it was analysed. */
   challenge(frame: TraceFrame, now: number): ChallengeUpdate | undefined {
     if (this.#phase !== 'challenge' || !this.#plan) return undefined;
-    this.#frames.push({ ...frame, t: this.#rel(frame.t) });
+    const frameRel = this.#rel(frame.t);
+    this.#frames.push({ ...frame, t: frameRel });
     const step = this.#steps[this.#index]!;
     const nowRel = this.#rel(now);
-    // The server only looks up to the step's deadline; so does the live evaluation.
-    const until = Math.min(nowRel, step.promptedAt + this.#plan.stepTimeoutMs);
-    const evaluation = this.#baseline
-      ? evaluateStep(step.challenge, this.#frames, this.#baseline, step.promptedAt, until, this.#th)
-      : ({ challenge: step.challenge, outcome: 'failed', progress: 0, reason: 'not_performed' } satisfies StepEvaluation);
+    // The server sees the frames up to the step's deadline and nothing later than the last frame;
+    // the live evaluation looks at exactly the same.
+    const until = Math.min(frameRel, step.promptedAt + this.#plan.stepTimeoutMs);
+    const flash = step.challenge === 'light' ? this.#flash(step, nowRel) : undefined;
+    const evaluation =
+      step.challenge === 'light'
+        ? evaluateLight(step, this.#plan.light, this.#frames, until, this.#th)
+        : this.#baseline
+          ? evaluateStep(step.challenge, this.#frames, this.#baseline, step.promptedAt, until, this.#th)
+          : ({ challenge: step.challenge, outcome: 'failed', progress: 0, reason: 'not_performed' } satisfies StepEvaluation);
 
     if (evaluation.outcome === 'passed') {
       step.endedAt = evaluation.completedAt ?? nowRel;
@@ -131,12 +143,35 @@ export class CheckRunner {
       step.endedAt = nowRel;
       return this.#finish(evaluation, 'timeout');
     }
-    return this.#update(evaluation, false);
+    const update = this.#update(evaluation, false);
+    if (flash) update.flash = flash;
+    return update;
+  }
+
+  /**
+   * The colour to show now in the screen-light challenge: after a quiet lead-in (the face's own
+   * colour), each colour of the plan for its time. A colour is recorded when it first goes up.
+   */
+  #flash(step: TraceStep, nowRel: number): LightColour | undefined {
+    const spec = this.#plan?.light;
+    const settings = this.#th.light;
+    if (!spec || !settings) return undefined;
+    const slot = Math.floor((nowRel - step.promptedAt - settings.leadInMs) / spec.flashMs);
+    if (slot < 0 || slot >= spec.colours.length) return undefined;
+    step.flashes ??= [];
+    // Normally one colour per slot; a page that stalled through a slot records the late one late,
+    // which the server sees as a flash held too long or too short.
+    if (step.flashes.length <= slot) step.flashes.push({ colour: spec.colours[step.flashes.length]!, at: nowRel });
+    return step.flashes[step.flashes.length - 1]!.colour;
   }
 
   /** The evidence recorded so far (the whole of it once finished). */
   trace(): Trace {
-    return { v: TRACE_VERSION, frames: this.#frames.map((f) => ({ ...f })), steps: this.#steps.map((s) => ({ ...s })) };
+    return {
+      v: TRACE_VERSION,
+      frames: this.#frames.map((f) => ({ ...f })),
+      steps: this.#steps.map((s) => ({ ...s, ...(s.flashes ? { flashes: s.flashes.map((f) => ({ ...f })) } : {}) })),
+    };
   }
 
   #rel(pageTime: number): number {

@@ -9,11 +9,15 @@ export const ChallengeId = {
   TurnLeft: 'turn_left',
   TurnRight: 'turn_right',
   LookUp: 'look_up',
+  Light: 'light',
 } as const;
 export type ChallengeId = (typeof ChallengeId)[keyof typeof ChallengeId];
 
-/** How a challenge is recognised: a brief event (a blink) or a pose or expression that is held. */
-export type ChallengeKind = 'event' | 'held';
+/**
+ * How a challenge is recognised: a brief event (a blink), a pose or expression that is held, or the
+ * face's reflection following a sequence of colours flashed on the screen (`light`).
+ */
+export type ChallengeKind = 'event' | 'held' | 'light';
 
 export interface ChallengeSpec {
   id: ChallengeId;
@@ -67,9 +71,19 @@ export const CHALLENGES: Readonly<Record<ChallengeId, ChallengeSpec>> = {
     label: 'look up',
     conflicts: ['turn_left', 'turn_right'],
   },
+  light: {
+    id: 'light',
+    kind: 'light',
+    prompt: 'Keep still and look at the screen',
+    label: 'screen light',
+    conflicts: [],
+  },
 };
 
 export const CHALLENGE_IDS: readonly ChallengeId[] = Object.keys(CHALLENGES) as ChallengeId[];
+
+/** The challenges the candidate performs with their face, drawn for every plan. */
+export const MOTION_CHALLENGE_IDS: readonly ChallengeId[] = CHALLENGE_IDS.filter((id) => CHALLENGES[id].kind !== 'light');
 
 export function isChallengeId(value: string): value is ChallengeId {
   return Object.hasOwn(CHALLENGES, value);

@@ -69,6 +69,8 @@ export function actionLevel(challenge: ChallengeId, frame: FaceFrame, base: Base
       return (base.yaw - frame.pose[0]) / th.turn.degrees;
     case 'look_up':
       return (frame.pose[1] - base.pitch) / th.lookUp.degrees;
+    case 'light':
+      return 0; // not a movement: see light.ts
   }
 }
 
@@ -208,7 +210,9 @@ function findHeld(levels: readonly number[], frames: readonly FaceFrame[], th: T
 /**
  * A blink: the eyes close past the target, then reopen. It is done when they reopen; a closure
  * longer than a blink (eyes held shut) does not count as one. A blink already under way at the
- * prompt is skipped: only one that starts after it answers the prompt.
+ * prompt is skipped: only one that starts after it answers the prompt. From thresholds 2026-11.2 a
+ * blink must also have a blink's shape: closed for a moment, and passing through at least one
+ * half-open frame (eyelids move; they do not jump between open and shut).
  */
 function findBlink(levels: readonly number[], frames: readonly FaceFrame[], base: Baseline, th: Thresholds, hasBefore: boolean): Found | undefined {
   const closeLevel = Math.max(1, (th.blink.minLevel - base.blink) / th.blink.rise);
@@ -224,9 +228,23 @@ function findBlink(levels: readonly number[], frames: readonly FaceFrame[], base
     }
     if (reopen >= levels.length) return undefined; // still closed: not done yet
     const closedMs = frames[reopen]!.t - frames[onset]!.t;
-    return { onsetIndex: onset, completedIndex: reopen, closedMs, implausible: closedMs > th.blink.maxClosedMs };
+    const shape = th.plausibility;
+    const implausible =
+      closedMs > th.blink.maxClosedMs || (shape !== undefined && (closedMs < shape.minBlinkClosedMs || !hasHalfOpenFrame(levels, onset, reopen)));
+    return { onsetIndex: onset, completedIndex: reopen, closedMs, implausible };
   }
   return undefined;
+}
+
+/** Whether, between onset and reopening, some frame shows the eyes between 20% and 80% shut. */
+function hasHalfOpenFrame(levels: readonly number[], onset: number, reopen: number): boolean {
+  let peak = 0;
+  for (let i = onset; i <= reopen; i++) peak = Math.max(peak, levels[i]!);
+  for (let i = onset; i <= reopen; i++) {
+    const level = levels[i]!;
+    if (level > 0.2 * peak && level < 0.8 * peak) return true;
+  }
+  return false;
 }
 
 /** A conflicting action that starts (was not present at the prompt) and is held strongly. */
@@ -240,9 +258,11 @@ function findConflict(
   let earliest: { challenge: ChallengeId; index: number } | undefined;
   for (const other of CHALLENGES[challenge].conflicts) {
     const levels = frames.slice(0, upTo + 1).map((f) => actionLevel(other, f, base, th));
-    // Still there from before the prompt: a leftover, not a new action, until it falls below target.
+    // Still there from before the prompt, or still rising from a movement that began before it: a
+    // leftover of the previous step, not a new action.
     const run = firstHeldRun(levels, frames, th.conflictFactor, th.holdMs, true, 1);
-    if (run && (!earliest || run.end < earliest.index)) earliest = { challenge: other, index: run.end };
+    if (!run || onsetIndex(levels, run.start, th.onsetShare) === 0) continue;
+    if (!earliest || run.end < earliest.index) earliest = { challenge: other, index: run.end };
   }
   return earliest;
 }

@@ -4,22 +4,26 @@
  */
 export { ErrorCode, ErrorStatus, RetryableCodes, LiveproofError, isLiveproofError } from './errors.ts';
 export type { ErrorBody } from './errors.ts';
-export { ChallengeId, CHALLENGES, CHALLENGE_IDS, isChallengeId } from './challenges.ts';
+export { ChallengeId, CHALLENGES, CHALLENGE_IDS, MOTION_CHALLENGE_IDS, isChallengeId } from './challenges.ts';
 export type { ChallengeKind, ChallengeSpec } from './challenges.ts';
 export { ReasonCode, REASON_TEXT } from './reasons.ts';
 export { THRESHOLDS, THRESHOLDS_V1, CURRENT_THRESHOLDS, thresholdsFor } from './thresholds.ts';
 export type { Thresholds } from './thresholds.ts';
-export { TRACE_VERSION, TRACE_BLENDSHAPES, BS, round } from './trace.ts';
-export type { Trace, TraceFrame, TraceStep, TraceBlendshape, FaceBox, HeadPose, DeviceInfo } from './trace.ts';
+export { TRACE_VERSION, TRACE_BLENDSHAPES, BS, LIGHT_COLOURS, LIGHT_RGB, round } from './trace.ts';
+export type { Trace, TraceFrame, TraceStep, TraceFlash, TraceBlendshape, FaceBox, HeadPose, DeviceInfo, LightColour } from './trace.ts';
 export { computeBaseline, actionLevel, evaluateStep, isFaceFrame, median } from './detect.ts';
 export type { Baseline, FaceFrame, StepEvaluation, StepOutcome } from './detect.ts';
 export { score, traceStats } from './score.ts';
+export { evaluateLight, lightSequence } from './light.ts';
+export type { LightSpec } from './light.ts';
+export { jitterDeg, intervalStdMs, plausibilityReasons } from './plausibility.ts';
 export type { ScoringPlan, StepVerdict, TraceStats, Verdict } from './score.ts';
 export { LIVENESS_TOKEN_TYPE, CLIENT_TOKEN_TYPE, PLAN_TOKEN_TYPE, SIGNING_ALG } from './wire.ts';
 export type {
   SessionStatus,
   AttemptStatus,
   CheckResult,
+  Assurance,
   CreateSessionRequest,
   CreateSessionResponse,
   SessionView,

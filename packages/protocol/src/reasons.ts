@@ -14,6 +14,8 @@ export const ReasonCode = {
   AlreadyPresent: 'action_already_present',
   WrongAction: 'wrong_action',
   ImplausibleBlink: 'implausible_blink',
+  LightNotFollowed: 'light_not_followed',
+  FlashesMismatch: 'flashes_mismatch',
   // the whole check
   FaceNotVisible: 'face_not_visible',
   MultipleFaces: 'multiple_faces',
@@ -21,6 +23,10 @@ export const ReasonCode = {
   TooDark: 'too_dark',
   LowFrameRate: 'low_frame_rate',
   FrameGap: 'frame_gap',
+  NoMicroMotion: 'no_micro_motion',
+  SyntheticTiming: 'synthetic_timing',
+  // policies of the integration
+  VirtualCamera: 'virtual_camera',
   // decided by the server around the trace
   ClockMismatch: 'clock_mismatch',
   AttemptExpired: 'attempt_expired',
@@ -38,12 +44,17 @@ export const REASON_TEXT: Readonly<Record<ReasonCode, string>> = {
   action_already_present: 'An action was already under way when it was asked for.',
   wrong_action: 'A different action was performed instead of the one asked for.',
   implausible_blink: 'A blink did not look like a natural blink.',
+  light_not_followed: "The light from the screen did not show on the face as it should.",
+  flashes_mismatch: 'The screen did not show the colours it was asked to.',
   face_not_visible: 'The face was out of view for too much of the check.',
   multiple_faces: 'More than one face was in view.',
   face_too_small: 'The face was too far from the camera.',
   too_dark: 'The face was too dark to see.',
   low_frame_rate: 'The camera delivered too few frames.',
   frame_gap: 'The camera stopped delivering frames during the check.',
+  no_micro_motion: 'The face was perfectly still, as no live face is.',
+  synthetic_timing: 'The frames came at intervals no camera produces.',
+  virtual_camera: 'The video came from a virtual camera, which this check does not accept.',
   clock_mismatch: "The evidence's timing does not fit the time the server saw pass.",
   attempt_expired: 'The result arrived after the attempt had expired.',
 };

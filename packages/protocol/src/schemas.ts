@@ -4,12 +4,13 @@
  */
 import { z } from 'zod';
 import { CHALLENGE_IDS, type ChallengeId } from './challenges.ts';
-import { TRACE_BLENDSHAPES, TRACE_VERSION, type DeviceInfo, type Trace } from './trace.ts';
+import { LIGHT_COLOURS, TRACE_BLENDSHAPES, TRACE_VERSION, type DeviceInfo, type Trace } from './trace.ts';
 import type { CreateSessionRequest, ResultPayload, StartAttemptRequest } from './wire.ts';
 
 /** At 30 frames a second, ten minutes of frames: far beyond any check. */
 export const MAX_TRACE_FRAMES = 18_000;
 export const MAX_STEPS = 8;
+export const MAX_FLASHES = 16;
 
 /** Text without control characters (PostgreSQL refuses NUL, and none belongs in these fields). */
 const text = (max: number) => z.string().max(max).regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed');
@@ -48,6 +49,7 @@ export const deviceSchema = z.strictObject({
   frameRate: finite.min(0).max(1000).optional(),
   userAgent: text(500).optional(),
   providedStream: z.boolean().optional(),
+  deviceId: z.boolean().optional(),
   webdriver: z.boolean().optional(),
   timeZone: text(100).optional(),
 }) satisfies z.ZodType<DeviceInfo>;
@@ -55,6 +57,7 @@ export const deviceSchema = z.strictObject({
 export const startAttemptSchema = z.strictObject({
   publicKey: publicJwkSchema,
   device: deviceSchema.optional(),
+  lightOptOut: z.boolean().optional(),
 }) satisfies z.ZodType<StartAttemptRequest>;
 
 export const traceFrameSchema = z.strictObject({
@@ -64,13 +67,21 @@ export const traceFrameSchema = z.strictObject({
   pose: z.tuple([finite.min(-180).max(180), finite.min(-180).max(180), finite.min(-180).max(180)]).optional(),
   bs: z.array(unit).length(TRACE_BLENDSHAPES.length).optional(),
   luma: finite.min(0).max(255),
+  rgb: z.tuple([finite.min(0).max(255), finite.min(0).max(255), finite.min(0).max(255)]).optional(),
 });
 
 export const traceSchema = z.strictObject({
   v: z.literal(TRACE_VERSION),
   frames: z.array(traceFrameSchema).max(MAX_TRACE_FRAMES),
   steps: z
-    .array(z.strictObject({ challenge: challengeIdSchema, promptedAt: finite, endedAt: finite }))
+    .array(
+      z.strictObject({
+        challenge: challengeIdSchema,
+        promptedAt: finite,
+        endedAt: finite,
+        flashes: z.array(z.strictObject({ colour: z.enum(LIGHT_COLOURS), at: finite })).max(MAX_FLASHES).optional(),
+      }),
+    )
     .max(MAX_STEPS),
 }) satisfies z.ZodType<Trace>;
 

@@ -5,6 +5,8 @@
  */
 import type { ChallengeId } from './challenges.ts';
 import { computeBaseline, evaluateStep, isFaceFrame, median, type Baseline, type StepEvaluation } from './detect.ts';
+import { evaluateLight, type LightSpec } from './light.ts';
+import { plausibilityReasons } from './plausibility.ts';
 import type { ReasonCode } from './reasons.ts';
 import { thresholdsFor, type Thresholds } from './thresholds.ts';
 import type { Trace, TraceFrame } from './trace.ts';
@@ -14,6 +16,8 @@ export interface ScoringPlan {
   challenges: readonly ChallengeId[];
   stepTimeoutMs: number;
   thresholds: string;
+  /** The colours to flash, when the plan has the screen-light challenge. */
+  light?: LightSpec;
 }
 
 export interface StepVerdict {
@@ -140,7 +144,11 @@ export function score(plan: ScoringPlan, trace: Trace): Verdict {
   const steps = trace.steps.map((step, i) => {
     const next = trace.steps[i + 1]?.promptedAt ?? lastT;
     const until = Math.min(next, step.promptedAt + plan.stepTimeoutMs);
-    return stepVerdict(evaluateStep(step.challenge, trace.frames, baseline, step.promptedAt, until, th), step.promptedAt);
+    const evaluation =
+      step.challenge === 'light'
+        ? evaluateLight(step, plan.light, trace.frames, until, th)
+        : evaluateStep(step.challenge, trace.frames, baseline, step.promptedAt, until, th);
+    return stepVerdict(evaluation, step.promptedAt);
   });
 
   // Steps the element never reached (it stops at the first failure) were not performed.
@@ -149,5 +157,6 @@ export function score(plan: ScoringPlan, trace: Trace): Verdict {
   const reasons = new Set<ReasonCode>();
   for (const step of steps) if (step.reason) reasons.add(step.reason);
   for (const reason of passiveReasons(stats, th)) reasons.add(reason);
+  for (const reason of plausibilityReasons(trace.frames, th)) reasons.add(reason);
   return { passed: reasons.size === 0, reasons: [...reasons], steps, stats, baseline, thresholds: th.version };
 }

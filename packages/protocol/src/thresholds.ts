@@ -43,6 +43,34 @@ export interface Thresholds {
   /** Slack allowed between the trace's own duration and the time the server saw pass. */
   clockToleranceMs: number;
   clockToleranceShare: number;
+  /**
+   * Checks that physiology and cameras impose (from version 2026-11.2). A trace that breaks them was
+   * not recorded from a live face by a camera.
+   */
+  plausibility?: {
+    /** Median absolute second difference of yaw and pitch, in degrees: faces and cameras jitter. */
+    minJitterDeg: number;
+    /** Standard deviation of the intervals between frames, in ms: camera frames never come like clockwork. */
+    minIntervalStdMs: number;
+    /** A blink closes for at least this long, and reopens through at least one half-open frame. */
+    minBlinkClosedMs: number;
+    /** Most time the server may see pass beyond the trace's own span (signing and upload). */
+    maxClockGapMs: number;
+  };
+  /** The screen-light challenge (from version 2026-11.2). */
+  light?: {
+    /** Colours per sequence, and how long each stays up (at most 3 flashes a second). */
+    flashes: number;
+    flashMs: number;
+    /** Quiet time before the first flash, for the face's own colour. */
+    leadInMs: number;
+    /** The camera and the page need this long before a flash shows on the face. */
+    latencyMs: number;
+    /** Least shift of the face's chromaticity toward the flashed colour. */
+    minShift: number;
+    /** Share of flashes the face must follow, in colour. */
+    minAgreement: number;
+  };
 }
 
 export const THRESHOLDS_V1: Thresholds = {
@@ -74,12 +102,33 @@ export const THRESHOLDS_V1: Thresholds = {
   clockToleranceShare: 0.05,
 };
 
+/** Adds the plausibility checks and the screen-light challenge. */
+export const THRESHOLDS_V2: Thresholds = {
+  ...THRESHOLDS_V1,
+  version: '2026-11.2',
+  plausibility: {
+    minJitterDeg: 0.03,
+    minIntervalStdMs: 0.5,
+    minBlinkClosedMs: 40,
+    maxClockGapMs: 30_000,
+  },
+  light: {
+    flashes: 4,
+    flashMs: 450,
+    leadInMs: 700,
+    latencyMs: 90,
+    minShift: 0.006,
+    minAgreement: 0.75,
+  },
+};
+
 export const THRESHOLDS: Readonly<Record<string, Thresholds>> = {
   [THRESHOLDS_V1.version]: THRESHOLDS_V1,
+  [THRESHOLDS_V2.version]: THRESHOLDS_V2,
 };
 
 /** The version new plans are issued with. */
-export const CURRENT_THRESHOLDS = THRESHOLDS_V1;
+export const CURRENT_THRESHOLDS = THRESHOLDS_V2;
 
 export function thresholdsFor(version: string): Thresholds | undefined {
   return THRESHOLDS[version];

@@ -42,6 +42,25 @@ export interface TraceFrame {
   bs?: number[];
   /** Mean luminance of the frame, 0..255. */
   luma: number;
+  /** Mean colour (R, G, B, 0..255) inside the primary face's box, for the screen-light challenge. */
+  rgb?: [r: number, g: number, b: number];
+}
+
+/** Colours the screen-light challenge flashes. */
+export const LIGHT_COLOURS = ['red', 'green', 'blue'] as const;
+export type LightColour = (typeof LIGHT_COLOURS)[number];
+
+/** How each colour is shown on screen. */
+export const LIGHT_RGB: Readonly<Record<LightColour, [number, number, number]>> = {
+  red: [255, 0, 0],
+  green: [0, 255, 0],
+  blue: [0, 0, 255],
+};
+
+export interface TraceFlash {
+  colour: LightColour;
+  /** When the colour went up on screen. */
+  at: number;
 }
 
 export interface TraceStep {
@@ -50,6 +69,8 @@ export interface TraceStep {
   promptedAt: number;
   /** When the element moved on: the action was recognised, or the step timed out. */
   endedAt: number;
+  /** The screen-light challenge: each colour as it was shown. */
+  flashes?: TraceFlash[];
 }
 
 export interface DeviceInfo {
@@ -60,6 +81,11 @@ export interface DeviceInfo {
   userAgent?: string;
   /** Whether the camera stream was handed to the element (interview mode) rather than opened by it. */
   providedStream?: boolean;
+  /**
+   * Whether the video track names a capture device. Camera tracks do; streams made in the page
+   * (canvas, WebRTC, a script's own MediaStream) do not.
+   */
+  deviceId?: boolean;
   webdriver?: boolean;
   timeZone?: string;
 }

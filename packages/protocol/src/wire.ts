@@ -5,6 +5,7 @@
 import type { ChallengeId } from './challenges.ts';
 import type { StepVerdict } from './score.ts';
 import type { ReasonCode } from './reasons.ts';
+import type { LightSpec } from './light.ts';
 import type { DeviceInfo, Trace } from './trace.ts';
 
 /** Session status, derived from its attempts and its expiry. */
@@ -12,6 +13,11 @@ export type SessionStatus = 'open' | 'passed' | 'failed' | 'expired';
 /** Attempt status: `started` until a signed result is accepted; `abandoned` when it expired unanswered. */
 export type AttemptStatus = 'started' | 'passed' | 'failed' | 'abandoned';
 export type CheckResult = 'pass' | 'fail';
+/**
+ * How much a pass can be relied on: `high` when no risk signal was seen, `reduced` when one was
+ * (a virtual camera, a stream not from a capture device, automation, no screen-light challenge).
+ */
+export type Assurance = 'high' | 'reduced';
 
 export interface CreateSessionRequest {
   candidateRef: string;
@@ -77,6 +83,11 @@ export interface PublicEcJwk {
 export interface StartAttemptRequest {
   publicKey: PublicEcJwk;
   device?: DeviceInfo;
+  /**
+   * The candidate asked not to see flashing lights: the plan has no screen-light challenge and an
+   * extra movement challenge instead. Recorded as a signal.
+   */
+  lightOptOut?: boolean;
 }
 
 /** The plan as the element reads it. The signed `planToken` carries the same facts. */
@@ -87,6 +98,8 @@ export interface Plan {
   challenges: ChallengeId[];
   stepTimeoutMs: number;
   thresholds: string;
+  /** The colours to flash for the screen-light challenge, when the plan has it. */
+  light?: LightSpec;
   issuedAt: string;
   expiresAt: string;
 }
@@ -120,6 +133,7 @@ export interface ResultResponse {
   reasons: ReasonCode[];
   steps: StepVerdict[];
   signals: string[];
+  assurance: Assurance;
   token: string;
   tokenExpiresAt: string;
   attemptsRemaining: number;
@@ -140,6 +154,7 @@ export interface LivenessTokenClaims {
   challenges: { id: ChallengeId; passed: boolean }[];
   reasons: ReasonCode[];
   signals: string[];
+  assurance: Assurance;
   thresholds_version: string;
 }
 

@@ -18,6 +18,8 @@ export interface LiveproofConfig {
   defaultSessionTtlSeconds: number;
   /** How long a candidate has for each challenge. */
   stepTimeoutMs: number;
+  /** Whether plans include the screen-light challenge (candidates may still opt out). */
+  lightChallenge: boolean;
   /** Time beyond the steps' own deadlines before an attempt's plan expires. */
   planSlackMs: number;
   maxBodyBytes: number;
@@ -35,6 +37,7 @@ export const DEFAULT_CONFIG: Omit<LiveproofConfig, 'issuer'> = {
   defaultTokenTtlSeconds: 60 * 60,
   defaultSessionTtlSeconds: 24 * 60 * 60,
   stepTimeoutMs: 6000,
+  lightChallenge: true,
   planSlackMs: 30_000,
   maxBodyBytes: 1_000_000,
   corsOrigins: '*',

@@ -12,7 +12,7 @@ export { createKeyRing } from './keys.ts';
 export type { KeyRing, KeyRingOptions, Signer } from './keys.ts';
 export { cryptoRandom, seededRandom, newId, sha256Hex } from './ids.ts';
 export type { RandomSource } from './ids.ts';
-export { RiskSignal, deviceSignals, isVirtualCameraLabel } from './signals.ts';
+export { RiskSignal, deviceSignals, isVirtualCameraLabel, assuranceOf } from './signals.ts';
 export { createIntegration } from './integrations.ts';
 export { createSqliteStore } from './stores/sqlite.ts';
 export { createPostgresStore } from './stores/postgres.ts';
@@ -27,4 +27,5 @@ export type {
   AttemptRefusal,
   AuditEvent,
   AuditEventRecord,
+  VirtualCameraPolicy,
 } from './store.ts';

@@ -1,6 +1,6 @@
 /** Integrations: one per hiring system, each with its own API key (only its hash is stored). */
 import { base64url, cryptoRandom, newId, sha256Hex, type RandomSource } from './ids.ts';
-import type { IntegrationRecord, Store } from './store.ts';
+import type { IntegrationRecord, Store, VirtualCameraPolicy } from './store.ts';
 
 /**
  * Creates an integration and returns it with its API key, which is shown once and never stored.
@@ -9,7 +9,7 @@ import type { IntegrationRecord, Store } from './store.ts';
 export async function createIntegration(
   store: Store,
   name: string,
-  options: { audiences: string[]; now?: number; apiKey?: string; random?: RandomSource },
+  options: { audiences: string[]; virtualCameraPolicy?: VirtualCameraPolicy; now?: number; apiKey?: string; random?: RandomSource },
 ): Promise<{ integration: IntegrationRecord; apiKey: string }> {
   const random = options.random ?? cryptoRandom;
   const apiKey = options.apiKey ?? `lp_${base64url(random(32))}`;
@@ -18,6 +18,7 @@ export async function createIntegration(
     name,
     apiKeyHash: await sha256Hex(apiKey),
     audiences: options.audiences,
+    virtualCameraPolicy: options.virtualCameraPolicy ?? 'flag',
     createdAt: options.now ?? Date.now(),
   };
   await store.insertIntegration(integration);

@@ -11,6 +11,7 @@ import {
   resultPayloadSchema,
   score,
   thresholdsFor,
+  type LightSpec,
   type ReasonCode,
   type ResultPayload,
   type Thresholds,
@@ -79,14 +80,20 @@ export function checkResult(attempt: AttemptRecord, payload: ResultPayload, rece
   if (receivedAt > attempt.expiresAt) {
     throw reject('attempt_expired', 'The result arrived after the attempt expired.', 'attempt_expired');
   }
-  const { thresholds, stepTimeoutMs } = planFacts(attempt);
+  const { thresholds, stepTimeoutMs, light } = planFacts(attempt);
   const serverElapsedMs = receivedAt - attempt.createdAt;
   const traceSpanMs = traceSpan(payload);
   const allowed = serverElapsedMs * (1 + thresholds.clockToleranceShare) + thresholds.clockToleranceMs;
   if (traceSpanMs > allowed) {
     throw reject('clock_mismatch', 'The trace covers more time than passed on the server.', 'clock_mismatch', { serverElapsedMs, traceSpanMs });
   }
-  const verdict = score({ challenges: attempt.challenges, stepTimeoutMs, thresholds: thresholds.version }, payload.trace);
+  // The page signs and sends as soon as the check ends; a long silence after the trace means the
+  // result was made, or held back, somewhere else.
+  const gap = thresholds.plausibility?.maxClockGapMs;
+  if (gap !== undefined && serverElapsedMs - traceSpanMs > gap) {
+    throw reject('clock_mismatch', 'Far more time passed on the server than the trace covers.', 'clock_mismatch', { serverElapsedMs, traceSpanMs });
+  }
+  const verdict = score({ challenges: attempt.challenges, stepTimeoutMs, thresholds: thresholds.version, ...(light ? { light } : {}) }, payload.trace);
   const timings: AttemptTimings = { serverElapsedMs, traceSpanMs };
   if (verdict.stats) timings.checkDurationMs = Math.round(verdict.stats.durationMs);
   return { payload, verdict, timings };
@@ -96,11 +103,18 @@ export function checkResult(attempt: AttemptRecord, payload: ResultPayload, rece
  * Facts the attempt was issued with, read back from its plan token. The store keeps the token the
  * server signed itself, so decoding it here needs no verification.
  */
-export function planFacts(attempt: AttemptRecord): { thresholds: Thresholds; stepTimeoutMs: number } {
-  const claims = decodeJwt(attempt.planToken) as { thresholds?: string; step_timeout_ms?: number };
+export interface PlanFacts {
+  thresholds: Thresholds;
+  stepTimeoutMs: number;
+  light: LightSpec | undefined;
+  lightOptOut: boolean;
+}
+
+export function planFacts(attempt: AttemptRecord): PlanFacts {
+  const claims = decodeJwt(attempt.planToken) as { thresholds?: string; step_timeout_ms?: number; light?: LightSpec; light_opt_out?: boolean };
   const thresholds = claims.thresholds ? thresholdsFor(claims.thresholds) : undefined;
   if (!thresholds || typeof claims.step_timeout_ms !== 'number') {
     throw new LiveproofError('internal_error', `The stored plan of attempt ${attempt.id} names unknown thresholds.`);
   }
-  return { thresholds, stepTimeoutMs: claims.step_timeout_ms };
+  return { thresholds, stepTimeoutMs: claims.step_timeout_ms, light: claims.light, lightOptOut: claims.light_opt_out === true };
 }

@@ -2,7 +2,9 @@
  * Risk signals: facts about the device that raise doubt without proving anything on their own.
  * They are recorded and carried in the token; they do not fail a check by themselves.
  */
-import type { DeviceInfo } from '@liveproof/protocol';
+import type { Assurance, DeviceInfo, ReasonCode } from '@liveproof/protocol';
+import { planFacts } from './results.ts';
+import type { AttemptRecord, VirtualCameraPolicy } from './store.ts';
 
 export const RiskSignal = {
   /** The browser reports that automation drives it (navigator.webdriver). */
@@ -11,6 +13,10 @@ export const RiskSignal = {
   VirtualCamera: 'virtual_camera',
   /** The camera stream was handed to the element by the page rather than opened by it. */
   ProvidedStream: 'provided_stream',
+  /** The video track names no capture device: the stream was made in the page (canvas, WebRTC, script). */
+  InjectedStream: 'injected_stream',
+  /** The candidate opted out of the screen-light challenge. */
+  LightOptOut: 'light_opt_out',
 } as const;
 export type RiskSignal = (typeof RiskSignal)[keyof typeof RiskSignal];
 
@@ -37,5 +43,24 @@ export function deviceSignals(device: DeviceInfo): RiskSignal[] {
   if (device.webdriver) signals.push('automation');
   if (isVirtualCameraLabel(device.cameraLabel)) signals.push('virtual_camera');
   if (device.providedStream) signals.push('provided_stream');
+  if (device.deviceId === false && !device.providedStream) signals.push('injected_stream');
   return signals;
+}
+
+/** The signals of an attempt: its device's, and whether the candidate opted out of the light. */
+export function attemptSignals(attempt: AttemptRecord, device: DeviceInfo): RiskSignal[] {
+  const signals = deviceSignals(device);
+  if (planFacts(attempt).lightOptOut) signals.push('light_opt_out');
+  return signals;
+}
+
+/** The integration's policy turns a virtual camera from a signal into a reason to fail. */
+export function applyPolicy(reasons: readonly ReasonCode[], signals: readonly RiskSignal[], policy: VirtualCameraPolicy): ReasonCode[] {
+  if (policy === 'reject' && signals.includes('virtual_camera') && !reasons.includes('virtual_camera')) return [...reasons, 'virtual_camera'];
+  return [...reasons];
+}
+
+/** Every risk signal lowers how much a pass can be relied on. */
+export function assuranceOf(signals: readonly string[]): Assurance {
+  return signals.length === 0 ? 'high' : 'reduced';
 }

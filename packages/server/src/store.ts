@@ -17,8 +17,15 @@ export interface IntegrationRecord {
    * integration's verifier accepts.
    */
   audiences: string[];
+  /**
+   * What a virtual camera (recognised by its label) does to a check: `flag` records the signal and
+   * lowers the result's assurance; `reject` fails the check.
+   */
+  virtualCameraPolicy: VirtualCameraPolicy;
   createdAt: number;
 }
+
+export type VirtualCameraPolicy = 'flag' | 'reject';
 
 export interface SigningKeyRecord {
   kid: string;

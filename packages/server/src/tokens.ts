@@ -76,8 +76,8 @@ export async function verifyClientToken(ctx: TokenContext, token: string): Promi
   }
 }
 
-/** The plan as the element reads it, with its times as epoch milliseconds. */
-export type PlanTokenFacts = Omit<Plan, 'issuedAt' | 'expiresAt'> & { issuedAt: number; expiresAt: number };
+/** The plan as the element reads it, with its times as epoch milliseconds, and whether the candidate opted out of flashing lights. */
+export type PlanTokenFacts = Omit<Plan, 'issuedAt' | 'expiresAt'> & { issuedAt: number; expiresAt: number; lightOptOut: boolean };
 
 /** The signed plan: proof that this server drew these challenges, in this order, for this attempt. */
 export function issuePlanToken(ctx: TokenContext, plan: PlanTokenFacts): Promise<string> {
@@ -90,6 +90,8 @@ export function issuePlanToken(ctx: TokenContext, plan: PlanTokenFacts): Promise
     challenges: plan.challenges,
     step_timeout_ms: plan.stepTimeoutMs,
     thresholds: plan.thresholds,
+    ...(plan.light ? { light: plan.light } : {}),
+    ...(plan.lightOptOut ? { light_opt_out: true } : {}),
     iat: seconds(plan.issuedAt),
     exp: seconds(plan.expiresAt),
   });

@@ -3,7 +3,7 @@
  * valid; this module proves the signed payload is what a Liveproof issuer sends, so a hiring system
  * never branches on a missing or mistyped field. A structurally wrong token is `token_invalid`.
  */
-import { LiveproofError, type ChallengeId, type LivenessTokenClaims, type ReasonCode } from '@liveproof/protocol';
+import { LiveproofError, type Assurance, type ChallengeId, type LivenessTokenClaims, type ReasonCode } from '@liveproof/protocol';
 
 /** One challenge of the check and whether the candidate passed it. */
 export interface LivenessChallenge {
@@ -61,6 +61,12 @@ function challenge(value: unknown): LivenessChallenge | undefined {
   return name !== undefined && typeof passed === 'boolean' ? { id: name, passed } : undefined;
 }
 
+function assurance(value: unknown): Assurance {
+  if (value === undefined) return 'high';
+  if (value === 'high' || value === 'reduced') return value;
+  throw invalid('The "assurance" claim must be "high" or "reduced".', 'assurance');
+}
+
 /** Checks the shape of a JWT payload already verified by jose and returns it typed. */
 export function parseLivenessClaims(payload: Record<string, unknown>): LivenessClaims {
   const result = payload['result'];
@@ -81,6 +87,8 @@ export function parseLivenessClaims(payload: Record<string, unknown>): LivenessC
     challenges: list(payload, 'challenges', challenge),
     reasons: list(payload, 'reasons', word),
     signals: list(payload, 'signals', word),
+    // Tokens from before assurance existed carried no signals worth lowering it for.
+    assurance: assurance(payload['assurance']),
     thresholds_version: text(payload, 'thresholds_version'),
   };
 }

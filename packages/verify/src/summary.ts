@@ -17,6 +17,7 @@ export function formatSummary(verified: VerifiedLiveness): string {
     ['challenges', list(challenges)],
     ['reasons', list(verified.reasons)],
     ['signals', list(verified.signals)],
+    ['assurance', verified.assurance],
     ['issued', verified.issuedAt.toISOString()],
     ['expires', verified.expiresAt.toISOString()],
   ];

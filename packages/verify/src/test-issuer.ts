@@ -42,6 +42,7 @@ export async function createTestIssuer(issuer = 'https://liveproof.example.com',
     ],
     reasons: [],
     signals: [],
+    assurance: 'high',
     thresholds_version: 'v1',
     ...overrides,
   });

@@ -6,7 +6,7 @@
  * issuer and audience always checked).
  */
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import { LIVENESS_TOKEN_TYPE, LiveproofError, SIGNING_ALG, type CheckResult } from '@liveproof/protocol';
+import { LIVENESS_TOKEN_TYPE, LiveproofError, SIGNING_ALG, type Assurance, type CheckResult } from '@liveproof/protocol';
 import { MAX_TOKEN_LENGTH, parseLivenessClaims, type LivenessChallenge, type LivenessClaims } from './claims.ts';
 import { toLiveproofError } from './errors.ts';
 import { keyLookup, type JwksSource } from './jwks.ts';
@@ -51,6 +51,8 @@ export interface VerifiedLiveness {
   reasons: LivenessClaims['reasons'];
   /** Risk signals observed during the check; informative, not a verdict. */
   signals: string[];
+  /** `high` when no risk signal was seen; `reduced` when a pass came with one (see `signals`). */
+  assurance: Assurance;
   thresholdsVersion: string;
   issuedAt: Date;
   expiresAt: Date;
@@ -145,6 +147,7 @@ export async function verifyLivenessToken(token: string, options: VerifyOptions)
     challenges: claims.challenges,
     reasons: claims.reasons,
     signals: claims.signals,
+    assurance: claims.assurance,
     thresholdsVersion: claims.thresholds_version,
     issuedAt: new Date(claims.iat * 1000),
     expiresAt: new Date(claims.exp * 1000),

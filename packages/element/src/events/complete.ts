@@ -1,5 +1,5 @@
 /** `liveproof-complete`: the server's verdict on an attempt, with the verification token to hand on. */
-import type { CheckResult, ReasonCode, ResultResponse } from '@liveproof/protocol';
+import type { Assurance, CheckResult, ReasonCode, ResultResponse } from '@liveproof/protocol';
 
 export interface LiveproofCompleteDetail {
   attemptId: string;
@@ -9,6 +9,8 @@ export interface LiveproofCompleteDetail {
   tokenExpiresAt: string;
   reasons: ReasonCode[];
   signals: string[];
+  /** `reduced` when a risk signal (a virtual camera, an injected stream, no screen light) came with the result. */
+  assurance: Assurance;
   attemptsRemaining: number;
 }
 
@@ -25,6 +27,7 @@ export class LiveproofCompleteEvent extends Event {
       tokenExpiresAt: response.tokenExpiresAt,
       reasons: response.reasons,
       signals: response.signals,
+      assurance: response.assurance,
       attemptsRemaining: response.attemptsRemaining,
     };
   }

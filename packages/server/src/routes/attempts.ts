@@ -17,12 +17,12 @@ import {
   type ResultResponse,
   type StartAttemptResponse,
 } from '@liveproof/protocol';
-import { drawChallenges } from '../challenges.ts';
+import { drawPlan } from '../challenges.ts';
 import { requestInfo, type AppEnv, type Deps } from '../context.ts';
 import { newId, newNonce } from '../ids.ts';
 import { auditTarget, limitBody, pageCors, rateLimit, requireClientToken } from '../middleware.ts';
 import { RejectedResult, checkResult, parsePayload, planFacts, verifyResultSignature } from '../results.ts';
-import { deviceSignals } from '../signals.ts';
+import { applyPolicy, assuranceOf, attemptSignals } from '../signals.ts';
 import type { AttemptOutcome, AttemptRecord, SessionRecord } from '../store.ts';
 import { issueLivenessToken, issuePlanToken } from '../tokens.ts';
 import { attemptsRemaining, iso, sessionStatus } from '../views.ts';
@@ -95,6 +95,7 @@ export function attemptRoutes(deps: Deps) {
       challenges: attempt.challenges.map((id, i) => ({ id, passed: attempt.steps[i]?.passed ?? false })),
       reasons: attempt.reasons,
       signals: attempt.signals,
+      assurance: assuranceOf(attempt.signals),
       thresholds_version: planFacts(attempt).thresholds.version,
     });
     const attempts = await deps.store.listAttempts(session.id);
@@ -104,6 +105,7 @@ export function attemptRoutes(deps: Deps) {
       reasons: attempt.reasons,
       steps: attempt.steps,
       signals: attempt.signals,
+      assurance: assuranceOf(attempt.signals),
       token,
       tokenExpiresAt: iso(expiresAt),
       attemptsRemaining: attemptsRemaining(session, attempts),
@@ -123,7 +125,8 @@ export function attemptRoutes(deps: Deps) {
     }
     const attemptId = newId('att', deps.random);
     c.set('auditAttemptId', attemptId);
-    const challenges = drawChallenges(session.challengeCount, deps.random);
+    const lightOptOut = body.lightOptOut === true;
+    const { challenges, light } = drawPlan(session.challengeCount, { light: deps.config.lightChallenge, lightOptOut }, deps.random);
     const stepTimeoutMs = deps.config.stepTimeoutMs;
     const expiresAt = now + challenges.length * stepTimeoutMs + deps.config.planSlackMs;
     const nonce = newNonce(deps.random);
@@ -134,10 +137,11 @@ export function attemptRoutes(deps: Deps) {
       challenges,
       stepTimeoutMs,
       thresholds: CURRENT_THRESHOLDS.version,
+      ...(light ? { light } : {}),
       issuedAt: iso(now),
       expiresAt: iso(expiresAt),
     };
-    const planToken = await issuePlanToken(deps.tokens, { ...plan, issuedAt: now, expiresAt });
+    const planToken = await issuePlanToken(deps.tokens, { ...plan, issuedAt: now, expiresAt, lightOptOut });
     const info = requestInfo(c, deps);
     const publicJwk = { kty: body.publicKey.kty, crv: body.publicKey.crv, x: body.publicKey.x, y: body.publicKey.y };
     const created = await deps.store.createAttempt({
@@ -186,12 +190,15 @@ export function attemptRoutes(deps: Deps) {
     try {
       const payload = parsePayload(payloadBytes);
       const { verdict, timings } = checkResult(attempt, payload, receivedAt);
+      const signals = attemptSignals(attempt, payload.device);
+      const integration = await deps.store.getIntegration(session.integrationId);
+      const reasons = applyPolicy(verdict.reasons, signals, integration?.virtualCameraPolicy ?? 'flag');
       outcome = {
         ...base,
-        status: verdict.passed ? 'passed' : 'failed',
-        reasons: verdict.reasons,
+        status: reasons.length === 0 ? 'passed' : 'failed',
+        reasons,
         steps: verdict.steps,
-        signals: deviceSignals(payload.device),
+        signals,
         trace: payload.trace,
         timings,
       };
@@ -203,7 +210,7 @@ export function attemptRoutes(deps: Deps) {
         status: 'failed',
         reasons: [error.reason],
         steps: [],
-        signals: error.payload ? deviceSignals(error.payload.device) : [],
+        signals: error.payload ? attemptSignals(attempt, error.payload.device) : [],
         trace: error.payload?.trace ?? null,
         timings: null,
       };

@@ -15,6 +15,7 @@ import type {
   SessionRecord,
   SigningKeyRecord,
   StoredAttemptStatus,
+  VirtualCameraPolicy,
 } from '../store.ts';
 
 /** One schema step. Versions start at 1 and only ever grow; append, never edit a shipped one. */
@@ -44,6 +45,7 @@ export interface IntegrationRow {
   name: string;
   api_key_hash: string;
   audiences: unknown;
+  virtual_camera_policy: string;
   created_at: number | string;
 }
 
@@ -128,12 +130,13 @@ export function integrationValues<J>(integration: IntegrationRecord, json: JsonC
     name: integration.name,
     api_key_hash: integration.apiKeyHash,
     audiences: json.encode(integration.audiences),
+    virtual_camera_policy: integration.virtualCameraPolicy,
     created_at: integration.createdAt,
   };
 }
 
 export function integrationFromRow(row: IntegrationRow, json: JsonCodec<unknown>): IntegrationRecord {
-  return { id: row.id, name: row.name, apiKeyHash: row.api_key_hash, audiences: json.decode(row.audiences) as string[], createdAt: int(row.created_at) };
+  return { id: row.id, name: row.name, apiKeyHash: row.api_key_hash, audiences: json.decode(row.audiences) as string[], virtualCameraPolicy: row.virtual_camera_policy as VirtualCameraPolicy, createdAt: int(row.created_at) };
 }
 
 export function signingKeyValues<J>(key: SigningKeyRecord, json: JsonCodec<J>): RowValues<J> {

@@ -41,6 +41,7 @@ const MIGRATIONS: readonly Migration[] = [
         name TEXT NOT NULL,
         api_key_hash TEXT NOT NULL,
         audiences TEXT NOT NULL,
+        virtual_camera_policy TEXT NOT NULL CHECK (virtual_camera_policy IN ('flag', 'reject')),
         created_at INTEGER NOT NULL
       ) STRICT;
       CREATE UNIQUE INDEX integrations_api_key_hash ON integrations (api_key_hash);

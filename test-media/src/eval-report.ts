@@ -1,0 +1,142 @@
+/**
+ * Turning presentation outcomes into the figures of ISO/IEC 30107-3: per attack type, the attack
+ * presentation classification error rate (APCER: the share of attack presentations accepted);
+ * for bona fide presentations, the bona fide presentation classification error rate (BPCER: the
+ * share rejected); each with its count, and the time bona fide candidates take to a verdict.
+ */
+import type { PresentationType } from './presentations.ts';
+
+export interface PresentationOutcome {
+  id: string;
+  type: PresentationType;
+  condition: 'light' | 'no_light';
+  /** The integration's virtual-camera policy the presentation ran under. */
+  policy: 'flag' | 'reject';
+  source: string;
+  /** The check passed: for an attack, a classification error. */
+  accepted: boolean;
+  /** `pass`, `fail`, or the error code when the check ended in an error (e.g. positioning_timeout). */
+  outcome: string;
+  reasons: string[];
+  signals: string[];
+  assurance?: string;
+  challenges: string[];
+  /** Each step as the server scored it: `challenge:ok` or `challenge:reason`. */
+  steps: string[];
+  /** First prompt to verdict, in ms, when the check got that far. */
+  timeToVerdictMs?: number;
+  durationMs: number;
+}
+
+export interface RateRow {
+  type: PresentationType;
+  condition: 'light' | 'no_light';
+  policy: 'flag' | 'reject';
+  presentations: number;
+  /** Accepted attacks, or rejected bona fide presentations. */
+  errors: number;
+  /** APCER for attacks, BPCER for bona fide presentations. */
+  rate: number;
+  metric: 'APCER' | 'BPCER';
+  /** Of the accepted presentations, how many had reduced assurance. */
+  acceptedWithReducedAssurance: number;
+  topReasons: [string, number][];
+}
+
+export interface Distribution {
+  count: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  max: number;
+}
+
+export interface EvaluationReport {
+  startedAt: string;
+  durationS: number;
+  seed: number;
+  machine: { node: string; cpus: number };
+  rows: RateRow[];
+  timeToVerdict: Record<string, Distribution>;
+  outcomes: PresentationOutcome[];
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+export function distribution(values: number[]): Distribution | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return { count: sorted.length, p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p95: quantile(sorted, 0.95), max: sorted[sorted.length - 1]! };
+}
+
+export function summarise(outcomes: readonly PresentationOutcome[]): Pick<EvaluationReport, 'rows' | 'timeToVerdict'> {
+  const groups = new Map<string, PresentationOutcome[]>();
+  for (const outcome of outcomes) {
+    const key = `${outcome.type}|${outcome.condition}|${outcome.policy}`;
+    groups.set(key, [...(groups.get(key) ?? []), outcome]);
+  }
+  const rows: RateRow[] = [];
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    const bonaFide = first.type === 'bona_fide';
+    const errors = group.filter((o) => (bonaFide ? !o.accepted : o.accepted)).length;
+    const reasons = new Map<string, number>();
+    for (const o of group) for (const r of o.reasons.length ? o.reasons : o.accepted ? [] : [o.outcome]) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    rows.push({
+      type: first.type,
+      condition: first.condition,
+      policy: first.policy,
+      presentations: group.length,
+      errors,
+      rate: errors / group.length,
+      metric: bonaFide ? 'BPCER' : 'APCER',
+      acceptedWithReducedAssurance: group.filter((o) => o.accepted && o.assurance === 'reduced').length,
+      topReasons: [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 4),
+    });
+  }
+  const timeToVerdict: Record<string, Distribution> = {};
+  for (const condition of ['light', 'no_light'] as const) {
+    const times = outcomes.filter((o) => o.type === 'bona_fide' && o.condition === condition && o.accepted && o.timeToVerdictMs !== undefined).map((o) => o.timeToVerdictMs!);
+    const d = distribution(times);
+    if (d) timeToVerdict[`bona_fide_${condition}`] = d;
+  }
+  return { rows, timeToVerdict };
+}
+
+const pct = (rate: number) => `${(rate * 100).toFixed(1)}%`;
+
+export function toMarkdown(report: EvaluationReport): string {
+  const lines = [
+    '# Liveproof presentation attack detection evaluation',
+    '',
+    `Run ${report.startedAt}, ${Math.round(report.durationS)} s, seed ${report.seed}, ${report.machine.cpus} CPUs, Node ${report.machine.node}.`,
+    'Every browser presentation ran through the built element in headless Chromium against the built server.',
+    'APCER: share of attack presentations accepted. BPCER: share of bona fide presentations rejected (ISO/IEC 30107-3).',
+    '',
+    '| presentations | screen light | virtual-camera policy | n | metric | rate | accepted with reduced assurance | most common reasons |',
+    '| --- | --- | --- | ---: | --- | ---: | ---: | --- |',
+    ...report.rows.map(
+      (r) =>
+        `| ${r.type} | ${r.condition === 'light' ? 'on' : 'opted out'} | ${r.policy} | ${r.presentations} | ${r.metric} | ${pct(r.rate)} (${r.errors}) | ${r.acceptedWithReducedAssurance} | ${r.topReasons.map(([k, v]) => `${k} ${v}`).join(', ')} |`,
+    ),
+    '',
+    '## Time from the first prompt to the verdict, bona fide presentations that passed (ms)',
+    '',
+    '| condition | n | p50 | p90 | p95 | max |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...Object.entries(report.timeToVerdict).map(([k, d]) => `| ${k} | ${d.count} | ${Math.round(d.p50)} | ${Math.round(d.p90)} | ${Math.round(d.p95)} | ${Math.round(d.max)} |`),
+  ];
+  const accepted = report.outcomes.filter((o) => o.type !== 'bona_fide' && o.accepted);
+  if (accepted.length) {
+    lines.push('', '## Attack presentations that were accepted', '', '| id | source | challenges | signals |', '| --- | --- | --- | --- |');
+    for (const o of accepted) lines.push(`| ${o.id} | ${o.source} | ${o.challenges.join(', ')} | ${o.signals.join(', ')} |`);
+  }
+  const rejected = report.outcomes.filter((o) => o.type === 'bona_fide' && !o.accepted);
+  if (rejected.length) {
+    lines.push('', '## Bona fide presentations that were rejected', '', '| id | steps | outcome | reasons |', '| --- | --- | --- | --- |');
+    for (const o of rejected) lines.push(`| ${o.id} | ${o.steps.join(', ')} | ${o.outcome} | ${o.reasons.join(', ')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
