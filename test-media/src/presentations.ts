@@ -95,9 +95,11 @@ export interface PlanOptions {
 export function buildPresentations(manifest: Manifest, mediaDir: string, options: PlanOptions): Presentation[] {
   const random = seeded(options.seed);
   const actor: ActorScript = { ...resolveScript(manifest, COOPERATIVE_ACTOR), delayMs: [300, 900] };
-  const photos = options.types.some((t) => t.startsWith('photo')) ? photoSources(manifest, mediaDir) : [];
-  const live = manifest.clips.filter((c) => c.kind === 'bona_fide').map((c) => c.file);
-  const synthetic = manifest.clips.filter((c) => c.kind === 'synthetic').map((c) => c.file);
+  // Sources in a seeded order, so that a small sample still draws varied ones.
+  const shuffled = <T>(items: T[]): T[] => items.map((item) => ({ item, key: random() })).sort((a, b) => a.key - b.key).map((x) => x.item);
+  const photos = shuffled(options.types.some((t) => t.startsWith('photo')) ? photoSources(manifest, mediaDir) : []);
+  const live = shuffled(manifest.clips.filter((c) => c.kind === 'bona_fide').map((c) => c.file));
+  const synthetic = shuffled(manifest.clips.filter((c) => c.kind === 'synthetic').map((c) => c.file));
   const out: Presentation[] = [];
 
   const cameraFor = (type: PresentationType, i: number): { camera: Camera; source: string } => {

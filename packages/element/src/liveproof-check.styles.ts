@@ -208,6 +208,10 @@ export const styles = css`
     inset: 0;
     z-index: 2147483647;
     pointer-events: none;
+    display: grid;
+    place-content: center;
+    font-size: 1.5rem;
+    font-weight: 650;
   }
   .notice {
     border: 1px solid #d0d7de;

@@ -530,7 +530,11 @@ export class LiveproofCheck extends LitElement {
 
   override render() {
     const flash = this._flash ? LIGHT_RGB[this._flash] : undefined;
-    return html`${flash ? html`<div class="flash" part="flash" data-colour=${this._flash!} style="background: rgb(${flash.join(' ')})"></div>` : nothing}
+    return html`${flash
+        ? html`<div class="flash" part="flash" data-colour=${this._flash!} style="background: rgb(${flash.join(' ')})">
+            <span style="color: ${this._flash === 'green' ? '#000' : '#fff'}">Keep still and look at the screen</span>
+          </div>`
+        : nothing}
       ${this.#renderStage()}${this.#renderBody()}
       <div class="sr-only" aria-live="assertive" aria-atomic="true">${this._announcement}</div>`;
   }
