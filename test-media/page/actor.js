@@ -8,6 +8,13 @@
   const W = 640;
   const H = 480;
   const log = [];
+  let seed = (config.seed ?? Math.floor(Math.random() * 0xffffffff)) >>> 0 || 1;
+  const random = () => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 0x100000000;
+  };
   window.__liveproofActor = log;
   const videos = new Map();
   let canvas;
@@ -109,7 +116,7 @@
   document.addEventListener('liveproof-prompt', (event) => {
     const { challenge } = event.detail;
     const [min, max] = config.delayMs;
-    const entry = { challenge, promptedAt: performance.now(), delayMs: Math.round(min + Math.random() * (max - min)) };
+    const entry = { challenge, promptedAt: performance.now(), delayMs: Math.round(min + random() * (max - min)) };
     log.push(entry);
     // The light challenge asks to keep still and look at the screen: a person settles back to neutral.
     const segment = challenge === 'light' ? { ...config.neutral, loop: true } : config.actions[challenge];

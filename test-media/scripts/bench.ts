@@ -74,7 +74,7 @@ async function measureRun(server: Awaited<ReturnType<typeof startServer>>, visio
     await recordEvents(page);
     await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
     const session = await createSession(server);
-    await page.goto(`${server.url}/?autostart=1&client_token=${encodeURIComponent(session.clientToken)}`);
+    await page.goto(`${server.url}/?autostart=1&flash_consent=1&client_token=${encodeURIComponent(session.clientToken)}`);
     const outcome = await waitForOutcome(page, 120_000);
     const metrics = await page.evaluate(() => {
       const element = document.querySelector('liveproof-check') as unknown as { metrics: Record<string, number> & { processingMs: number[] } };

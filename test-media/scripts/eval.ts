@@ -35,6 +35,7 @@ const { values } = parseArgs({
 const types = values.types!.split(',').map((t) => t.trim()) as PresentationType[];
 for (const type of types) if (!PRESENTATION_TYPES.includes(type)) throw new Error(`unknown presentation type ${type}; known: ${PRESENTATION_TYPES.join(', ')}`);
 const conditions = values.conditions!.split(',').map((c) => c.trim()) as ('light' | 'no_light')[];
+for (const condition of conditions) if (condition !== 'light' && condition !== 'no_light') throw new Error(`unknown condition ${condition}; known: light, no_light`);
 
 const report = await runEvaluation({
   manifest: await loadManifest(resolve(values.manifest!)),

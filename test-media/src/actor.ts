@@ -27,6 +27,8 @@ export interface ActorScript {
   delayMs: [number, number];
   /** How long the last frame of an action is held before going back to neutral (default 300 ms). */
   holdMs?: number;
+  /** Seed of the reaction delays, so that a run can be repeated (default: random). */
+  seed?: number;
   /** Reflect the screen-light challenge's colours on the face (a live face near a screen does). */
   reflect?: boolean;
   /** Opacity of that reflection at the face's centre (default 0.08). */

@@ -33,9 +33,14 @@ export interface RateRow {
   condition: 'light' | 'no_light';
   policy: 'flag' | 'reject';
   presentations: number;
-  /** Accepted attacks, or rejected bona fide presentations. */
+  /**
+   * Presentations that got no decision (the check never saw a usable face, or the harness failed):
+   * for attacks, the attack presentation non-response rate (APNRR) counts them.
+   */
+  undecided: number;
+  /** Accepted attacks, or rejected bona fide presentations, among the decided ones. */
   errors: number;
-  /** APCER for attacks, BPCER for bona fide presentations. */
+  /** APCER for attacks, BPCER for bona fide presentations, over decided presentations. */
   rate: number;
   metric: 'APCER' | 'BPCER';
   /** Of the accepted presentations, how many had reduced assurance. */
@@ -71,6 +76,22 @@ export function distribution(values: number[]): Distribution | undefined {
   return { count: sorted.length, p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p95: quantile(sorted, 0.95), max: sorted[sorted.length - 1]! };
 }
 
+/** The check reached a verdict (pass or fail), rather than giving up before one. */
+export function isDecided(outcome: PresentationOutcome): boolean {
+  return outcome.outcome === 'pass' || outcome.outcome === 'fail';
+}
+
+/** Per attack type, the worse of its conditions: what an attacker who picks the easier one faces. */
+export function worstByType(rows: readonly RateRow[]): { type: PresentationType; rate: number; condition: string; decided: number }[] {
+  const worst = new Map<PresentationType, RateRow>();
+  for (const row of rows) {
+    if (row.metric !== 'APCER' || (row.type === 'virtual_camera' && row.policy === 'flag')) continue;
+    const current = worst.get(row.type);
+    if (!current || row.rate > current.rate) worst.set(row.type, row);
+  }
+  return [...worst.values()].map((r) => ({ type: r.type, rate: r.rate, condition: r.condition, decided: r.presentations - r.undecided }));
+}
+
 export function summarise(outcomes: readonly PresentationOutcome[]): Pick<EvaluationReport, 'rows' | 'timeToVerdict'> {
   const groups = new Map<string, PresentationOutcome[]>();
   for (const outcome of outcomes) {
@@ -81,7 +102,9 @@ export function summarise(outcomes: readonly PresentationOutcome[]): Pick<Evalua
   for (const group of groups.values()) {
     const first = group[0]!;
     const bonaFide = first.type === 'bona_fide';
-    const errors = group.filter((o) => (bonaFide ? !o.accepted : o.accepted)).length;
+    // A bona fide presentation that never got a decision is still a genuine candidate turned away.
+    const decided = bonaFide ? group.filter((o) => o.outcome !== 'harness_error') : group.filter(isDecided);
+    const errors = decided.filter((o) => (bonaFide ? !o.accepted : o.accepted)).length;
     const reasons = new Map<string, number>();
     for (const o of group) for (const r of o.reasons.length ? o.reasons : o.accepted ? [] : [o.outcome]) reasons.set(r, (reasons.get(r) ?? 0) + 1);
     rows.push({
@@ -89,8 +112,9 @@ export function summarise(outcomes: readonly PresentationOutcome[]): Pick<Evalua
       condition: first.condition,
       policy: first.policy,
       presentations: group.length,
+      undecided: group.length - decided.length,
       errors,
-      rate: errors / group.length,
+      rate: decided.length ? errors / decided.length : 0,
       metric: bonaFide ? 'BPCER' : 'APCER',
       acceptedWithReducedAssurance: group.filter((o) => o.accepted && o.assurance === 'reduced').length,
       topReasons: [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 4),
@@ -113,14 +137,21 @@ export function toMarkdown(report: EvaluationReport): string {
     '',
     `Run ${report.startedAt}, ${Math.round(report.durationS)} s, seed ${report.seed}, ${report.machine.cpus} CPUs, Node ${report.machine.node}.`,
     'Every browser presentation ran through the built element in headless Chromium against the built server.',
-    'APCER: share of attack presentations accepted. BPCER: share of bona fide presentations rejected (ISO/IEC 30107-3).',
+    'APCER: share of attack presentations accepted, over those that got a decision. BPCER: share of bona fide presentations rejected, over all of them.',
+    'No decision (APNRR for attacks): the check gave up before a verdict, e.g. no usable face in 15 s (60 s in production).',
     '',
-    '| presentations | screen light | virtual-camera policy | n | metric | rate | accepted with reduced assurance | most common reasons |',
-    '| --- | --- | --- | ---: | --- | ---: | ---: | --- |',
+    '| presentations | screen light | virtual-camera policy | n | no decision | metric | rate | accepted with reduced assurance | most common reasons |',
+    '| --- | --- | --- | ---: | ---: | --- | ---: | ---: | --- |',
     ...report.rows.map(
       (r) =>
-        `| ${r.type} | ${r.condition === 'light' ? 'on' : 'opted out'} | ${r.policy} | ${r.presentations} | ${r.metric} | ${pct(r.rate)} (${r.errors}) | ${r.acceptedWithReducedAssurance} | ${r.topReasons.map(([k, v]) => `${k} ${v}`).join(', ')} |`,
+        `| ${r.type} | ${r.condition === 'light' ? 'on' : 'opted out'} | ${r.policy} | ${r.presentations} | ${r.undecided} | ${r.metric} | ${pct(r.rate)} (${r.errors}) | ${r.acceptedWithReducedAssurance} | ${r.topReasons.map(([k, v]) => `${k} ${v}`).join(', ')} |`,
     ),
+    '',
+    '## Each attack type at its worse condition (what an attacker who chooses faces)',
+    '',
+    '| attack | APCER | condition | decided presentations |',
+    '| --- | ---: | --- | ---: |',
+    ...worstByType(report.rows).map((w) => `| ${w.type} | ${pct(w.rate)} | ${w.condition === 'light' ? 'light on' : 'light opted out'} | ${w.decided} |`),
     '',
     '## Time from the first prompt to the verdict, bona fide presentations that passed (ms)',
     '',

@@ -58,7 +58,7 @@ async function runInBrowser(p: Presentation, server: RunningServer, policy: 'fla
       await installPresenter(page, camera.options);
     }
     const session = await createSession(server);
-    const query = `autostart=1&positioning_timeout=${POSITIONING_TIMEOUT_S}${p.lightOptOut ? '&no_flash=1' : ''}`;
+    const query = `autostart=1&flash_consent=1&positioning_timeout=${POSITIONING_TIMEOUT_S}${p.lightOptOut ? '&no_flash=1' : ''}`;
     await page.goto(`${server.url}/?${query}&client_token=${encodeURIComponent(session.clientToken)}`);
     const event = await waitForOutcome(page, 120_000);
     const metrics = await page.evaluate(() => (document.querySelector('liveproof-check') as unknown as { metrics: Record<string, number | undefined> }).metrics);
@@ -113,7 +113,7 @@ async function runForgery(p: Presentation, server: RunningServer, manifest: Mani
   });
   const attemptStarted = performance.now();
   const plan = start.json.plan;
-  const trace = level === 'spliced' ? forgeSpliced(plan, await offlineScript(manifest, delaysMs)) : forgeSynthetic(plan, level, seed);
+  const trace = level === 'spliced' ? forgeSpliced(plan, { ...(await offlineScript(manifest, delaysMs, manifest.actor)), seed }) : forgeSynthetic(plan, level, seed);
   // The evidence must not claim more time than the server sees pass: wait it out.
   const span = trace.frames[trace.frames.length - 1]!.t;
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, span + 150 - (performance.now() - attemptStarted))));
@@ -139,6 +139,24 @@ async function runForgery(p: Presentation, server: RunningServer, manifest: Mani
 
 function stepSummary(steps: readonly StepVerdict[]): string[] {
   return steps.map((s) => `${s.challenge}:${s.passed ? `ok ${s.reactionMs ?? ''}`.trim() : s.reason ?? 'failed'}`);
+}
+
+/** A presentation the harness could not run: on record, but no decision either way. */
+function harnessError(p: Presentation, policy: 'flag' | 'reject', error: unknown): PresentationOutcome {
+  return {
+    id: p.id,
+    type: p.type,
+    condition: p.lightOptOut ? 'no_light' : 'light',
+    policy,
+    source: p.source,
+    accepted: false,
+    outcome: 'harness_error',
+    reasons: [error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : String(error)],
+    signals: [],
+    challenges: [],
+    steps: [],
+    durationMs: 0,
+  };
 }
 
 async function pool<T, R>(items: readonly T[], size: number, run: (item: T, index: number) => Promise<R>): Promise<R[]> {
@@ -170,12 +188,14 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
     const virtual = inBrowser.filter((p) => p.type === 'virtual_camera').slice(0, FLAGGED_VIRTUAL_CAMERAS);
     runs.push(...virtual.map((p) => ({ p: { ...p, id: `${p.id}-flag` }, policy: 'flag' as const })));
     for (const [i, { p, policy }] of runs.entries()) {
-      const outcome = await runInBrowser(p, policy === 'reject' ? servers.reject! : servers.flag, policy);
+      const outcome = await runInBrowser(p, policy === 'reject' ? servers.reject! : servers.flag, policy).catch((error: unknown) => harnessError(p, policy, error));
       outcomes.push(outcome);
       log(`[${i + 1}/${runs.length}] ${outcome.id}: ${outcome.accepted ? 'ACCEPTED' : 'rejected'} (${outcome.outcome}${outcome.reasons.length ? `: ${outcome.reasons.join(', ')}` : ''}) ${Math.round(outcome.durationMs)} ms`);
     }
     const forged = presentations.filter((p) => p.camera.kind === 'forgery');
-    const forgedOutcomes = await pool(forged, options.forgeryConcurrency ?? 8, (p, i) => runForgery(p, servers.flag, options.manifest, options.seed + i));
+    const forgedOutcomes = await pool(forged, options.forgeryConcurrency ?? 8, (p, i) =>
+      runForgery(p, servers.flag, options.manifest, options.seed + i).catch((error: unknown) => harnessError(p, 'flag', error)),
+    );
     for (const outcome of forgedOutcomes) log(`${outcome.id}: ${outcome.accepted ? 'ACCEPTED' : 'rejected'} (${outcome.outcome}${outcome.reasons.length ? `: ${outcome.reasons.join(', ')}` : ''})`);
     outcomes.push(...forgedOutcomes);
   } finally {

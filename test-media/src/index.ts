@@ -51,5 +51,5 @@ export {
 export type { CheckEvent } from './check-page.ts';
 export { runEvaluation } from './evaluation.ts';
 export type { EvaluationOptions } from './evaluation.ts';
-export { summarise as summariseOutcomes, toMarkdown, distribution } from './eval-report.ts';
+export { summarise as summariseOutcomes, toMarkdown, distribution, isDecided, worstByType } from './eval-report.ts';
 export type { EvaluationReport, PresentationOutcome, RateRow, Distribution } from './eval-report.ts';

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { TraceFrame } from '@liveproof/protocol';
+import type { ScriptSpec } from './actor-script.ts';
 import { MANIFEST_PATH, TRACES_DIR } from './paths.ts';
 
 /** The folders of the shared media directory. */
@@ -74,6 +75,8 @@ export interface ManifestClip {
 
 export interface Manifest {
   version: 1;
+  /** What the cooperative actor plays; this repository's own script when absent. */
+  actor?: ScriptSpec;
   /** Where the footage comes from; see SOURCES.md in the shared media directory. */
   mediaDir: string;
   clips: ManifestClip[];

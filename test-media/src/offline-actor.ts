@@ -31,6 +31,8 @@ export interface OfflineScript {
    * varies by up to this many ms around its slot (default 4; deterministic).
    */
   timingJitterMs?: number;
+  /** Seed of that timing variation (default fixed). */
+  seed?: number;
   /** Time the attempt start takes on the network, in ms. */
   roundTripMs?: number;
   /** Ignore prompts (a replay that does not respond). */
@@ -72,6 +74,8 @@ function frameAt(segment: TraceSegment, elapsedMs: number): TraceFrame | undefin
 export function runOffline(plan: RunnerPlan, script: OfflineScript, thresholds: Thresholds = CURRENT_THRESHOLDS): OfflineRun {
   const reflect = script.reflect ?? !script.unresponsive;
   let showing: LightColour | undefined;
+  // The screen-light colours follow the display's frames (60 a second), as in the element.
+  let nextTick = 0;
   const frameMs = script.frameMs ?? 1000 / 30;
   const runner = new CheckRunner(thresholds);
   let playing: { segment: TraceSegment; since: number; loop: boolean } = { segment: script.neutral, since: 0, loop: true };
@@ -89,7 +93,7 @@ export function runOffline(plan: RunnerPlan, script: OfflineScript, thresholds: 
   };
 
   const jitter = script.timingJitterMs ?? 4;
-  let seed = 0x2545f491;
+  let seed = script.seed ?? 0x2545f491;
   const wobble = () => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     return ((seed >>> 8) / 0x1000000 - 0.5) * 2 * jitter;
@@ -112,6 +116,7 @@ export function runOffline(plan: RunnerPlan, script: OfflineScript, thresholds: 
       frame = frameAt(playing.segment, 0)!;
     }
     // A camera frame shows the screen as it was when the frame was taken: the colour set before it.
+    for (; nextTick <= now; nextTick += 1000 / 60) showing = runner.tickLight(nextTick);
     const shown = { ...(reflect ? reflected(frame, showing) : frame), t: Math.round(now * 10) / 10 };
     if (runner.phase === 'positioning' || runner.phase === 'ready') {
       if (readyAt === undefined && runner.position(shown).phase === 'ready') readyAt = now;
@@ -121,7 +126,6 @@ export function runOffline(plan: RunnerPlan, script: OfflineScript, thresholds: 
     // Analysing a frame takes time: the page clock after it is a little later.
     const update = runner.challenge(shown, now + 20);
     if (!update) break;
-    showing = update.flash;
     onPrompt(update, now + 20);
     if (update.outcome) return { trace: runner.trace(), outcome: update.outcome, firstPromptAt, endedAt: now + 20 };
   }

@@ -94,7 +94,7 @@ export interface PlanOptions {
 
 export function buildPresentations(manifest: Manifest, mediaDir: string, options: PlanOptions): Presentation[] {
   const random = seeded(options.seed);
-  const actor: ActorScript = { ...resolveScript(manifest, COOPERATIVE_ACTOR), delayMs: [300, 900] };
+  const actor: ActorScript = { ...resolveScript(manifest, manifest.actor ?? COOPERATIVE_ACTOR), delayMs: [300, 900] };
   // Sources in a seeded order, so that a small sample still draws varied ones.
   const shuffled = <T>(items: T[]): T[] => items.map((item) => ({ item, key: random() })).sort((a, b) => a.key - b.key).map((x) => x.item);
   const photos = shuffled(options.types.some((t) => t.startsWith('photo')) ? photoSources(manifest, mediaDir) : []);
@@ -106,7 +106,7 @@ export function buildPresentations(manifest: Manifest, mediaDir: string, options
     const mirror = Math.floor(i / 2) % 2 === 1;
     switch (type) {
       case 'bona_fide':
-        return { camera: { kind: 'actor', script: actor }, source: 'cooperative actor' };
+        return { camera: { kind: 'actor', script: { ...actor, seed: Math.floor(random() * 1e9) } }, source: 'cooperative actor' };
       case 'photo_still':
       case 'photo_moved': {
         const image = photos[i % photos.length]!;
@@ -125,7 +125,7 @@ export function buildPresentations(manifest: Manifest, mediaDir: string, options
       }
       case 'virtual_camera': {
         const label = VIRTUAL_CAMERA_LABELS[i % VIRTUAL_CAMERA_LABELS.length]!;
-        return { camera: { kind: 'actor', script: actor, virtualCameraLabel: label }, source: `cooperative actor as "${label}"` };
+        return { camera: { kind: 'actor', script: { ...actor, seed: Math.floor(random() * 1e9) }, virtualCameraLabel: label }, source: `cooperative actor as "${label}"` };
       }
       case 'forgery_naive':
       case 'forgery_noisy':

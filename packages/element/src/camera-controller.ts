@@ -59,6 +59,8 @@ export class CameraController implements ReactiveController {
     };
     if (settings.frameRate !== undefined) info.frameRate = settings.frameRate;
     info.deviceId = Boolean(settings.deviceId);
+    info.groupId = Boolean(settings.groupId);
+    info.canvasTrack = typeof CanvasCaptureMediaStreamTrack === 'function' && track instanceof CanvasCaptureMediaStreamTrack;
     if (!this.#owned && this.stream) info.providedStream = true;
     return info;
   }

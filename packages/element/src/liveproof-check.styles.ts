@@ -206,12 +206,24 @@ export const styles = css`
   .flash {
     position: fixed;
     inset: 0;
+    width: 100vw;
+    height: 100vh;
+    max-width: none;
+    max-height: none;
+    margin: 0;
+    border: 0;
+    padding: 0;
     z-index: 2147483647;
     pointer-events: none;
     display: grid;
     place-content: center;
+    text-align: center;
     font-size: 1.5rem;
     font-weight: 650;
+  }
+  .flash small {
+    font-size: 0.9rem;
+    font-weight: 400;
   }
   .notice {
     border: 1px solid #d0d7de;

@@ -1,9 +1,7 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, type PropertyValues } from 'lit';
 import { decodeJwt } from 'jose';
 import {
-  CHALLENGES,
   CURRENT_THRESHOLDS,
-  LIGHT_RGB,
   LiveproofError,
   type ChallengeId,
   type ErrorCode,
@@ -22,17 +20,17 @@ import { LiveproofErrorEvent } from './events/error.ts';
 import { LiveproofPromptEvent } from './events/prompt.ts';
 import { CheckState, LiveproofStateEvent } from './events/state.ts';
 import { FrameLoopController } from './frame-loop.ts';
-import { errorCopy, promptCue, promptText, reasonText } from './messages.ts';
-import { POSITION_HINT_TEXT, type PositionHint } from './positioning.ts';
+import { errorCopy, promptText } from './messages.ts';
+import type { PositionHint } from './positioning.ts';
 import { CheckRunner, type ChallengeUpdate } from './runner.ts';
 import { styles } from './liveproof-check.styles.ts';
+import { renderCheck, type CheckHandlers, type StepStatus } from './liveproof-check.views.ts';
 
 /** Give up positioning after this long (seconds) and say why. */
 const POSITIONING_TIMEOUT_S = 60;
 /** Retries of a result upload lost to the network, with their delays. */
 const SUBMIT_RETRY_DELAYS_MS = [500, 1500, 3000];
 
-type StepStatus = 'pending' | 'current' | 'done' | 'failed';
 
 /** Timestamps (performance.now()) and costs of the current run, for benchmarks and diagnostics. */
 export interface CheckMetrics {
@@ -56,7 +54,7 @@ export interface CheckMetrics {
  * @attr client-token - The session's client token from the hiring system's backend (required).
  * @attr api-base - Base URL of the Liveproof API (default: this page's origin).
  * @attr assets-base - Where the MediaPipe WASM files and model are served (default: `<api-base>/assets/mediapipe`).
- * @attr autostart - Start at once instead of showing the introduction.
+ * @attr autostart - Start at once instead of showing the introduction (only with `flash-consent` or `no-flash`).
  * @prop stream - A camera `MediaStream` to use instead of opening the camera (interview mode).
  *
  * @fires liveproof-state - The element moved to another stage.
@@ -70,6 +68,7 @@ export interface CheckMetrics {
  * @csspart outcome - The result panel. @csspart flash - The full-window colour of the screen-light challenge.
  * @csspart flash-notice - The photosensitivity notice and opt-out on the introduction.
  * @attr positioning-timeout - Seconds to wait for a usable view of the face before giving up (default 60).
+ * @attr flash-consent - The page has already warned about flashing colours, so `autostart` may skip the introduction.
  * @attr no-flash - Never flash colours: plans get another movement challenge instead of the screen-light one.
  *
  * @cssprop --liveproof-accent, --liveproof-success, --liveproof-danger, --liveproof-bg,
@@ -86,6 +85,7 @@ export class LiveproofCheck extends LitElement {
     assetsBase: { attribute: 'assets-base' },
     autostart: { type: Boolean },
     noFlash: { type: Boolean, attribute: 'no-flash' },
+    flashConsent: { type: Boolean, attribute: 'flash-consent' },
     positioningTimeout: { type: Number, attribute: 'positioning-timeout' },
     stream: { attribute: false },
     _flashOptOut: { state: true },
@@ -112,6 +112,7 @@ export class LiveproofCheck extends LitElement {
   declare assetsBase: string;
   declare autostart: boolean;
   declare noFlash: boolean;
+  declare flashConsent: boolean;
   declare positioningTimeout: number;
   declare stream: MediaStream | undefined;
 
@@ -150,8 +151,10 @@ export class LiveproofCheck extends LitElement {
     this._stepIndex = 0;
     this._progress = 0;
     this.noFlash = false;
+    this.flashConsent = false;
     this.positioningTimeout = POSITIONING_TIMEOUT_S;
-    this._flashOptOut = false;
+    // Someone who asks their system for less motion probably wants no flashing either.
+    this._flashOptOut = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
     this._flash = undefined;
     this._announcement = '';
   }
@@ -170,17 +173,30 @@ export class LiveproofCheck extends LitElement {
     super.connectedCallback();
     this.#metrics = { connectedAt: performance.now(), processingMs: [] };
     this.#setCustomState(this._state);
-    if (this.autostart) queueMicrotask(() => void this.start());
+    addEventListener('keydown', this.#onKeyDown);
+    // Starting at once skips the introduction and its flashing notice: only when the page has
+    // warned the candidate itself (flash-consent) or nothing will flash (no-flash).
+    if (this.autostart && (this.noFlash || this.flashConsent)) queueMicrotask(() => void this.start());
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    removeEventListener('keydown', this.#onKeyDown);
     this.cancel();
     void this.#engine?.then((engine) => engine.close()).catch(() => undefined);
     this.#engine = undefined;
   }
 
+  /** Esc stops the check while colours flash: nobody should have to sit through them. */
+  #onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || this._flash === undefined) return;
+    this.cancel();
+    this.#announce('Check stopped.');
+  };
+
   protected override updated(changed: PropertyValues<this>): void {
+    const flash = this.renderRoot.querySelector<HTMLElement>('.flash');
+    if (flash && 'showPopover' in flash && !flash.matches(':popover-open')) flash.showPopover();
     if (changed.has('_state' as keyof LiveproofCheck)) {
       const previous = (changed.get('_state' as keyof LiveproofCheck) as CheckState | undefined) ?? 'idle';
       this.#setCustomState(this._state);
@@ -191,9 +207,15 @@ export class LiveproofCheck extends LitElement {
     }
   }
 
-  #handleStart = () => void this.start();
-  #handleFlashOptOut = (event: Event) => {
-    this._flashOptOut = (event.target as HTMLInputElement).checked;
+  readonly #handlers: CheckHandlers = {
+    start: () => void this.start(),
+    back: () => {
+      this._error = undefined;
+      this._state = 'idle';
+    },
+    flashOptOut: (event: Event) => {
+      this._flashOptOut = (event.target as HTMLInputElement).checked;
+    },
   };
 
   /** Starts a check, or resumes sending a result that the network lost. */
@@ -298,7 +320,6 @@ export class LiveproofCheck extends LitElement {
     const show = (update: ChallengeUpdate) => {
       this._stepIndex = update.index;
       this._progress = update.evaluation.progress;
-      this._flash = update.flash;
       if (update.prompted) {
         this._stepStatus = this._stepStatus.map((s, i) => (i < update.index ? 'done' : i === update.index ? 'current' : s));
         const text = promptText(update.challenge);
@@ -309,15 +330,33 @@ export class LiveproofCheck extends LitElement {
         );
       }
     };
+    // The screen-light colours follow the display's own frames, not the camera's.
+    let raf = 0;
+    const light = () => {
+      this._flash = runner.tickLight(performance.now());
+      raf = requestAnimationFrame(light);
+    };
+    const stopLight = () => {
+      cancelAnimationFrame(raf);
+      this._flash = undefined;
+    };
     return new Promise<ReturnType<CheckRunner['trace']>>((resolve, reject) => {
-      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          stopLight();
+          reject(signal.reason);
+        },
+        { once: true },
+      );
       show(runner.begin(plan, origin, performance.now()));
+      if (plan.light) light();
       this.#loop.setHandler((frame: TraceFrame, now: number) => {
         const update = runner.challenge(frame, now);
         if (!update) return;
         show(update);
         if (update.outcome) {
-          this._flash = undefined;
+          stopLight();
           const passed = update.outcome === 'completed';
           this._stepStatus = this._stepStatus.map((s, i) => (i < update.index || passed ? 'done' : i === update.index ? 'failed' : s));
           resolve(runner.trace());
@@ -418,125 +457,26 @@ export class LiveproofCheck extends LitElement {
     }
   }
 
-  // ---- rendering ----
-
-  #renderStage() {
-    const state = this._state;
-    const showVideo = state === 'loading' || state === 'positioning' || state === 'challenge' || state === 'submitting';
-    if (!showVideo) return nothing;
-    const challenge = this._challenges[this._stepIndex];
-    const cue = challenge ? promptCue(challenge) : undefined;
-    return html`<div class="stage" part="stage">
-      <video part="video" muted playsinline autoplay aria-hidden="true"></video>
-      <svg class="guide ${this._hint === 'hold_still' ? 'ok' : ''}" viewBox="0 0 400 300" aria-hidden="true">
-        <ellipse cx="200" cy="145" rx="82" ry="108"></ellipse>
-      </svg>
-      ${state === 'loading' || state === 'submitting'
-        ? html`<div class="overlay"><div class="spinner"></div><div>${state === 'loading' ? this._loading : 'Checking…'}</div></div>`
-        : nothing}
-      ${state === 'challenge' && challenge
-        ? html`<div class="prompt" part="prompt">
-            ${cue && challenge !== 'turn_right' ? html`<span class="arrow" aria-hidden="true">${cue}</span>` : nothing}${promptText(challenge)}${cue &&
-            challenge === 'turn_right'
-              ? html`<span class="arrow" aria-hidden="true">${cue}</span>`
-              : nothing}
-          </div>`
-        : nothing}
-    </div>`;
-  }
-
-  #renderSteps() {
-    if (this._challenges.length === 0) return nothing;
-    return html`<ol class="steps" part="steps" aria-label="Challenges">
-      ${this._challenges.map(
-        (c, i) =>
-          html`<li data-status=${this._stepStatus[i] ?? 'pending'}>
-            ${CHALLENGES[c].label}<span class="sr-only">, ${this._stepStatus[i] ?? 'pending'}</span>
-          </li>`,
-      )}
-    </ol>`;
-  }
-
-  #renderBody() {
-    switch (this._state) {
-      case 'idle':
-        return html`<h2>Quick liveness check</h2>
-          <p>You will be asked to do a few simple things, like blinking or turning your head. It takes about 15 seconds.</p>
-          <p class="muted">Your video stays on this device. Only measurements of your face's movements and colour are sent.</p>
-          ${this.noFlash
-            ? nothing
-            : html`<div class="notice" part="flash-notice">
-                <p><strong>Flashing colours.</strong> One step briefly flashes colours on your screen, at most 3 times a second.</p>
-                <label><input type="checkbox" .checked=${this._flashOptOut} @change=${this.#handleFlashOptOut} /> Skip flashing lights (you will get a
-                  different step instead)</label>
-              </div>`}
-          <button part="button" @click=${this.#handleStart}>Start check</button>`;
-      case 'loading':
-        return html`<p class="hint" part="status">${this._loading}</p>`;
-      case 'positioning':
-        return html`<p class="hint" part="status" role="status">${this._hint ? POSITION_HINT_TEXT[this._hint] : ''}</p>
-          <div class="meter" role="progressbar" aria-label="Holding position" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(this._hold * 100)}>
-            <div style="width:${Math.round(this._hold * 100)}%"></div>
-          </div>`;
-      case 'challenge':
-        return html`${this.#renderSteps()}
-          <p class="hint" part="status">Step ${this._stepIndex + 1} of ${this._challenges.length}</p>
-          <div class="meter" role="progressbar" aria-label="Progress on this step" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(this._progress * 100)}>
-            <div style="width:${Math.round(this._progress * 100)}%"></div>
-          </div>`;
-      case 'submitting':
-        return html`${this.#renderSteps()}<p class="hint" part="status">Checking your result…</p>`;
-      case 'passed':
-        return html`<div class="outcome passed" part="outcome">
-            <div class="icon" aria-hidden="true">✓</div>
-            <div><h2 tabindex="-1">Check passed</h2><p>You are verified as a live person. You can continue.</p></div>
-          </div>
-          ${this.#renderSteps()}`;
-      case 'failed':
-        return this.#renderFailed();
-      case 'error':
-        return this.#renderError();
-    }
-  }
-
-  #renderFailed() {
-    const outcome = this._outcome;
-    const remaining = outcome?.attemptsRemaining ?? 0;
-    return html`<div class="outcome failed" part="outcome">
-        <div class="icon" aria-hidden="true">✕</div>
-        <div>
-          <h2 tabindex="-1">Check not passed</h2>
-          <ul class="reasons">
-            ${(outcome?.reasons ?? []).map((r) => html`<li>${reasonText(r)}</li>`)}
-          </ul>
-        </div>
-      </div>
-      ${this.#renderSteps()}
-      ${remaining > 0
-        ? html`<p class="muted">${remaining} ${remaining === 1 ? 'attempt' : 'attempts'} left. Face the camera in good light and follow each prompt when it appears.</p>
-            <button part="button" @click=${this.#handleStart}>Try again</button>`
-        : html`<p class="muted">No attempts left. Contact the person who invited you.</p>`}`;
-  }
-
-  #renderError() {
-    const error = this._error ?? { code: 'internal_error' as const, message: '' };
-    const copy = errorCopy(error.code, error.message);
-    return html`<div class="outcome error" part="outcome">
-        <div class="icon" aria-hidden="true">!</div>
-        <div><h2 tabindex="-1">${copy.title}</h2><p>${copy.body}</p><p class="muted">Code: ${error.code}</p></div>
-      </div>
-      ${copy.canRetry ? html`<button part="button" @click=${this.#handleStart}>Try again</button>` : nothing}`;
-  }
-
   override render() {
-    const flash = this._flash ? LIGHT_RGB[this._flash] : undefined;
-    return html`${flash
-        ? html`<div class="flash" part="flash" data-colour=${this._flash!} style="background: rgb(${flash.join(' ')})">
-            <span style="color: ${this._flash === 'green' ? '#000' : '#fff'}">Keep still and look at the screen</span>
-          </div>`
-        : nothing}
-      ${this.#renderStage()}${this.#renderBody()}
-      <div class="sr-only" aria-live="assertive" aria-atomic="true">${this._announcement}</div>`;
+    return renderCheck(
+      {
+        state: this._state,
+        hint: this._hint,
+        hold: this._hold,
+        loading: this._loading,
+        challenges: this._challenges,
+        stepStatus: this._stepStatus,
+        stepIndex: this._stepIndex,
+        progress: this._progress,
+        flash: this._flash,
+        noFlash: this.noFlash,
+        flashOptOut: this._flashOptOut,
+        outcome: this._outcome,
+        error: this._error,
+        announcement: this._announcement,
+      },
+      this.#handlers,
+    );
   }
 }
 

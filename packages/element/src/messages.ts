@@ -21,6 +21,8 @@ export interface ErrorCopy {
   body: string;
   /** Whether the candidate can fix it and try again from here. */
   canRetry: boolean;
+  /** Going back to the introduction (to change a choice there) rather than retrying at once. */
+  back?: boolean;
 }
 
 export function errorCopy(code: ErrorCode, message: string): ErrorCopy {
@@ -47,6 +49,13 @@ export function errorCopy(code: ErrorCode, message: string): ErrorCopy {
       return { title: 'Already verified', body: 'This check has already been passed.', canRetry: false };
     case 'attempt_limit_reached':
       return { title: 'No attempts left', body: 'You have used all attempts for this check. Contact the person who invited you.', canRetry: false };
+    case 'light_required':
+      return {
+        title: 'The flashing-colour step is required',
+        body: 'This check cannot skip it. Go back and untick "Skip flashing lights", or contact the person who invited you if flashing lights could affect you.',
+        canRetry: true,
+        back: true,
+      };
     case 'rate_limited':
       return { title: 'Too many tries', body: 'Wait a minute, then try again.', canRetry: true };
     default:

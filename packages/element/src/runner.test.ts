@@ -63,3 +63,37 @@ describe('CheckRunner', () => {
     expect(trace.frames.some((f) => f.t < 0)).toBe(true); // the baseline frames precede the attempt
   });
 });
+
+describe('CheckRunner: the screen-light challenge', () => {
+  it('puts each colour up a flash after the previous one really went up, and never skips one after a stall', () => {
+    const runner = new CheckRunner(CURRENT_THRESHOLDS);
+    const origin = positioned(runner, 5000);
+    const light = { colours: ['red', 'green', 'blue', 'green'] as const, flashMs: 450 };
+    runner.begin({ challenges: ['light'], stepTimeoutMs: 6000, light: { ...light, colours: [...light.colours] } }, origin, origin);
+    const lead = CURRENT_THRESHOLDS.light!.leadInMs;
+    const seen: (string | undefined)[] = [];
+    // Display frames at 60 Hz, with the page frozen for 600 ms during the second colour.
+    for (let t = 0; t < 4000; t += 1000 / 60) {
+      if (t > lead + 600 && t < lead + 1200) continue;
+      seen.push(runner.tickLight(origin + t));
+    }
+    const flashes = runner.trace().steps[0]!.flashes!;
+    expect(flashes.map((f) => f.colour)).toEqual(light.colours);
+    expect(flashes[0]!.at).toBeGreaterThanOrEqual(lead);
+    const gaps = flashes.slice(1).map((f, i) => f.at - flashes[i]!.at);
+    expect(gaps[0]).toBeGreaterThanOrEqual(450);
+    expect(gaps[1]).toBeGreaterThan(600); // shown late after the stall, not skipped
+    expect(gaps[2]).toBeLessThan(470);
+    expect(seen.filter((c) => c !== undefined).length).toBeGreaterThan(0);
+    expect(seen[seen.length - 1]).toBeUndefined(); // the screen is back to normal afterwards
+  });
+
+  it('never flashes faster than three times a second, whatever the plan says', () => {
+    const runner = new CheckRunner(CURRENT_THRESHOLDS);
+    const origin = positioned(runner, 5000);
+    runner.begin({ challenges: ['light'], stepTimeoutMs: 6000, light: { colours: ['red', 'green', 'blue', 'red'], flashMs: 100 } }, origin, origin);
+    for (let t = 0; t < 3000; t += 1000 / 60) runner.tickLight(origin + t);
+    const flashes = runner.trace().steps[0]!.flashes!;
+    for (let i = 1; i < flashes.length; i++) expect(flashes[i]!.at - flashes[i - 1]!.at).toBeGreaterThanOrEqual(334);
+  });
+});

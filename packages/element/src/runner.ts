@@ -8,6 +8,7 @@ import {
   computeBaseline,
   evaluateLight,
   evaluateStep,
+  flashDuration,
   TRACE_VERSION,
   type Baseline,
   type ChallengeId,
@@ -43,8 +44,6 @@ export interface ChallengeUpdate {
   evaluation: StepEvaluation;
   /** True on the frame where a new prompt became current. */
   prompted: boolean;
-  /** The colour the screen must show now, during the screen-light challenge. */
-  flash?: LightColour;
   /** Set when the run is over: every step passed, or one failed or timed out. */
   outcome?: 'completed' | 'failed' | 'timeout';
 }
@@ -119,7 +118,6 @@ export class CheckRunner {
     // The server sees the frames up to the step's deadline and nothing later than the last frame;
     // the live evaluation looks at exactly the same.
     const until = Math.min(frameRel, step.promptedAt + this.#plan.stepTimeoutMs);
-    const flash = step.challenge === 'light' ? this.#flash(step, nowRel) : undefined;
     const evaluation =
       step.challenge === 'light'
         ? evaluateLight(step, this.#plan.light, this.#frames, until, this.#th)
@@ -143,26 +141,31 @@ export class CheckRunner {
       step.endedAt = nowRel;
       return this.#finish(evaluation, 'timeout');
     }
-    const update = this.#update(evaluation, false);
-    if (flash) update.flash = flash;
-    return update;
+    return this.#update(evaluation, false);
   }
 
   /**
-   * The colour to show now in the screen-light challenge: after a quiet lead-in (the face's own
-   * colour), each colour of the plan for its time. A colour is recorded when it first goes up.
+   * The colour the screen must show at `now` (page clock) in the screen-light challenge, or none.
+   * Called on every animation frame, not camera frame: after a quiet lead-in (the face's own
+   * colour), each colour of the plan goes up `flashMs` after the previous one actually did, and
+   * is recorded then. A page that stalls shows the next colour late rather than skipping one, and
+   * never faster than three flashes a second.
    */
-  #flash(step: TraceStep, nowRel: number): LightColour | undefined {
+  tickLight(now: number): LightColour | undefined {
+    const step = this.#phase === 'challenge' ? this.#steps[this.#index] : undefined;
     const spec = this.#plan?.light;
     const settings = this.#th.light;
-    if (!spec || !settings) return undefined;
-    const slot = Math.floor((nowRel - step.promptedAt - settings.leadInMs) / spec.flashMs);
-    if (slot < 0 || slot >= spec.colours.length) return undefined;
-    step.flashes ??= [];
-    // Normally one colour per slot; a page that stalled through a slot records the late one late,
-    // which the server sees as a flash held too long or too short.
-    if (step.flashes.length <= slot) step.flashes.push({ colour: spec.colours[step.flashes.length]!, at: nowRel });
-    return step.flashes[step.flashes.length - 1]!.colour;
+    if (step?.challenge !== 'light' || !spec || !settings) return undefined;
+    const flashMs = flashDuration(spec);
+    const nowRel = this.#rel(now);
+    const flashes = (step.flashes ??= []);
+    const last = flashes[flashes.length - 1];
+    const due = last ? last.at + flashMs : step.promptedAt + settings.leadInMs;
+    if (nowRel >= due && flashes.length < spec.colours.length) {
+      flashes.push({ colour: spec.colours[flashes.length]!, at: nowRel });
+      return flashes[flashes.length - 1]!.colour;
+    }
+    return last && nowRel < last.at + flashMs ? last.colour : undefined;
   }
 
   /** The evidence recorded so far (the whole of it once finished). */

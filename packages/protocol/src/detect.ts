@@ -111,10 +111,11 @@ function firstHeldRun(
   holdMs: number,
   leftoverAt0: boolean,
   release: number,
+  from = 0,
 ): Run | undefined {
   let start = -1;
-  let leftover = leftoverAt0 && levels[0]! >= level;
-  for (let i = 0; i < levels.length; i++) {
+  let leftover = leftoverAt0 && from === 0 && levels[0]! >= level;
+  for (let i = from; i < levels.length; i++) {
     if (leftover && levels[i]! < release) leftover = false;
     if (levels[i]! < level || leftover) {
       start = -1;
@@ -229,12 +230,17 @@ function findBlink(levels: readonly number[], frames: readonly FaceFrame[], base
     if (reopen >= levels.length) return undefined; // still closed: not done yet
     const closedMs = frames[reopen]!.t - frames[onset]!.t;
     const shape = th.plausibility;
+    // Below ~20 frames a second a real blink can fall between frames, half-open frames and all.
+    const dense = (frames[reopen]!.t - frames[onset]!.t) / Math.max(1, reopen - onset) <= DENSE_FRAME_MS;
     const implausible =
-      closedMs > th.blink.maxClosedMs || (shape !== undefined && (closedMs < shape.minBlinkClosedMs || !hasHalfOpenFrame(levels, onset, reopen)));
+      closedMs > th.blink.maxClosedMs || (shape !== undefined && dense && (closedMs < shape.minBlinkClosedMs || !hasHalfOpenFrame(levels, onset, reopen)));
     return { onsetIndex: onset, completedIndex: reopen, closedMs, implausible };
   }
   return undefined;
 }
+
+/** Frames closer than this show a blink's shape. */
+const DENSE_FRAME_MS = 50;
 
 /** Whether, between onset and reopening, some frame shows the eyes between 20% and 80% shut. */
 function hasHalfOpenFrame(levels: readonly number[], onset: number, reopen: number): boolean {
@@ -258,11 +264,19 @@ function findConflict(
   let earliest: { challenge: ChallengeId; index: number } | undefined;
   for (const other of CHALLENGES[challenge].conflicts) {
     const levels = frames.slice(0, upTo + 1).map((f) => actionLevel(other, f, base, th));
-    // Still there from before the prompt, or still rising from a movement that began before it: a
-    // leftover of the previous step, not a new action.
-    const run = firstHeldRun(levels, frames, th.conflictFactor, th.holdMs, true, 1);
-    if (!run || onsetIndex(levels, run.start, th.onsetShare) === 0) continue;
-    if (!earliest || run.end < earliest.index) earliest = { challenge: other, index: run.end };
+    let from = 0;
+    for (;;) {
+      const run = firstHeldRun(levels, frames, th.conflictFactor, th.holdMs, true, 1, from);
+      if (!run) break;
+      if (onsetIndex(levels, run.start, th.onsetShare) > 0) {
+        if (!earliest || run.end < earliest.index) earliest = { challenge: other, index: run.end };
+        break;
+      }
+      // Still there from before the prompt, or still rising from a movement that began before it: a
+      // leftover of the previous step, not a new action. Look again once it has come back near rest.
+      from = run.end + 1;
+      while (from < levels.length && levels[from]! >= th.onsetShare) from++;
+    }
   }
   return earliest;
 }

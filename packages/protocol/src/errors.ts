@@ -16,6 +16,7 @@ export const ErrorCode = {
   Forbidden: 'forbidden',
   // sessions and attempts
   AudienceNotAllowed: 'audience_not_allowed',
+  LightRequired: 'light_required',
   SessionNotFound: 'session_not_found',
   SessionExpired: 'session_expired',
   SessionCompleted: 'session_completed',
@@ -61,6 +62,7 @@ export const ErrorStatus: Partial<Record<ErrorCode, number>> = {
   unauthorized: 401,
   forbidden: 403,
   audience_not_allowed: 403,
+  light_required: 403,
   session_not_found: 404,
   session_expired: 410,
   session_completed: 409,

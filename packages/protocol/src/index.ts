@@ -14,7 +14,7 @@ export type { Trace, TraceFrame, TraceStep, TraceFlash, TraceBlendshape, FaceBox
 export { computeBaseline, actionLevel, evaluateStep, isFaceFrame, median } from './detect.ts';
 export type { Baseline, FaceFrame, StepEvaluation, StepOutcome } from './detect.ts';
 export { score, traceStats } from './score.ts';
-export { evaluateLight, lightSequence } from './light.ts';
+export { evaluateLight, lightSequence, flashDuration, MIN_FLASH_MS } from './light.ts';
 export type { LightSpec } from './light.ts';
 export { jitterDeg, intervalStdMs, plausibilityReasons } from './plausibility.ts';
 export type { ScoringPlan, StepVerdict, TraceStats, Verdict } from './score.ts';

@@ -3,7 +3,7 @@
  * what a hostile client can make the server parse and store.
  */
 import { z } from 'zod';
-import { CHALLENGE_IDS, type ChallengeId } from './challenges.ts';
+import { CHALLENGE_IDS, MOTION_CHALLENGE_IDS, type ChallengeId } from './challenges.ts';
 import { LIGHT_COLOURS, TRACE_BLENDSHAPES, TRACE_VERSION, type DeviceInfo, type Trace } from './trace.ts';
 import type { CreateSessionRequest, ResultPayload, StartAttemptRequest } from './wire.ts';
 
@@ -25,7 +25,8 @@ export const createSessionSchema = z.strictObject({
   interviewRef: ref,
   audience: ref,
   attemptLimit: z.number().int().min(1).max(10).optional(),
-  challengeCount: z.number().int().min(2).max(CHALLENGE_IDS.length).optional(),
+  // An opt-out plan has one more movement than this, and there are six movements.
+  challengeCount: z.number().int().min(2).max(MOTION_CHALLENGE_IDS.length - 1).optional(),
   tokenTtlSeconds: z.number().int().min(60).max(7 * 24 * 3600).optional(),
   expiresInSeconds: z.number().int().min(300).max(30 * 24 * 3600).optional(),
 }) satisfies z.ZodType<CreateSessionRequest>;
@@ -50,6 +51,8 @@ export const deviceSchema = z.strictObject({
   userAgent: text(500).optional(),
   providedStream: z.boolean().optional(),
   deviceId: z.boolean().optional(),
+  groupId: z.boolean().optional(),
+  canvasTrack: z.boolean().optional(),
   webdriver: z.boolean().optional(),
   timeZone: text(100).optional(),
 }) satisfies z.ZodType<DeviceInfo>;

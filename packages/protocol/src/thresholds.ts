@@ -54,8 +54,6 @@ export interface Thresholds {
     minIntervalStdMs: number;
     /** A blink closes for at least this long, and reopens through at least one half-open frame. */
     minBlinkClosedMs: number;
-    /** Most time the server may see pass beyond the trace's own span (signing and upload). */
-    maxClockGapMs: number;
   };
   /** The screen-light challenge (from version 2026-11.2). */
   light?: {
@@ -110,7 +108,6 @@ export const THRESHOLDS_V2: Thresholds = {
     minJitterDeg: 0.03,
     minIntervalStdMs: 0.5,
     minBlinkClosedMs: 40,
-    maxClockGapMs: 30_000,
   },
   light: {
     flashes: 4,

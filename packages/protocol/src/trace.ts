@@ -86,6 +86,10 @@ export interface DeviceInfo {
    * (canvas, WebRTC, a script's own MediaStream) do not.
    */
   deviceId?: boolean;
+  /** Whether the track reports a device group, as camera tracks do. */
+  groupId?: boolean;
+  /** Whether the track was captured from a canvas in the page. */
+  canvasTrack?: boolean;
   webdriver?: boolean;
   timeZone?: string;
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { SignJWT, generateKeyPair, decodeJwt, decodeProtectedHeader } from 'jose';
 import { verifyLivenessToken } from '@liveproof/verify';
-import type { SessionView } from '@liveproof/protocol';
+import type { SessionView, StartAttemptResponse } from '@liveproof/protocol';
 import { createHarness, neutralTrace, type Harness } from './test-harness.ts';
 
 async function startedAttempt(h: Harness, sessionExtra: Record<string, unknown> = {}) {
@@ -385,6 +385,66 @@ describe('results', () => {
     const { json } = await page.submit(start.attemptId, await page.sign(page.payload(start, neutralTrace(start.plan.challenges))));
     expect([json.sessionStatus, json.attemptsRemaining]).toEqual(['failed', 0]);
     expect((await sessionWithAttempts(h, session.id)).status).toBe('failed');
+  });
+});
+
+describe('plans, signals and policies', () => {
+  it('draws two movements and the screen light by default, and four movements for a candidate who opts out', async () => {
+    const h = await createHarness({ defaultAttemptLimit: 10 });
+    const session = await h.createSession({ attemptLimit: 10 });
+    const page = await h.page(session.clientToken);
+    const withLight = (await page.start(session.id)).json;
+    expect(withLight.plan.challenges).toHaveLength(3);
+    expect(withLight.plan.challenges.filter((c) => c === 'light')).toHaveLength(1);
+    expect(withLight.plan.light!.colours).toHaveLength(4);
+    for (let i = 1; i < 4; i++) expect(withLight.plan.light!.colours[i]).not.toBe(withLight.plan.light!.colours[i - 1]);
+    expect(decodeJwt(withLight.planToken).light).toEqual(withLight.plan.light);
+
+    const optOut = await h.api('POST', `/v1/sessions/${session.id}/attempts`, { publicKey: page.publicJwk, lightOptOut: true }, { authorization: `Bearer ${session.clientToken}` });
+    const plan = (optOut.json as unknown as { plan: { challenges: string[]; light?: unknown } }).plan;
+    expect(plan.challenges).toHaveLength(4);
+    expect(plan.challenges).not.toContain('light');
+    expect(plan.light).toBeUndefined();
+  });
+
+  it('flags a virtual camera, an injected stream and a light opt-out, and lowers the assurance in the token', async () => {
+    const h = await createHarness();
+    const session = await h.createSession();
+    const page = await h.page(session.clientToken);
+    const start = (await h.api('POST', `/v1/sessions/${session.id}/attempts`, { publicKey: page.publicJwk, lightOptOut: true }, { authorization: `Bearer ${session.clientToken}` })).json as unknown as StartAttemptResponse;
+    h.clock.advance(7000);
+    const payload = { ...page.payload(start, neutralTrace(start.plan.challenges)), device: { cameraLabel: 'OBS Virtual Camera', width: 640, height: 480, deviceId: false } };
+    const { json } = await page.submit(start.attemptId, await page.sign(payload));
+    expect(json.signals).toEqual(expect.arrayContaining(['virtual_camera', 'injected_stream', 'light_opt_out']));
+    expect(json.assurance).toBe('reduced');
+    expect(decodeJwt(json.token)).toMatchObject({ assurance: 'reduced', signals: json.signals });
+  });
+
+  it('refuses to start a light opt-out when the integration requires the screen light', async () => {
+    const h = await createHarness();
+    const { createIntegration } = await import('./integrations.ts');
+    const strict = await createIntegration(h.store, 'Light ATS', { audiences: ['light-ats'], lightOptOutPolicy: 'reject' });
+    const created = await h.api('POST', '/v1/sessions', { candidateRef: 'c', interviewRef: 'i', audience: 'light-ats' }, { authorization: `Bearer ${strict.apiKey}` });
+    const session = created.json as unknown as { id: string; clientToken: string };
+    const page = await h.page(session.clientToken);
+    const refused = await h.api('POST', `/v1/sessions/${session.id}/attempts`, { publicKey: page.publicJwk, lightOptOut: true }, { authorization: `Bearer ${session.clientToken}` });
+    expect([refused.status, refused.json.error?.code]).toEqual([403, 'light_required']);
+    expect((await page.start(session.id)).json.plan.challenges).toContain('light');
+  });
+
+  it("fails a check from a virtual camera when the integration's policy is reject", async () => {
+    const h = await createHarness();
+    const { createIntegration } = await import('./integrations.ts');
+    const strict = await createIntegration(h.store, 'Strict ATS', { audiences: ['strict-ats'], virtualCameraPolicy: 'reject' });
+    const created = await h.api('POST', '/v1/sessions', { candidateRef: 'c', interviewRef: 'i', audience: 'strict-ats' }, { authorization: `Bearer ${strict.apiKey}` });
+    const session = created.json as unknown as { id: string; clientToken: string };
+    const page = await h.page(session.clientToken);
+    const start = (await page.start(session.id)).json;
+    h.clock.advance(7000);
+    const payload = { ...page.payload(start, neutralTrace(start.plan.challenges)), device: { cameraLabel: 'ManyCam Virtual Webcam', width: 640, height: 480 } };
+    const { json } = await page.submit(start.attemptId, await page.sign(payload));
+    expect(json.result).toBe('fail');
+    expect(json.reasons).toContain('virtual_camera');
   });
 });
 

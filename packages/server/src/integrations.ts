@@ -9,7 +9,14 @@ import type { IntegrationRecord, Store, VirtualCameraPolicy } from './store.ts';
 export async function createIntegration(
   store: Store,
   name: string,
-  options: { audiences: string[]; virtualCameraPolicy?: VirtualCameraPolicy; now?: number; apiKey?: string; random?: RandomSource },
+  options: {
+    audiences: string[];
+    virtualCameraPolicy?: VirtualCameraPolicy;
+    lightOptOutPolicy?: VirtualCameraPolicy;
+    now?: number;
+    apiKey?: string;
+    random?: RandomSource;
+  },
 ): Promise<{ integration: IntegrationRecord; apiKey: string }> {
   const random = options.random ?? cryptoRandom;
   const apiKey = options.apiKey ?? `lp_${base64url(random(32))}`;
@@ -19,6 +26,7 @@ export async function createIntegration(
     apiKeyHash: await sha256Hex(apiKey),
     audiences: options.audiences,
     virtualCameraPolicy: options.virtualCameraPolicy ?? 'flag',
+    lightOptOutPolicy: options.lightOptOutPolicy ?? 'flag',
     createdAt: options.now ?? Date.now(),
   };
   await store.insertIntegration(integration);

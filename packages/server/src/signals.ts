@@ -13,7 +13,7 @@ export const RiskSignal = {
   VirtualCamera: 'virtual_camera',
   /** The camera stream was handed to the element by the page rather than opened by it. */
   ProvidedStream: 'provided_stream',
-  /** The video track names no capture device: the stream was made in the page (canvas, WebRTC, script). */
+  /** The video track is not a capture device's: it was made in the page (canvas, WebRTC, script). */
   InjectedStream: 'injected_stream',
   /** The candidate opted out of the screen-light challenge. */
   LightOptOut: 'light_opt_out',
@@ -43,7 +43,9 @@ export function deviceSignals(device: DeviceInfo): RiskSignal[] {
   if (device.webdriver) signals.push('automation');
   if (isVirtualCameraLabel(device.cameraLabel)) signals.push('virtual_camera');
   if (device.providedStream) signals.push('provided_stream');
-  if (device.deviceId === false && !device.providedStream) signals.push('injected_stream');
+  // Camera tracks name a device and its group; a track drawn from a canvas, or made by a script,
+  // does not. (A script in the candidate's own browser can of course fake all of this.)
+  if (!device.providedStream && (device.canvasTrack || device.deviceId === false || device.groupId === false)) signals.push('injected_stream');
   return signals;
 }
 

@@ -22,6 +22,11 @@ export interface IntegrationRecord {
    * lowers the result's assurance; `reject` fails the check.
    */
   virtualCameraPolicy: VirtualCameraPolicy;
+  /**
+   * What a candidate's opt-out from the screen-light challenge does: `flag` runs a movement-only
+   * plan and records the signal; `reject` refuses to start the attempt (the light is required).
+   */
+  lightOptOutPolicy: VirtualCameraPolicy;
   createdAt: number;
 }
 

@@ -61,8 +61,8 @@ function challenge(value: unknown): LivenessChallenge | undefined {
   return name !== undefined && typeof passed === 'boolean' ? { id: name, passed } : undefined;
 }
 
-function assurance(value: unknown): Assurance {
-  if (value === undefined) return 'high';
+function assurance(value: unknown, hasSignals: boolean): Assurance {
+  if (value === undefined) return hasSignals ? 'reduced' : 'high';
   if (value === 'high' || value === 'reduced') return value;
   throw invalid('The "assurance" claim must be "high" or "reduced".', 'assurance');
 }
@@ -87,8 +87,8 @@ export function parseLivenessClaims(payload: Record<string, unknown>): LivenessC
     challenges: list(payload, 'challenges', challenge),
     reasons: list(payload, 'reasons', word),
     signals: list(payload, 'signals', word),
-    // Tokens from before assurance existed carried no signals worth lowering it for.
-    assurance: assurance(payload['assurance']),
+    // A token from before the claim existed: reduced when it carries any signal.
+    assurance: assurance(payload['assurance'], list(payload, 'signals', word).length > 0),
     thresholds_version: text(payload, 'thresholds_version'),
   };
 }

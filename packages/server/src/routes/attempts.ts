@@ -125,7 +125,14 @@ export function attemptRoutes(deps: Deps) {
     }
     const attemptId = newId('att', deps.random);
     c.set('auditAttemptId', attemptId);
-    const lightOptOut = body.lightOptOut === true;
+    // An opt-out only means something when plans have the light at all.
+    const lightOptOut = body.lightOptOut === true && deps.config.lightChallenge;
+    if (lightOptOut) {
+      const integration = await deps.store.getIntegration(session.integrationId);
+      if (integration?.lightOptOutPolicy === 'reject') {
+        throw new LiveproofError('light_required', 'This check requires the screen-light step; it cannot be skipped for this session.');
+      }
+    }
     const { challenges, light } = drawPlan(session.challengeCount, { light: deps.config.lightChallenge, lightOptOut }, deps.random);
     const stepTimeoutMs = deps.config.stepTimeoutMs;
     const expiresAt = now + challenges.length * stepTimeoutMs + deps.config.planSlackMs;

@@ -37,7 +37,7 @@ interface Target {
 const T0 = Date.UTC(2025, 5, 2, 9, 30);
 
 function integration(overrides: Partial<IntegrationRecord> = {}): IntegrationRecord {
-  return { id: randomUUID(), name: 'Acme Hiring', apiKeyHash: randomBytes(32).toString('hex'), audiences: ['acme-ats', 'acme-ats-staging'], virtualCameraPolicy: 'reject', createdAt: T0, ...overrides };
+  return { id: randomUUID(), name: 'Acme Hiring', apiKeyHash: randomBytes(32).toString('hex'), audiences: ['acme-ats', 'acme-ats-staging'], virtualCameraPolicy: 'reject', lightOptOutPolicy: 'flag', createdAt: T0, ...overrides };
 }
 
 function session(integrationId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {

@@ -31,6 +31,7 @@ const MIGRATIONS: readonly Migration[] = [
         api_key_hash text NOT NULL,
         audiences jsonb NOT NULL,
         virtual_camera_policy text NOT NULL CHECK (virtual_camera_policy IN ('flag', 'reject')),
+        light_opt_out_policy text NOT NULL CHECK (light_opt_out_policy IN ('flag', 'reject')),
         created_at bigint NOT NULL
       );
       CREATE UNIQUE INDEX integrations_api_key_hash ON integrations (api_key_hash);

@@ -46,6 +46,7 @@ export interface IntegrationRow {
   api_key_hash: string;
   audiences: unknown;
   virtual_camera_policy: string;
+  light_opt_out_policy: string;
   created_at: number | string;
 }
 
@@ -131,12 +132,15 @@ export function integrationValues<J>(integration: IntegrationRecord, json: JsonC
     api_key_hash: integration.apiKeyHash,
     audiences: json.encode(integration.audiences),
     virtual_camera_policy: integration.virtualCameraPolicy,
+    light_opt_out_policy: integration.lightOptOutPolicy,
     created_at: integration.createdAt,
   };
 }
 
 export function integrationFromRow(row: IntegrationRow, json: JsonCodec<unknown>): IntegrationRecord {
-  return { id: row.id, name: row.name, apiKeyHash: row.api_key_hash, audiences: json.decode(row.audiences) as string[], virtualCameraPolicy: row.virtual_camera_policy as VirtualCameraPolicy, createdAt: int(row.created_at) };
+  return { id: row.id, name: row.name, apiKeyHash: row.api_key_hash, audiences: json.decode(row.audiences) as string[], virtualCameraPolicy: row.virtual_camera_policy as VirtualCameraPolicy,
+    lightOptOutPolicy: row.light_opt_out_policy as VirtualCameraPolicy,
+    createdAt: int(row.created_at) };
 }
 
 export function signingKeyValues<J>(key: SigningKeyRecord, json: JsonCodec<J>): RowValues<J> {

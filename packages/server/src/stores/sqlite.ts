@@ -42,6 +42,7 @@ const MIGRATIONS: readonly Migration[] = [
         api_key_hash TEXT NOT NULL,
         audiences TEXT NOT NULL,
         virtual_camera_policy TEXT NOT NULL CHECK (virtual_camera_policy IN ('flag', 'reject')),
+        light_opt_out_policy TEXT NOT NULL CHECK (light_opt_out_policy IN ('flag', 'reject')),
         created_at INTEGER NOT NULL
       ) STRICT;
       CREATE UNIQUE INDEX integrations_api_key_hash ON integrations (api_key_hash);

@@ -1,0 +1,164 @@
+/**
+ * The templates of `<liveproof-check>`, as pure functions of what the element shows, so that the
+ * element's own file holds its behaviour and these hold its looks.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { CHALLENGES, LIGHT_RGB, type ChallengeId, type ErrorCode, type LightColour, type ResultResponse } from '@liveproof/protocol';
+import type { CheckState } from './events/state.ts';
+import { errorCopy, promptCue, promptText, reasonText } from './messages.ts';
+import { POSITION_HINT_TEXT, type PositionHint } from './positioning.ts';
+
+export type StepStatus = 'pending' | 'current' | 'done' | 'failed';
+
+/** Everything the templates read. */
+export interface CheckView {
+  state: CheckState;
+  hint: PositionHint | undefined;
+  hold: number;
+  loading: string;
+  challenges: ChallengeId[];
+  stepStatus: StepStatus[];
+  stepIndex: number;
+  progress: number;
+  flash: LightColour | undefined;
+  noFlash: boolean;
+  flashOptOut: boolean;
+  outcome: ResultResponse | undefined;
+  error: { code: ErrorCode; message: string } | undefined;
+  announcement: string;
+}
+
+export interface CheckHandlers {
+  start(): void;
+  back(): void;
+  flashOptOut(event: Event): void;
+}
+
+const percent = (share: number) => Math.round(share * 100);
+
+function meter(label: string, share: number): TemplateResult {
+  return html`<div class="meter" role="progressbar" aria-label=${label} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent(share)}>
+    <div style="width:${percent(share)}%"></div>
+  </div>`;
+}
+
+/** The full-window colour of the screen-light challenge. */
+function flashOverlay(colour: LightColour | undefined) {
+  if (!colour) return nothing;
+  // A manual popover sits in the top layer, above the page whatever its layout or transforms.
+  return html`<div class="flash" part="flash" popover="manual" data-colour=${colour} style="background: rgb(${LIGHT_RGB[colour].join(' ')})">
+    <span style="color: ${colour === 'green' ? '#000' : '#fff'}">Keep still and look at the screen<br /><small>Press Esc to stop</small></span>
+  </div>`;
+}
+
+function prompt(challenge: ChallengeId) {
+  const cue = promptCue(challenge);
+  const arrow = cue ? html`<span class="arrow" aria-hidden="true">${cue}</span>` : nothing;
+  return html`<div class="prompt" part="prompt">${challenge === 'turn_right' ? nothing : arrow}${promptText(challenge)}${challenge === 'turn_right' ? arrow : nothing}</div>`;
+}
+
+/** The camera view with its guide, and what lies over it. */
+function stage(view: CheckView) {
+  const { state } = view;
+  if (state !== 'loading' && state !== 'positioning' && state !== 'challenge' && state !== 'submitting') return nothing;
+  const challenge = view.challenges[view.stepIndex];
+  return html`<div class="stage" part="stage">
+    <video part="video" muted playsinline autoplay aria-hidden="true"></video>
+    <svg class="guide ${view.hint === 'hold_still' ? 'ok' : ''}" viewBox="0 0 400 300" aria-hidden="true">
+      <ellipse cx="200" cy="145" rx="82" ry="108"></ellipse>
+    </svg>
+    ${state === 'loading' || state === 'submitting'
+      ? html`<div class="overlay"><div class="spinner"></div><div>${state === 'loading' ? view.loading : 'Checking…'}</div></div>`
+      : nothing}
+    ${state === 'challenge' && challenge ? prompt(challenge) : nothing}
+  </div>`;
+}
+
+function steps(view: CheckView) {
+  if (view.challenges.length === 0) return nothing;
+  return html`<ol class="steps" part="steps" aria-label="Challenges">
+    ${view.challenges.map((c, i) => {
+      const status = view.stepStatus[i] ?? 'pending';
+      return html`<li data-status=${status}>${CHALLENGES[c].label}<span class="sr-only">, ${status}</span></li>`;
+    })}
+  </ol>`;
+}
+
+function intro(view: CheckView, on: CheckHandlers) {
+  return html`<h2>Quick liveness check</h2>
+    <p>You will be asked to do a few simple things, like blinking or turning your head. It takes about 15 seconds.</p>
+    <p class="muted">Your video stays on this device. Only measurements of your face's movements and colour are sent.</p>
+    ${view.noFlash
+      ? nothing
+      : html`<div class="notice" part="flash-notice">
+          <p><strong>Flashing colours.</strong> One step briefly flashes colours on your screen, at most 3 times a second.</p>
+          <label><input type="checkbox" .checked=${view.flashOptOut} @change=${on.flashOptOut} /> Skip flashing lights (you will get a different step
+            instead)</label>
+        </div>`}
+    <button part="button" @click=${on.start}>Start check</button>`;
+}
+
+function failed(view: CheckView, on: CheckHandlers) {
+  const remaining = view.outcome?.attemptsRemaining ?? 0;
+  return html`<div class="outcome failed" part="outcome">
+      <div class="icon" aria-hidden="true">✕</div>
+      <div>
+        <h2 tabindex="-1">Check not passed</h2>
+        <ul class="reasons">
+          ${(view.outcome?.reasons ?? []).map((r) => html`<li>${reasonText(r)}</li>`)}
+        </ul>
+      </div>
+    </div>
+    ${steps(view)}
+    ${remaining > 0
+      ? html`<p class="muted">${remaining} ${remaining === 1 ? 'attempt' : 'attempts'} left. Face the camera in good light and follow each prompt when it appears.</p>
+          <button part="button" @click=${on.start}>Try again</button>`
+      : html`<p class="muted">No attempts left. Contact the person who invited you.</p>`}`;
+}
+
+function error(view: CheckView, on: CheckHandlers) {
+  const { code, message } = view.error ?? { code: 'internal_error' as const, message: '' };
+  const copy = errorCopy(code, message);
+  return html`<div class="outcome error" part="outcome">
+      <div class="icon" aria-hidden="true">!</div>
+      <div><h2 tabindex="-1">${copy.title}</h2><p>${copy.body}</p><p class="muted">Code: ${code}</p></div>
+    </div>
+    ${copy.back
+      ? html`<button part="button" @click=${on.back}>Back</button>`
+      : copy.canRetry
+        ? html`<button part="button" @click=${on.start}>Try again</button>`
+        : nothing}`;
+}
+
+function body(view: CheckView, on: CheckHandlers) {
+  switch (view.state) {
+    case 'idle':
+      return intro(view, on);
+    case 'loading':
+      return html`<p class="hint" part="status">${view.loading}</p>`;
+    case 'positioning':
+      return html`<p class="hint" part="status" role="status">${view.hint ? POSITION_HINT_TEXT[view.hint] : ''}</p>
+        ${meter('Holding position', view.hold)}`;
+    case 'challenge':
+      return html`${steps(view)}
+        <p class="hint" part="status">Step ${view.stepIndex + 1} of ${view.challenges.length}</p>
+        ${meter('Progress on this step', view.progress)}`;
+    case 'submitting':
+      return html`${steps(view)}<p class="hint" part="status">Checking your result…</p>`;
+    case 'passed':
+      return html`<div class="outcome passed" part="outcome">
+          <div class="icon" aria-hidden="true">✓</div>
+          <div><h2 tabindex="-1">Check passed</h2><p>You are verified as a live person. You can continue.</p></div>
+        </div>
+        ${steps(view)}`;
+    case 'failed':
+      return failed(view, on);
+    case 'error':
+      return error(view, on);
+  }
+}
+
+export function renderCheck(view: CheckView, on: CheckHandlers): TemplateResult {
+  return html`${flashOverlay(view.flash)}${stage(view)}${body(view, on)}
+    <div class="sr-only" aria-live="assertive" aria-atomic="true">${view.announcement}</div>`;
+}

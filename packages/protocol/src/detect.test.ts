@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateStep, type Baseline } from './detect.ts';
+import { CURRENT_THRESHOLDS } from './thresholds.ts';
+import type { TraceFrame } from './trace.ts';
+
+const base: Baseline = { yaw: 0, pitch: 0, blink: 0.05, smile: 0.05, jaw: 0.05, frames: 20 };
+
+/** A face frame at `t` with head yaw `yaw` (positive: the candidate's own left). */
+function face(t: number, yaw: number): TraceFrame {
+  return { t, n: 1, box: [0.3, 0.25, 0.35, 0.45], pose: [yaw, 0, 0], bs: [0.05, 0.05, 0.1, 0.1, 0.05, 0.05, 0.05, 0.1], luma: 120 };
+}
+
+/** Yaw over time, sampled every 33 ms from -300 ms (before the prompt at 0) to `until`. */
+function frames(yawAt: (t: number) => number, until: number): TraceFrame[] {
+  const out: TraceFrame[] = [];
+  for (let t = -300; t <= until; t += 33) out.push(face(t, yawAt(t)));
+  return out;
+}
+
+describe('evaluateStep: a movement in another direction first', () => {
+  it('fails a step when a fresh strong turn the other way comes before the requested one', () => {
+    // Prompt: turn left. The face turns right at 0.5 s and back, then left at 2 s.
+    const yaw = (t: number) => (t > 500 && t < 1100 ? -25 : t > 2000 ? 25 : 0);
+    const result = evaluateStep('turn_left', frames(yaw, 3000), base, 0, 3000, CURRENT_THRESHOLDS);
+    expect(result).toMatchObject({ outcome: 'failed', reason: 'wrong_action', conflict: 'turn_right' });
+  });
+
+  it('forgives a turn still under way from the previous step, but not a fresh one after it', () => {
+    // At the prompt the face is still turned right from the step before; it comes back, turns right
+    // again on its own at 1.2 s, then left.
+    const yaw = (t: number) => (t < 400 ? -25 : t < 1200 ? 0 : t < 1800 ? -25 : t > 2300 ? 25 : 0);
+    const result = evaluateStep('turn_left', frames(yaw, 3000), base, 0, 3000, CURRENT_THRESHOLDS);
+    expect(result).toMatchObject({ outcome: 'failed', reason: 'wrong_action', conflict: 'turn_right' });
+    // Without the second right turn it is a clean pass.
+    const clean = (t: number) => (t < 400 ? -25 : t > 2300 ? 25 : 0);
+    expect(evaluateStep('turn_left', frames(clean, 3000), base, 0, 3000, CURRENT_THRESHOLDS).outcome).toBe('passed');
+  });
+});
