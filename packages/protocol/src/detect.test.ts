@@ -36,3 +36,25 @@ describe('evaluateStep: a movement in another direction first', () => {
     expect(evaluateStep('turn_left', frames(clean, 3000), base, 0, 3000, CURRENT_THRESHOLDS).outcome).toBe('passed');
   });
 });
+
+describe('evaluateStep: the requested movement already under way at the prompt', () => {
+  /** A face whose jaw opening follows `jawAt(t)`. */
+  const jawFrames = (jawAt: (t: number) => number, until: number) => {
+    const out: TraceFrame[] = [];
+    for (let t = -300; t <= until; t += 33) out.push({ ...face(t, 0), bs: [0.05, 0.05, 0.1, 0.1, 0.05, 0.05, jawAt(t), 0.1] });
+    return out;
+  };
+
+  it('does not count a mouth already opening at the prompt, and counts a fresh opening after it', () => {
+    // A grin that opened the mouth carries on rising past the prompt, closes, then the mouth opens again.
+    const jaw = (t: number) => (t < 300 ? 0.2 + Math.max(0, t + 300) / 1500 : t < 900 ? 0.05 : t < 1300 ? 0.05 + (t - 900) / 800 : 0.55);
+    const result = evaluateStep('open_mouth', jawFrames(jaw, 2500), base, 0, 2500, CURRENT_THRESHOLDS);
+    expect(result.outcome).toBe('passed');
+    expect(result.reactionMs).toBeGreaterThan(850);
+  });
+
+  it('does not pass on a movement that only began before the prompt', () => {
+    const jaw = (t: number) => (t < 600 ? 0.2 + Math.max(0, t + 300) / 1500 : 0.05);
+    expect(evaluateStep('open_mouth', jawFrames(jaw, 2500), base, 0, 2500, CURRENT_THRESHOLDS).outcome).toBe('pending');
+  });
+});

@@ -137,6 +137,22 @@ function onsetIndex(levels: readonly number[], crossing: number, onsetLevel: num
   return i;
 }
 
+/**
+ * The first held run at or above `level` that is a fresh movement: one that began after the prompt.
+ * A run still there from before the prompt, or still rising from a movement that began before it,
+ * is a leftover of the previous step: skipped, and looked for again once the signal has come back
+ * near rest. `release` is where a leftover already past `level` at the prompt counts as over.
+ */
+function firstFreshRun(levels: readonly number[], frames: readonly FaceFrame[], level: number, release: number, th: Thresholds): Run | undefined {
+  let from = 0;
+  for (;;) {
+    const run = firstHeldRun(levels, frames, level, th.holdMs, true, release, from);
+    if (!run || onsetIndex(levels, run.start, th.onsetShare) > 0) return run;
+    from = run.end + 1;
+    while (from < levels.length && levels[from]! >= th.onsetShare) from++;
+  }
+}
+
 /** Level noise tolerated while walking back along a rising signal. */
 const RISE_TOLERANCE = 0.05;
 
@@ -202,8 +218,8 @@ interface Found {
 }
 
 function findHeld(levels: readonly number[], frames: readonly FaceFrame[], th: Thresholds, hasBefore: boolean): Found | undefined {
-  // A leftover from the previous step must come back near rest before it can count again.
-  const run = firstHeldRun(levels, frames, 1, th.holdMs, hasBefore, th.onsetShare);
+  // Without a frame from before the prompt, nothing can be told apart as a leftover.
+  const run = hasBefore ? firstFreshRun(levels, frames, 1, th.onsetShare, th) : firstHeldRun(levels, frames, 1, th.holdMs, false, th.onsetShare);
   if (!run) return undefined;
   return { onsetIndex: onsetIndex(levels, run.start, th.onsetShare), completedIndex: run.end };
 }
@@ -264,19 +280,8 @@ function findConflict(
   let earliest: { challenge: ChallengeId; index: number } | undefined;
   for (const other of CHALLENGES[challenge].conflicts) {
     const levels = frames.slice(0, upTo + 1).map((f) => actionLevel(other, f, base, th));
-    let from = 0;
-    for (;;) {
-      const run = firstHeldRun(levels, frames, th.conflictFactor, th.holdMs, true, 1, from);
-      if (!run) break;
-      if (onsetIndex(levels, run.start, th.onsetShare) > 0) {
-        if (!earliest || run.end < earliest.index) earliest = { challenge: other, index: run.end };
-        break;
-      }
-      // Still there from before the prompt, or still rising from a movement that began before it: a
-      // leftover of the previous step, not a new action. Look again once it has come back near rest.
-      from = run.end + 1;
-      while (from < levels.length && levels[from]! >= th.onsetShare) from++;
-    }
+    const run = firstFreshRun(levels, frames, th.conflictFactor, 1, th);
+    if (run && (!earliest || run.end < earliest.index)) earliest = { challenge: other, index: run.end };
   }
   return earliest;
 }
