@@ -40,25 +40,40 @@ export function randomInt(bound: number, random: RandomSource = cryptoRandom): n
   }
 }
 
-/** A seeded random source (xorshift128+ over a string seed), for reproducible evaluation runs only. */
+/**
+ * A seeded random source, for reproducible evaluation runs only: sfc32 (a small, fast counter
+ * generator with a period of about 2^128), seeded by hashing the seed string. Never for anything
+ * an attacker must not predict.
+ */
 export function seededRandom(seed: string): RandomSource {
-  let s0 = 0x9e3779b9;
-  let s1 = 0x243f6a88;
+  // cyrb128: four 32-bit words from the seed string.
+  let h1 = 1779033703;
+  let h2 = 3144134277;
+  let h3 = 1013904242;
+  let h4 = 2773480762;
   for (let i = 0; i < seed.length; i++) {
-    s0 = Math.imul(s0 ^ seed.charCodeAt(i), 0x85ebca6b) >>> 0;
-    s1 = Math.imul(s1 + seed.charCodeAt(i), 0xc2b2ae35) >>> 0;
+    const k = seed.charCodeAt(i);
+    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
   }
+  let [a, b, c, d] = [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
+  const next = () => {
+    const t = (((a + b) >>> 0) + d) >>> 0;
+    d = (d + 1) >>> 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) >>> 0;
+    c = ((c << 21) | (c >>> 11)) >>> 0;
+    c = (c + t) >>> 0;
+    return t;
+  };
+  for (let i = 0; i < 15; i++) next();
   return (n) => {
     const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      let x = s0;
-      const y = s1;
-      s0 = y;
-      x ^= x << 23;
-      x ^= x >>> 17;
-      x ^= y ^ (y >>> 26);
-      s1 = x >>> 0;
-      out[i] = (s0 + s1) & 0xff;
+    for (let i = 0; i < n; i += 4) {
+      const word = next();
+      for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = (word >>> (8 * j)) & 0xff;
     }
     return out;
   };
