@@ -53,3 +53,5 @@ export { runEvaluation } from './evaluation.ts';
 export type { EvaluationOptions } from './evaluation.ts';
 export { summarise as summariseOutcomes, toMarkdown, distribution, isDecided, worstByType } from './eval-report.ts';
 export type { EvaluationReport, PresentationOutcome, RateRow, Distribution } from './eval-report.ts';
+export { replayOdds } from './replay-odds.ts';
+export type { ReplayOdds, ReplayOddsOptions } from './replay-odds.ts';

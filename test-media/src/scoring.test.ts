@@ -3,10 +3,11 @@
  * offline actor through the element's own CheckRunner, then scored by `score()` as the server does.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CURRENT_THRESHOLDS, MOTION_CHALLENGE_IDS, lightSequence, score, type ChallengeId, type LightSpec, type Trace } from '@liveproof/protocol';
+import { CURRENT_THRESHOLDS, MOTION_CHALLENGE_IDS, THRESHOLDS_V2, lightSequence, score, type ChallengeId, type LightSpec, type Trace } from '@liveproof/protocol';
 import type { RunnerPlan } from '../../packages/element/src/runner.ts';
 import { forgeSpliced, forgeSynthetic } from './forgery.ts';
 import { loadManifest, type Manifest } from './manifest.ts';
+import { replayOdds } from './replay-odds.ts';
 import { offlineScript, recordedFrames, runOffline, type OfflineScript } from './offline-actor.ts';
 
 const STEP_TIMEOUT_MS = 6000;
@@ -191,6 +192,19 @@ describe('presentations that do not respond to prompts', () => {
       const verdict = score(planOf(challenges), runOffline(planOf(challenges), script).trace);
       expect(verdict.passed, challenges.join(',')).toBe(false);
     }
+  });
+
+  it('looped replays of every live clip almost never pass by chance, and never with the screen light', async () => {
+    // Every live clip, from four starting points, against eight plans each (`pnpm replay-odds` runs more).
+    const withLight = await replayOdds({ manifest, light: true, plans: 8, offsets: 4 });
+    const without = await replayOdds({ manifest, light: false, plans: 8, offsets: 4 });
+    expect(withLight.presentations).toBeGreaterThan(400);
+    expect(withLight.accepted).toBe(0);
+    expect(without.presentations).toBeGreaterThan(400);
+    expect(without.accepted / without.presentations).toBeLessThan(0.005);
+    // The thresholds before 2026-11.3 let more than twice as many through on the same replays.
+    const before = await replayOdds({ manifest, light: false, plans: 8, offsets: 4, thresholds: THRESHOLDS_V2 });
+    expect(before.accepted).toBeGreaterThan(2 * without.accepted);
   });
 
   it('two people in view never get past positioning', async () => {

@@ -86,7 +86,7 @@ function steps(view: CheckView) {
 
 function intro(view: CheckView, on: CheckHandlers) {
   return html`<h2>Quick liveness check</h2>
-    <p>You will be asked to do a few simple things, like blinking or turning your head. It takes about 15 seconds.</p>
+    <p>You will be asked to do a few simple things, like blinking or turning your head. Do each one as soon as it appears. It takes about 15 seconds.</p>
     <p class="muted">Your video stays on this device. Only measurements of your face's movements and colour are sent.</p>
     ${view.noFlash
       ? nothing
@@ -111,7 +111,7 @@ function failed(view: CheckView, on: CheckHandlers) {
     </div>
     ${steps(view)}
     ${remaining > 0
-      ? html`<p class="muted">${remaining} ${remaining === 1 ? 'attempt' : 'attempts'} left. Face the camera in good light and follow each prompt when it appears.</p>
+      ? html`<p class="muted">${remaining} ${remaining === 1 ? 'attempt' : 'attempts'} left. Face the camera in good light and do each action as soon as its prompt appears.</p>
           <button part="button" @click=${on.start}>Try again</button>`
       : html`<p class="muted">No attempts left. Contact the person who invited you.</p>`}`;
 }

@@ -29,7 +29,8 @@ export interface ChallengeSpec {
   /**
    * Actions that, started and done strongly before this one is complete, mean the candidate is not
    * following the prompt. Only large head movements count: people talk, smile and blink while
-   * they follow instructions, so expressions never conflict with head movements.
+   * they follow instructions, so expressions never conflict with head movements. Thresholds from
+   * 2026-11.3 carry their own, stricter table (see `Thresholds.conflicts`).
    */
   conflicts: readonly ChallengeId[];
 }

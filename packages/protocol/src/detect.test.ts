@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateStep, type Baseline } from './detect.ts';
-import { CURRENT_THRESHOLDS } from './thresholds.ts';
+import { CURRENT_THRESHOLDS, THRESHOLDS_V2 } from './thresholds.ts';
 import type { TraceFrame } from './trace.ts';
 
 const base: Baseline = { yaw: 0, pitch: 0, blink: 0.05, smile: 0.05, jaw: 0.05, frames: 20 };
@@ -56,5 +56,30 @@ describe('evaluateStep: the requested movement already under way at the prompt',
   it('does not pass on a movement that only began before the prompt', () => {
     const jaw = (t: number) => (t < 600 ? 0.2 + Math.max(0, t + 300) / 1500 : 0.05);
     expect(evaluateStep('open_mouth', jawFrames(jaw, 2500), base, 0, 2500, CURRENT_THRESHOLDS).outcome).toBe('pending');
+  });
+});
+
+describe('evaluateStep: footage that does not follow the prompts (thresholds 2026-11.3)', () => {
+  it('a response that begins more than 2.5 s after its prompt does not answer it', () => {
+    const late = (t: number) => (t > 2700 ? 25 : 0);
+    expect(evaluateStep('turn_left', frames(late, 4000), base, 0, 4000, CURRENT_THRESHOLDS)).toMatchObject({ outcome: 'failed', reason: 'response_too_late' });
+    // The same turn 2 s after the prompt is a slow but real answer.
+    const slow = (t: number) => (t > 2000 ? 25 : 0);
+    expect(evaluateStep('turn_left', frames(slow, 4000), base, 0, 4000, CURRENT_THRESHOLDS).outcome).toBe('passed');
+    // Thresholds 2026-11.2 had no such limit.
+    expect(evaluateStep('turn_left', frames(late, 4000), base, 0, 4000, THRESHOLDS_V2).outcome).toBe('passed');
+  });
+
+  it('a step where nothing has begun by then fails at once, rather than at its timeout', () => {
+    const still = () => 0;
+    expect(evaluateStep('turn_left', frames(still, 2400), base, 0, 2400, CURRENT_THRESHOLDS).outcome).toBe('pending');
+    expect(evaluateStep('turn_left', frames(still, 2600), base, 0, 2600, CURRENT_THRESHOLDS)).toMatchObject({ outcome: 'failed', reason: 'response_too_late' });
+  });
+
+  it('a head movement made with the mouth wide open is not following the prompt', () => {
+    // Talking footage: the mouth opens wide at 0.4 s, then the head turns left at 0.9 s.
+    const out = frames((t) => (t > 900 ? 25 : 0), 2000).map((f) => (f.t > 400 && f.t < 800 ? { ...f, bs: [0.05, 0.05, 0.1, 0.1, 0.05, 0.05, 0.4, 0.1] } : f));
+    expect(evaluateStep('turn_left', out, base, 0, 2000, CURRENT_THRESHOLDS)).toMatchObject({ outcome: 'failed', reason: 'wrong_action', conflict: 'open_mouth' });
+    expect(evaluateStep('turn_left', out, base, 0, 2000, THRESHOLDS_V2).outcome).toBe('passed');
   });
 });

@@ -192,7 +192,13 @@ export function evaluateStep(
   if (conflict && (!found || conflict.index <= found.completedIndex)) {
     return { ...evaluation, outcome: 'failed', reason: 'wrong_action', conflict: conflict.challenge, completedAt: framesWithBefore[conflict.index]!.t };
   }
-  if (!found) return evaluation;
+  if (!found) {
+    // Nothing has begun by the deadline: whatever comes later is not an answer to this prompt.
+    if (th.maxReactionMs !== undefined && hasBefore && !responseBegun(levels, framesWithBefore, promptedAt + th.maxReactionMs, th)) {
+      if (framesWithBefore[framesWithBefore.length - 1]!.t > promptedAt + th.maxReactionMs) return { ...evaluation, outcome: 'failed', reason: 'response_too_late' };
+    }
+    return evaluation;
+  }
 
   const onset = framesWithBefore[found.onsetIndex]!;
   const completed = framesWithBefore[found.completedIndex]!;
@@ -206,6 +212,7 @@ export function evaluateStep(
   if (found.closedMs !== undefined) result.closedMs = found.closedMs;
   if (found.onsetIndex < offset) return { ...result, outcome: 'failed', reason: 'action_already_present' };
   if (result.reactionMs! < th.minReactionMs) return { ...result, outcome: 'failed', reason: 'reaction_too_fast' };
+  if (th.maxReactionMs !== undefined && result.reactionMs! > th.maxReactionMs) return { ...result, outcome: 'failed', reason: 'response_too_late' };
   if (found.implausible) return { ...result, outcome: 'failed', reason: 'implausible_blink' };
   return { ...result, outcome: 'passed' };
 }
@@ -269,6 +276,15 @@ function hasHalfOpenFrame(levels: readonly number[], onset: number, reopen: numb
   return false;
 }
 
+/**
+ * Whether, by `deadline`, the signal has left rest after the prompt: a response (or a leftover still
+ * fading) is under way, so the step stays open until its own timeout.
+ */
+function responseBegun(levels: readonly number[], frames: readonly FaceFrame[], deadline: number, th: Thresholds): boolean {
+  for (let i = 0; i < levels.length && frames[i]!.t <= deadline; i++) if (levels[i]! >= th.onsetShare) return true;
+  return false;
+}
+
 /** A conflicting action that starts (was not present at the prompt) and is held strongly. */
 function findConflict(
   challenge: ChallengeId,
@@ -278,7 +294,7 @@ function findConflict(
   upTo: number,
 ): { challenge: ChallengeId; index: number } | undefined {
   let earliest: { challenge: ChallengeId; index: number } | undefined;
-  for (const other of CHALLENGES[challenge].conflicts) {
+  for (const other of th.conflicts?.[challenge] ?? CHALLENGES[challenge].conflicts) {
     const levels = frames.slice(0, upTo + 1).map((f) => actionLevel(other, f, base, th));
     const run = firstFreshRun(levels, frames, th.conflictFactor, 1, th);
     if (run && (!earliest || run.end < earliest.index)) earliest = { challenge: other, index: run.end };

@@ -11,6 +11,7 @@ export const ReasonCode = {
   // a challenge
   NotPerformed: 'not_performed',
   TooFast: 'reaction_too_fast',
+  TooLate: 'response_too_late',
   AlreadyPresent: 'action_already_present',
   WrongAction: 'wrong_action',
   ImplausibleBlink: 'implausible_blink',
@@ -41,6 +42,7 @@ export const REASON_TEXT: Readonly<Record<ReasonCode, string>> = {
   no_baseline: 'No steady, neutral view of the face was recorded before the challenges.',
   not_performed: 'A requested action was not seen in time.',
   reaction_too_fast: 'An action started sooner after its prompt than a person can react.',
+  response_too_late: 'An action began too long after it was asked for.',
   action_already_present: 'An action was already under way when it was asked for.',
   wrong_action: 'A different action was performed instead of the one asked for.',
   implausible_blink: 'A blink did not look like a natural blink.',

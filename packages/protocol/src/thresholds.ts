@@ -1,3 +1,5 @@
+import type { ChallengeId } from './challenges.ts';
+
 /**
  * Every number the scoring uses, in one versioned place. A plan names the version it was issued
  * with, and the server scores a result with exactly that version, so changing a threshold means
@@ -33,8 +35,19 @@ export interface Thresholds {
   onsetShare: number;
   /** Humans need at least this long to respond to a prompt they have just seen. */
   minReactionMs: number;
+  /**
+   * A response that begins later than this after its prompt does not answer it (from version
+   * 2026-11.3): footage that ignores the prompts would otherwise have the whole step to show the
+   * action by chance.
+   */
+  maxReactionMs?: number;
   /** A conflicting action counts when it passes this multiple of its own target. */
   conflictFactor: number;
+  /**
+   * Which other actions, done during a step, mean the candidate is not following its prompt (from
+   * version 2026-11.3; before it, the catalogue's `conflicts`).
+   */
+  conflicts?: Readonly<Partial<Record<ChallengeId, readonly ChallengeId[]>>>;
   /** Passive checks over the challenge part of the trace. */
   minFaceCoverage: number;
   maxMultiFaceMs: number;
@@ -119,13 +132,36 @@ export const THRESHOLDS_V2: Thresholds = {
   },
 };
 
+/**
+ * Against footage that does not follow the prompts: a response must begin within 2.5 s of its
+ * prompt, any other movement that reaches its own target during a step counts against it (not
+ * only one half again past it), a head movement made with the mouth wide open and an open mouth
+ * that is really a smile count as not following the prompt. Measured with `pnpm replay-odds`.
+ */
+export const THRESHOLDS_V3: Thresholds = {
+  ...THRESHOLDS_V2,
+  version: '2026-11.3',
+  maxReactionMs: 2500,
+  conflictFactor: 1,
+  conflicts: {
+    blink: [],
+    smile: ['turn_left', 'turn_right', 'look_up'],
+    open_mouth: ['turn_left', 'turn_right', 'look_up', 'smile'],
+    turn_left: ['turn_right', 'open_mouth'],
+    turn_right: ['turn_left', 'open_mouth'],
+    look_up: ['turn_left', 'turn_right', 'open_mouth'],
+    light: [],
+  },
+};
+
 export const THRESHOLDS: Readonly<Record<string, Thresholds>> = {
   [THRESHOLDS_V1.version]: THRESHOLDS_V1,
   [THRESHOLDS_V2.version]: THRESHOLDS_V2,
+  [THRESHOLDS_V3.version]: THRESHOLDS_V3,
 };
 
 /** The version new plans are issued with. */
-export const CURRENT_THRESHOLDS = THRESHOLDS_V2;
+export const CURRENT_THRESHOLDS = THRESHOLDS_V3;
 
 export function thresholdsFor(version: string): Thresholds | undefined {
   return THRESHOLDS[version];
