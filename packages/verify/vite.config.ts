@@ -1,6 +1,6 @@
 /**
  * Builds the publishable files: `dist/index.js` (the library) and `dist/cli.js` (the command),
- * ESM for Node 20+. jose stays a dependency; the workspace protocol package is bundled in, since
+ * ESM for Node 20+. jose and standardwebhooks stay dependencies; the workspace protocol package is bundled in, since
  * in the repo it resolves to TypeScript source that plain Node cannot run.
  */
 import { defineConfig } from 'vite';
@@ -18,7 +18,7 @@ export default defineConfig({
       formats: ['es'],
     },
     rolldownOptions: {
-      external: ['jose', /^node:/],
+      external: ['jose', 'standardwebhooks', /^node:/],
       output: { chunkFileNames: '[name].js' },
     },
   },

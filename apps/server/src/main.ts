@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { createLiveproofApp, createPostgresStore, createSqliteStore, seededRandom, type Store } from '@liveproof/server';
+import { createLiveproofApp, createPostgresStore, createSqliteStore, createWebhookDispatcher, seededRandom, type Store } from '@liveproof/server';
 import { assetRoutes } from './assets.ts';
 import { DEMO_AUDIENCE, demoRoutes } from './demo.ts';
 import { ensureDevIntegration } from './dev-integration.ts';
@@ -55,6 +55,18 @@ if (env.LIVEPROOF_DEMO !== 'off') {
   app.route('/', demoRoutes({ api: (path, init) => Promise.resolve(app.request(path, init)), apiKey: dev.apiKey, issuer }));
 }
 
+// Webhooks go out from the store's outbox; every instance sharing a database helps deliver them.
+const retrySchedule = env.LIVEPROOF_WEBHOOK_RETRY_MS?.split(',').map((ms) => Number(ms.trim()));
+if (retrySchedule?.some((ms) => !Number.isFinite(ms) || ms < 0)) throw new Error('LIVEPROOF_WEBHOOK_RETRY_MS: comma-separated milliseconds, e.g. 5000,300000');
+const webhooks = createWebhookDispatcher({
+  store,
+  clock: { now: () => Date.now() },
+  ...(retrySchedule ? { retryScheduleMs: retrySchedule } : {}),
+  ...(env.LIVEPROOF_WEBHOOK_POLL_MS ? { pollMs: Number(env.LIVEPROOF_WEBHOOK_POLL_MS) } : {}),
+  onError: (error) => console.error('liveproof: webhook delivery:', error),
+});
+webhooks.start();
+
 handle = (request, bindings) => app.fetch(request, bindings);
 const base = `http://localhost:${port}`;
 console.log(
@@ -76,6 +88,8 @@ async function shutdown(signal: string) {
   closing = true;
   console.log(`liveproof: ${signal}, shutting down`);
   server.close();
+  // Deliveries under way finish and are recorded, so none is sent twice after a restart.
+  await webhooks.stop();
   await store.close();
   process.exit(0);
 }

@@ -25,6 +25,12 @@ export const ErrorCode = {
   AttemptExpired: 'attempt_expired',
   ResultAlreadySubmitted: 'result_already_submitted',
   InvalidPublicKey: 'invalid_public_key',
+  // webhooks
+  WebhookNotFound: 'webhook_not_found',
+  WebhookUrlNotAllowed: 'webhook_url_not_allowed',
+  WebhookSignatureInvalid: 'webhook_signature_invalid',
+  WebhookTimestampInvalid: 'webhook_timestamp_invalid',
+  WebhookHeadersMissing: 'webhook_headers_missing',
   // signed result
   InvalidSignature: 'invalid_signature',
   InvalidResult: 'invalid_result',
@@ -71,6 +77,8 @@ export const ErrorStatus: Partial<Record<ErrorCode, number>> = {
   attempt_expired: 410,
   result_already_submitted: 409,
   invalid_public_key: 400,
+  webhook_not_found: 404,
+  webhook_url_not_allowed: 400,
   invalid_signature: 401,
   invalid_result: 422,
   plan_mismatch: 422,

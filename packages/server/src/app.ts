@@ -13,6 +13,9 @@ import { cryptoRandom, type RandomSource } from './ids.ts';
 import { createKeyRing, type KeyRing } from './keys.ts';
 import { attemptRoutes } from './routes/attempts.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { documentApi } from './openapi.ts';
+import { recordRoutes } from './routes/records.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import type { Store } from './store.ts';
 
@@ -62,5 +65,8 @@ export async function createLiveproofApp(options: LiveproofAppOptions): Promise<
   app.route('/', wellKnownRoutes(deps));
   app.route('/', sessionRoutes(deps));
   app.route('/', attemptRoutes(deps));
+  app.route('/', webhookRoutes(deps));
+  app.route('/', recordRoutes(deps));
+  documentApi(app, deps);
   return { app, deps };
 }

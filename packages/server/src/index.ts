@@ -14,6 +14,8 @@ export { cryptoRandom, seededRandom, newId, sha256Hex } from './ids.ts';
 export type { RandomSource } from './ids.ts';
 export { RiskSignal, deviceSignals, isVirtualCameraLabel, assuranceOf } from './signals.ts';
 export { createIntegration } from './integrations.ts';
+export { createWebhookDispatcher, webhookHeaders, newWebhookSecret, messagesForResult, WEBHOOK_EVENT_TYPES, DEFAULT_RETRY_SCHEDULE_MS } from './webhooks.ts';
+export type { WebhookDispatcher, WebhookDispatcherOptions } from './webhooks.ts';
 export { createSqliteStore } from './stores/sqlite.ts';
 export { createPostgresStore } from './stores/postgres.ts';
 export type {
@@ -28,4 +30,11 @@ export type {
   AuditEvent,
   AuditEventRecord,
   VirtualCameraPolicy,
+  WebhookEventType,
+  WebhookEndpointRecord,
+  WebhookMessageRecord,
+  WebhookMessageStatus,
+  NewWebhookMessage,
+  WebhookDelivery,
+  WebhookAttemptResult,
 } from './store.ts';

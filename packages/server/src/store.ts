@@ -83,6 +83,8 @@ export interface AttemptRecord {
   timings: AttemptTimings | null;
   resultIp: string | null;
   resultUserAgent: string | null;
+  /** When the hiring system revoked the attempt's verification tokens; introspection then says inactive. */
+  revokedAt: number | null;
 }
 
 export type NewAttempt = Pick<
@@ -134,6 +136,88 @@ export interface AuditEventRecord extends AuditEvent {
   id: number;
 }
 
+/** Filters a hiring system lists its sessions by; every one given must hold. */
+export interface SessionFilter {
+  candidateRef?: string;
+  interviewRef?: string;
+  /** Created at or after, and before (epoch ms). */
+  createdFrom?: number;
+  createdTo?: number;
+  limit: number;
+  /** Only sessions created before this one (by creation time, then id): the next page. */
+  before?: { createdAt: number; id: string };
+}
+
+export interface AttemptFilter {
+  candidateRef?: string;
+  interviewRef?: string;
+  sessionId?: string;
+  status?: StoredAttemptStatus;
+  /** Attempts whose reasons include this code. */
+  reason?: string;
+  createdFrom?: number;
+  createdTo?: number;
+  limit: number;
+  before?: { createdAt: number; id: string };
+}
+
+/** Events a hiring system can subscribe to. */
+export type WebhookEventType = 'attempt.completed' | 'session.passed' | 'session.failed';
+
+/** Where an integration wants its webhooks, and the secret they are signed with (Standard Webhooks). */
+export interface WebhookEndpointRecord {
+  id: string;
+  integrationId: string;
+  url: string;
+  /** `whsec_` and base64 of 32 random bytes. Kept in the clear: the server signs with it. */
+  secret: string;
+  events: WebhookEventType[];
+  createdAt: number;
+}
+
+export type WebhookMessageStatus = 'pending' | 'delivered' | 'failed';
+
+/**
+ * One event for one endpoint, in the outbox. Its id is the `webhook-id` of every delivery attempt,
+ * so a receiver that sees it twice knows it is the same message.
+ */
+export interface WebhookMessageRecord {
+  id: string;
+  endpointId: string;
+  integrationId: string;
+  type: WebhookEventType;
+  /** The exact JSON body sent (signed as is). */
+  body: string;
+  createdAt: number;
+  status: WebhookMessageStatus;
+  /** Delivery attempts made so far. */
+  attempts: number;
+  /** When the next attempt is due (pending), or null once delivered or given up. */
+  nextAttemptAt: number | null;
+  lastAttemptAt: number | null;
+  lastResponseStatus: number | null;
+  lastError: string | null;
+  deliveredAt: number | null;
+}
+
+export type NewWebhookMessage = Pick<WebhookMessageRecord, 'id' | 'endpointId' | 'integrationId' | 'type' | 'body' | 'createdAt'>;
+
+/** A message claimed for delivery, with where it goes. */
+export interface WebhookDelivery {
+  message: WebhookMessageRecord;
+  endpoint: WebhookEndpointRecord;
+}
+
+/** What one delivery attempt came to. */
+export interface WebhookAttemptResult {
+  at: number;
+  delivered: boolean;
+  responseStatus: number | null;
+  error: string | null;
+  /** When to try again; null to give up (with `delivered` false). */
+  retryAt: number | null;
+}
+
 export interface Store {
   /** Creates or upgrades the schema; safe to call from several instances at once. */
   migrate(): Promise<void>;
@@ -160,10 +244,32 @@ export interface Store {
   /** Attempts of a session in sequence order. */
   listAttempts(sessionId: string): Promise<AttemptRecord[]>;
   /**
-   * Writes the outcome if, and only if, the attempt is still `started`. Returns false when another
-   * result got there first (single use).
+   * Writes the outcome if, and only if, the attempt is still `started`, and in the same transaction
+   * puts `messages` in the webhook outbox: a recorded result never loses its webhooks. Returns
+   * false when another result got there first (single use); then nothing is written.
    */
-  completeAttempt(id: string, outcome: AttemptOutcome): Promise<boolean>;
+  completeAttempt(id: string, outcome: AttemptOutcome, messages?: readonly NewWebhookMessage[]): Promise<boolean>;
+
+  /** Marks a completed attempt's tokens revoked (once; the first time stays). False if no such completed attempt. */
+  revokeAttempt(id: string, at: number): Promise<boolean>;
+  /** An integration's sessions, newest first, filtered. */
+  listSessions(integrationId: string, filter: SessionFilter): Promise<SessionRecord[]>;
+  /** An integration's attempts with their sessions, newest first, filtered. */
+  findAttempts(integrationId: string, filter: AttemptFilter): Promise<{ attempt: AttemptRecord; session: SessionRecord }[]>;
+
+  insertWebhookEndpoint(endpoint: WebhookEndpointRecord): Promise<void>;
+  listWebhookEndpoints(integrationId: string): Promise<WebhookEndpointRecord[]>;
+  /** Removes an endpoint of that integration; its undelivered messages are given up. False if none. */
+  deleteWebhookEndpoint(integrationId: string, id: string): Promise<boolean>;
+  /**
+   * Takes up to `limit` pending messages due at `now` for delivery, and pushes their next attempt to
+   * `now + leaseMs` so that no other server instance takes them meanwhile. A process that dies
+   * mid-delivery leaves them to be taken again once the lease runs out.
+   */
+  claimWebhookMessages(now: number, limit: number, leaseMs: number): Promise<WebhookDelivery[]>;
+  recordWebhookAttempt(id: string, result: WebhookAttemptResult): Promise<void>;
+  /** An integration's messages, newest first. */
+  listWebhookMessages(integrationId: string, filter?: { endpointId?: string; limit?: number }): Promise<WebhookMessageRecord[]>;
 
   appendEvent(event: AuditEvent): Promise<void>;
   listEvents(filter: { sessionId?: string; attemptId?: string }): Promise<AuditEventRecord[]>;

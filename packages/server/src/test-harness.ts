@@ -52,9 +52,9 @@ export interface Page {
   payload(start: StartAttemptResponse, trace: Trace): ResultPayload;
 }
 
-export async function createHarness(config: Partial<LiveproofConfig> = {}): Promise<Harness> {
+export async function createHarness(config: Partial<LiveproofConfig> = {}, options: { store?: Store } = {}): Promise<Harness> {
   const clock = manualClock();
-  const store = createSqliteStore({ path: ':memory:' });
+  const store = options.store ?? createSqliteStore({ path: ':memory:' });
   await store.migrate();
   const { apiKey } = await createIntegration(store, 'Test ATS', { audiences: ['ats-test'], now: clock.now() });
   const live = await createLiveproofApp({ store, clock, config: { issuer: ISSUER, rateLimit: false, ...config }, peerAddress: () => '203.0.113.7' });

@@ -30,7 +30,7 @@ async function sign(ctx: TokenContext, typ: string, payload: JWTPayload): Promis
   return new SignJWT(payload).setProtectedHeader({ alg: SIGNING_ALG, kid, typ }).sign(key);
 }
 
-async function verifyOwn(ctx: TokenContext, token: string, typ: string, audience: string): Promise<JWTPayload> {
+async function verifyOwn(ctx: TokenContext, token: string, typ: string, audience: string | string[]): Promise<JWTPayload> {
   const getKey = async (header: ProtectedHeaderParameters) => {
     const key = header.kid ? await ctx.keys.publicKey(header.kid) : undefined;
     if (!key) throw new joseErrors.JWKSNoMatchingKey();
@@ -104,4 +104,17 @@ export function verifyPlanToken(ctx: TokenContext, token: string): Promise<JWTPa
 /** The verification token a hiring system checks offline against the JWKS. */
 export function issueLivenessToken(ctx: TokenContext, claims: Omit<LivenessTokenClaims, 'iss'>): Promise<string> {
   return sign(ctx, LIVENESS_TOKEN_TYPE, { ...claims, iss: ctx.issuer });
+}
+
+/**
+ * A verification token this server issued, for one of `audiences`, still within its lifetime: its
+ * claims, or null for anything else (introspection answers "not active" without saying why).
+ */
+export async function verifyLivenessTokenFor(ctx: TokenContext, token: string, audiences: readonly string[]): Promise<JWTPayload | null> {
+  if (audiences.length === 0) return null;
+  try {
+    return await verifyOwn(ctx, token, LIVENESS_TOKEN_TYPE, [...audiences]);
+  } catch {
+    return null;
+  }
 }

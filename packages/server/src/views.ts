@@ -2,7 +2,7 @@
 import type { AttemptStatus, AttemptSummary, SessionStatus, SessionView } from '@liveproof/protocol';
 import type { AttemptRecord, SessionRecord } from './store.ts';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = (ms: number): string => new Date(ms).toISOString();
 
 export function attemptStatus(attempt: AttemptRecord, now: number): AttemptStatus {
   if (attempt.status === 'started' && now > attempt.expiresAt) return 'abandoned';

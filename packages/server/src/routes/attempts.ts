@@ -19,6 +19,7 @@ import {
 } from '@liveproof/protocol';
 import { drawPlan } from '../challenges.ts';
 import { requestInfo, type AppEnv, type Deps } from '../context.ts';
+import { CLIENT_TOKEN } from '../openapi.ts';
 import { newId, newNonce } from '../ids.ts';
 import { auditTarget, limitBody, pageCors, rateLimit, requireClientToken } from '../middleware.ts';
 import { RejectedResult, checkResult, parsePayload, planFacts, verifyResultSignature } from '../results.ts';
@@ -26,12 +27,14 @@ import { applyPolicy, assuranceOf, attemptSignals } from '../signals.ts';
 import type { AttemptOutcome, AttemptRecord, SessionRecord } from '../store.ts';
 import { issueLivenessToken, issuePlanToken } from '../tokens.ts';
 import { attemptsRemaining, iso, sessionStatus } from '../views.ts';
+import { messagesForResult } from '../webhooks.ts';
 
 const idParams = z.object({ id: idSchema });
 
 const startAttempt = createRoute({
   method: 'post',
   path: '/v1/sessions/{id}/attempts',
+  security: CLIENT_TOKEN,
   summary: 'Start an attempt: register the attempt key and receive the signed challenge plan',
   request: { params: idParams, body: { content: { 'application/json': { schema: startAttemptSchema } }, required: true } },
   responses: { 201: { description: 'The attempt id and its signed plan' } },
@@ -40,6 +43,7 @@ const startAttempt = createRoute({
 const submitResult = createRoute({
   method: 'post',
   path: '/v1/attempts/{id}/result',
+  security: CLIENT_TOKEN,
   summary: 'Submit the signed result of an attempt and receive the verdict and verification token',
   request: { params: idParams, body: { content: { 'application/json': { schema: submitResultSchema } }, required: true } },
   responses: { 200: { description: 'The verdict and a verification token' } },
@@ -48,6 +52,7 @@ const submitResult = createRoute({
 const getOutcome = createRoute({
   method: 'get',
   path: '/v1/attempts/{id}',
+  security: CLIENT_TOKEN,
   summary: "An attempt's outcome, for a page whose result response was lost",
   request: { params: idParams },
   responses: { 200: { description: 'The verdict and a verification token' } },
@@ -222,8 +227,10 @@ export function attemptRoutes(deps: Deps) {
         timings: null,
       };
     }
-    // Single use: only the first result for an attempt is written.
-    if (!(await deps.store.completeAttempt(attempt.id, outcome))) {
+    // Single use: only the first result for an attempt is written, with its webhooks.
+    const endpoints = await deps.store.listWebhookEndpoints(session.integrationId);
+    const messages = messagesForResult(endpoints, session, attempt, outcome, deps.random);
+    if (!(await deps.store.completeAttempt(attempt.id, outcome, messages))) {
       throw new LiveproofError('result_already_submitted', `Attempt ${attempt.id} already has a result.`);
     }
     await deps.store.appendEvent({

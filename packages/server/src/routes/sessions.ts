@@ -2,6 +2,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { LiveproofError, createSessionSchema, idSchema, type CreateSessionResponse } from '@liveproof/protocol';
 import type { AppEnv, Deps } from '../context.ts';
+import { API_KEY } from '../openapi.ts';
 import { newId } from '../ids.ts';
 import { auditTarget, limitBody, rateLimit, requireApiKey } from '../middleware.ts';
 import type { SessionRecord } from '../store.ts';
@@ -13,6 +14,7 @@ const sessionParams = z.object({ id: idSchema });
 const createSession = createRoute({
   method: 'post',
   path: '/v1/sessions',
+  security: API_KEY,
   summary: 'Create a check session for one candidate and interview',
   request: { body: { content: { 'application/json': { schema: createSessionSchema } }, required: true } },
   responses: { 201: { description: 'The session, with a short-lived client token for the page' } },
@@ -21,6 +23,7 @@ const createSession = createRoute({
 const getSession = createRoute({
   method: 'get',
   path: '/v1/sessions/{id}',
+  security: API_KEY,
   summary: 'A session with every attempt made in it',
   request: { params: sessionParams },
   responses: { 200: { description: 'The session and its attempts' } },
@@ -29,6 +32,7 @@ const getSession = createRoute({
 const newClientToken = createRoute({
   method: 'post',
   path: '/v1/sessions/{id}/client-tokens',
+  security: API_KEY,
   summary: 'A fresh client token for the page, when the previous one has expired',
   request: { params: sessionParams },
   responses: { 201: { description: 'A client token' } },

@@ -21,6 +21,8 @@ import type {
   SessionRecord,
   SigningKeyRecord,
   Store,
+  NewWebhookMessage,
+  WebhookEndpointRecord,
 } from '../store.ts';
 import { createPostgresStore } from './postgres.ts';
 import { createSqliteStore } from './sqlite.ts';
@@ -154,6 +156,7 @@ function started(attempt: NewAttempt, sequence: number): AttemptRecord {
     timings: null,
     resultIp: null,
     resultUserAgent: null,
+    revokedAt: null,
   };
 }
 
@@ -169,6 +172,30 @@ async function startAttempt(store: Store, sessionId: string): Promise<AttemptRec
   const result = await store.createAttempt(newAttempt(sessionId));
   if (typeof result === 'string') throw new Error(`attempt refused: ${result}`);
   return result;
+}
+
+function endpoint(integrationId: string, overrides: Partial<WebhookEndpointRecord> = {}): WebhookEndpointRecord {
+  return {
+    id: randomUUID(),
+    integrationId,
+    url: 'https://hooks.acme.example/liveproof?tenant=«4»',
+    secret: `whsec_${randomBytes(32).toString('base64')}`,
+    events: ['attempt.completed', 'session.passed'],
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+function message(endpointRecord: WebhookEndpointRecord, overrides: Partial<NewWebhookMessage> = {}): NewWebhookMessage {
+  return {
+    id: `msg_${randomUUID()}`,
+    endpointId: endpointRecord.id,
+    integrationId: endpointRecord.integrationId,
+    type: 'attempt.completed',
+    body: JSON.stringify({ type: 'attempt.completed', data: { note: 'résultat «ok»' } }),
+    createdAt: T0 + 101_500,
+    ...overrides,
+  };
 }
 
 // ---- the contract --------------------------------------------------------------------------------
@@ -365,6 +392,129 @@ function storeContract(name: string, newTarget: () => Target): void {
       });
     });
 
+    describe('finding sessions and attempts, and revoking', () => {
+      it('lists one integration\'s sessions newest first, filtered and paged', async () => {
+        const owner = integration();
+        const other = integration();
+        await store.insertIntegration(owner);
+        await store.insertIntegration(other);
+        const records = [0, 1, 2, 3].map((i) => session(owner.id, { createdAt: T0 + i * 1000, candidateRef: i % 2 === 0 ? 'cand-even' : 'cand-odd', interviewRef: `itv-${i}` }));
+        for (const record of records) await store.insertSession(record);
+        await store.insertSession(session(other.id, { candidateRef: 'cand-even' }));
+        const ids = (list: SessionRecord[]) => list.map((r) => r.id);
+        expect(ids(await store.listSessions(owner.id, { limit: 10 }))).toEqual(ids([...records].reverse()));
+        expect(ids(await store.listSessions(owner.id, { limit: 10, candidateRef: 'cand-even' }))).toEqual([records[2]!.id, records[0]!.id]);
+        expect(ids(await store.listSessions(owner.id, { limit: 10, interviewRef: 'itv-1' }))).toEqual([records[1]!.id]);
+        expect(ids(await store.listSessions(owner.id, { limit: 10, createdFrom: T0 + 1000, createdTo: T0 + 3000 }))).toEqual([records[2]!.id, records[1]!.id]);
+        const page = await store.listSessions(owner.id, { limit: 2 });
+        expect(ids(await store.listSessions(owner.id, { limit: 2, before: page[1]! }))).toEqual([records[1]!.id, records[0]!.id]);
+        expect(await store.listSessions(owner.id, { limit: 1 })).toEqual([records[3]]);
+      });
+
+      it('finds attempts by candidate, status and reason, with their sessions', async () => {
+        const first = await seedSession(store, { candidateRef: 'cand-a' });
+        const second = session(first.integrationId, { candidateRef: 'cand-b' });
+        await store.insertSession(second);
+        const a1 = await startAttempt(store, first.id);
+        const a2 = await startAttempt(store, first.id);
+        const b1 = await startAttempt(store, second.id);
+        await store.completeAttempt(a1.id, failedOutcome());
+        await store.completeAttempt(a2.id, outcome());
+        const ids = (found: { attempt: AttemptRecord }[]) => found.map((f) => f.attempt.id).sort();
+        expect(ids(await store.findAttempts(first.integrationId, { limit: 10 }))).toEqual([a1.id, a2.id, b1.id].sort());
+        expect(ids(await store.findAttempts(first.integrationId, { limit: 10, candidateRef: 'cand-a' }))).toEqual([a1.id, a2.id].sort());
+        expect(ids(await store.findAttempts(first.integrationId, { limit: 10, status: 'started' }))).toEqual([b1.id]);
+        expect(ids(await store.findAttempts(first.integrationId, { limit: 10, reason: ReasonCode.TooDark }))).toEqual([a1.id]);
+        expect(ids(await store.findAttempts(first.integrationId, { limit: 10, reason: 'multiple_faces' }))).toEqual([]);
+        const [found] = await store.findAttempts(first.integrationId, { limit: 10, sessionId: second.id });
+        expect(found).toEqual({ attempt: b1, session: second });
+        expect(await store.findAttempts(integration().id, { limit: 10 })).toEqual([]);
+      });
+
+      it('revokes a completed attempt once, and never one still under way', async () => {
+        const { id } = await seedSession(store);
+        const attempt = await startAttempt(store, id);
+        expect(await store.revokeAttempt(attempt.id, T0 + 1)).toBe(false);
+        await store.completeAttempt(attempt.id, outcome());
+        expect(await store.revokeAttempt(attempt.id, T0 + 200_000)).toBe(true);
+        expect(await store.revokeAttempt(attempt.id, T0 + 300_000)).toBe(true);
+        expect((await store.getAttempt(attempt.id))!.revokedAt).toBe(T0 + 200_000);
+        expect(await store.revokeAttempt(randomUUID(), T0)).toBe(false);
+      });
+    });
+
+    describe('webhook outbox', () => {
+      async function seedEndpoint() {
+        const owner = await seedSession(store);
+        const hook = endpoint(owner.integrationId);
+        await store.insertWebhookEndpoint(hook);
+        return { session: owner, hook };
+      }
+
+      it('lists, and deletes only its own integration\'s, endpoints', async () => {
+        const { hook } = await seedEndpoint();
+        const stranger = integration();
+        await store.insertIntegration(stranger);
+        expect(await store.listWebhookEndpoints(hook.integrationId)).toEqual([hook]);
+        expect(await store.deleteWebhookEndpoint(stranger.id, hook.id)).toBe(false);
+        expect(await store.deleteWebhookEndpoint(hook.integrationId, hook.id)).toBe(true);
+        expect(await store.listWebhookEndpoints(hook.integrationId)).toEqual([]);
+      });
+
+      it('writes the messages with the result, and none for a result that lost the race', async () => {
+        const { session: owner, hook } = await seedEndpoint();
+        const attempt = await startAttempt(store, owner.id);
+        const first = [message(hook), message(hook, { type: 'session.passed' })];
+        expect(await store.completeAttempt(attempt.id, outcome(), first)).toBe(true);
+        expect(await store.completeAttempt(attempt.id, failedOutcome(), [message(hook)])).toBe(false);
+        const stored = await store.listWebhookMessages(hook.integrationId);
+        expect(stored.map((m) => m.id).sort()).toEqual(first.map((m) => m.id).sort());
+        expect(stored[0]).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: T0 + 101_500, deliveredAt: null });
+      });
+
+      it('hands a due message to one instance at a time, and again once its lease has run out', async () => {
+        const { session: owner, hook } = await seedEndpoint();
+        const attempt = await startAttempt(store, owner.id);
+        const sent = message(hook);
+        await store.completeAttempt(attempt.id, outcome(), [sent]);
+        const other = target.open();
+        const now = T0 + 200_000;
+        const [a, b] = await Promise.all([store.claimWebhookMessages(now, 10, 30_000), other.claimWebhookMessages(now, 10, 30_000)]);
+        expect([...a, ...b].map((d) => d.message.id)).toEqual([sent.id]);
+        expect([...a, ...b][0]!.endpoint).toEqual(hook);
+        expect(await store.claimWebhookMessages(now + 29_999, 10, 30_000)).toEqual([]);
+        expect((await store.claimWebhookMessages(now + 30_000, 10, 30_000)).map((d) => d.message.id)).toEqual([sent.id]);
+      });
+
+      it('records failed attempts with the next try, then delivery, then nothing more', async () => {
+        const { session: owner, hook } = await seedEndpoint();
+        const attempt = await startAttempt(store, owner.id);
+        const sent = message(hook);
+        await store.completeAttempt(attempt.id, outcome(), [sent]);
+        await store.recordWebhookAttempt(sent.id, { at: T0 + 200_000, delivered: false, responseStatus: 500, error: 'HTTP 500', retryAt: T0 + 205_000 });
+        expect((await store.listWebhookMessages(hook.integrationId))[0]).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: T0 + 205_000, lastResponseStatus: 500, lastError: 'HTTP 500' });
+        expect(await store.claimWebhookMessages(T0 + 204_999, 10, 30_000)).toEqual([]);
+        await store.recordWebhookAttempt(sent.id, { at: T0 + 205_100, delivered: true, responseStatus: 204, error: null, retryAt: null });
+        await store.recordWebhookAttempt(sent.id, { at: T0 + 205_200, delivered: false, responseStatus: 500, error: 'late', retryAt: T0 + 300_000 });
+        expect((await store.listWebhookMessages(hook.integrationId))[0]).toMatchObject({ status: 'delivered', attempts: 2, nextAttemptAt: null, deliveredAt: T0 + 205_100, lastResponseStatus: 204 });
+        expect(await store.claimWebhookMessages(T0 + 10_000_000, 10, 30_000)).toEqual([]);
+      });
+
+      it('gives a message up after its last try, and when its endpoint is deleted', async () => {
+        const { session: owner, hook } = await seedEndpoint();
+        const [one, two] = [await startAttempt(store, owner.id), await startAttempt(store, owner.id)];
+        const [last, orphan] = [message(hook), message(hook)];
+        await store.completeAttempt(one.id, failedOutcome(), [last]);
+        await store.completeAttempt(two.id, failedOutcome(), [orphan]);
+        await store.recordWebhookAttempt(last.id, { at: T0 + 200_000, delivered: false, responseStatus: null, error: 'TypeError: fetch failed', retryAt: null });
+        await store.deleteWebhookEndpoint(hook.integrationId, hook.id);
+        const byId = new Map((await store.listWebhookMessages(hook.integrationId)).map((m) => [m.id, m]));
+        expect(byId.get(last.id)).toMatchObject({ status: 'failed', attempts: 1, nextAttemptAt: null, lastError: 'TypeError: fetch failed' });
+        expect(byId.get(orphan.id)).toMatchObject({ status: 'failed', attempts: 0, lastError: 'endpoint deleted' });
+        expect(await store.claimWebhookMessages(T0 + 10_000_000, 10, 30_000)).toEqual([]);
+      });
+    });
+
     describe('audit events', () => {
       it('appends events and lists them by session and by attempt, in insertion order', async () => {
         const one = await seedSession(store);
@@ -434,7 +584,7 @@ describe('SQLite store, file specifics', () => {
     const raw = new Database(target.path, { readonly: true });
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(raw.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1]);
+      expect(raw.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1, 2]);
     } finally {
       raw.close();
     }
@@ -508,7 +658,7 @@ describe('PostgreSQL store, shared-database specifics', () => {
     const stores = Array.from({ length: 4 }, () => target.open());
     await Promise.all(stores.map((store) => store.migrate()));
     const versions = await admin`SELECT version FROM ${admin(target.schema)}.schema_migrations`;
-    expect(versions.map((row) => row.version)).toEqual([1]);
+    expect(versions.map((row) => row.version).sort()).toEqual([1, 2]);
     const tables = await admin`
       SELECT table_name FROM information_schema.tables WHERE table_schema = ${target.schema} ORDER BY table_name`;
     expect(tables.map((row) => row.table_name)).toEqual([
@@ -518,6 +668,8 @@ describe('PostgreSQL store, shared-database specifics', () => {
       'schema_migrations',
       'sessions',
       'signing_keys',
+      'webhook_endpoints',
+      'webhook_messages',
     ]);
   });
 

@@ -18,8 +18,23 @@ import {
   sessionValues,
   signingKeyFromRow,
   signingKeyValues,
+  newWebhookMessageValues,
+  webhookAttemptValues,
+  webhookEndpointFromRow,
+  webhookEndpointValues,
+  webhookMessageFromRow,
 } from './schema.ts';
-import type { AttemptRow, EventRow, IntegrationRow, JsonCodec, Migration, SessionRow, SigningKeyRow } from './schema.ts';
+import type {
+  AttemptRow,
+  EventRow,
+  IntegrationRow,
+  JsonCodec,
+  Migration,
+  SessionRow,
+  SigningKeyRow,
+  WebhookEndpointRow,
+  WebhookMessageRow,
+} from './schema.ts';
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -104,6 +119,44 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_attempt_id ON events (attempt_id);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE webhook_endpoints (
+        id text PRIMARY KEY,
+        integration_id text NOT NULL REFERENCES integrations (id),
+        url text NOT NULL,
+        secret text NOT NULL,
+        events jsonb NOT NULL,
+        created_at bigint NOT NULL
+      );
+      CREATE INDEX webhook_endpoints_integration_id ON webhook_endpoints (integration_id);
+
+      -- The outbox. No foreign key to the endpoint: a deleted endpoint's history stays on record.
+      CREATE TABLE webhook_messages (
+        id text PRIMARY KEY,
+        endpoint_id text NOT NULL,
+        integration_id text NOT NULL,
+        type text NOT NULL,
+        body text NOT NULL,
+        created_at bigint NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts integer NOT NULL,
+        next_attempt_at bigint,
+        last_attempt_at bigint,
+        last_response_status integer,
+        last_error text,
+        delivered_at bigint,
+        CHECK ((status = 'pending') = (next_attempt_at IS NOT NULL))
+      );
+      CREATE INDEX webhook_messages_due ON webhook_messages (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX webhook_messages_integration ON webhook_messages (integration_id, created_at);
+
+      ALTER TABLE attempts ADD COLUMN revoked_at bigint;
+      CREATE INDEX sessions_integration_created ON sessions (integration_id, created_at);
+      CREATE INDEX attempts_created ON attempts (created_at);
+    `,
+  },
 ];
 
 /** Advisory lock key that serialises migrations across every instance sharing the database. */
@@ -127,6 +180,9 @@ export function createPostgresStore(options: { url: string; schema?: string; max
     encode: (value) => (value === null || value === undefined ? null : sql.json(value as postgres.JSONValue)),
     decode: (value) => value,
   };
+
+  /** Fragments joined with AND. */
+  const and = (conditions: postgres.PendingQuery<postgres.Row[]>[]) => conditions.reduce((all, next) => sql`${all} AND ${next}`);
 
   return {
     async migrate() {
@@ -204,10 +260,96 @@ export function createPostgresStore(options: { url: string; schema?: string; max
       const rows = await sql<AttemptRow[]>`SELECT * FROM attempts WHERE session_id = ${sessionId} ORDER BY sequence`;
       return rows.map((row) => attemptFromRow(row, json));
     },
-    async completeAttempt(id, outcome) {
-      const result = await sql`
-        UPDATE attempts SET ${sql(outcomeValues(outcome, json))} WHERE id = ${id} AND status = 'started'`;
+    async completeAttempt(id, outcome, messages = []) {
+      return sql.begin(async (tx) => {
+        const result = await tx`
+          UPDATE attempts SET ${tx(outcomeValues(outcome, json))} WHERE id = ${id} AND status = 'started'`;
+        if (result.count !== 1) return false;
+        for (const message of messages) await tx`INSERT INTO webhook_messages ${tx(newWebhookMessageValues(message))}`;
+        return true;
+      });
+    },
+
+    async revokeAttempt(id, at) {
+      const result = await sql`UPDATE attempts SET revoked_at = COALESCE(revoked_at, ${at}) WHERE id = ${id} AND status <> 'started'`;
       return result.count === 1;
+    },
+    async listSessions(integrationId, filter) {
+      const conditions = [sql`integration_id = ${integrationId}`];
+      if (filter.candidateRef !== undefined) conditions.push(sql`candidate_ref = ${filter.candidateRef}`);
+      if (filter.interviewRef !== undefined) conditions.push(sql`interview_ref = ${filter.interviewRef}`);
+      if (filter.createdFrom !== undefined) conditions.push(sql`created_at >= ${filter.createdFrom}`);
+      if (filter.createdTo !== undefined) conditions.push(sql`created_at < ${filter.createdTo}`);
+      if (filter.before) conditions.push(sql`(created_at, id) < (${filter.before.createdAt}, ${filter.before.id})`);
+      const rows = await sql<SessionRow[]>`
+        SELECT * FROM sessions WHERE ${and(conditions)} ORDER BY created_at DESC, id DESC LIMIT ${filter.limit}`;
+      return rows.map(sessionFromRow);
+    },
+    async findAttempts(integrationId, filter) {
+      const conditions = [sql`s.integration_id = ${integrationId}`];
+      if (filter.candidateRef !== undefined) conditions.push(sql`s.candidate_ref = ${filter.candidateRef}`);
+      if (filter.interviewRef !== undefined) conditions.push(sql`s.interview_ref = ${filter.interviewRef}`);
+      if (filter.sessionId !== undefined) conditions.push(sql`a.session_id = ${filter.sessionId}`);
+      if (filter.status !== undefined) conditions.push(sql`a.status = ${filter.status}`);
+      if (filter.reason !== undefined) conditions.push(sql`a.reasons @> ${sql.json([filter.reason])}`);
+      if (filter.createdFrom !== undefined) conditions.push(sql`a.created_at >= ${filter.createdFrom}`);
+      if (filter.createdTo !== undefined) conditions.push(sql`a.created_at < ${filter.createdTo}`);
+      if (filter.before) conditions.push(sql`(a.created_at, a.id) < (${filter.before.createdAt}, ${filter.before.id})`);
+      const rows = await sql<AttemptRow[]>`
+        SELECT a.* FROM attempts a JOIN sessions s ON s.id = a.session_id
+        WHERE ${and(conditions)} ORDER BY a.created_at DESC, a.id DESC LIMIT ${filter.limit}`;
+      if (rows.length === 0) return [];
+      const sessions = await sql<SessionRow[]>`SELECT * FROM sessions WHERE id IN ${sql([...new Set(rows.map((r) => r.session_id))])}`;
+      const byId = new Map(sessions.map((row) => [row.id, sessionFromRow(row)]));
+      return rows.map((row) => ({ attempt: attemptFromRow(row, json), session: byId.get(row.session_id)! }));
+    },
+
+    async insertWebhookEndpoint(endpoint) {
+      await sql`INSERT INTO webhook_endpoints ${sql(webhookEndpointValues(endpoint, json))}`;
+    },
+    async listWebhookEndpoints(integrationId) {
+      const rows = await sql<WebhookEndpointRow[]>`
+        SELECT * FROM webhook_endpoints WHERE integration_id = ${integrationId} ORDER BY created_at, id`;
+      return rows.map((row) => webhookEndpointFromRow(row, json));
+    },
+    async deleteWebhookEndpoint(integrationId, id) {
+      return sql.begin(async (tx) => {
+        const deleted = await tx`DELETE FROM webhook_endpoints WHERE id = ${id} AND integration_id = ${integrationId}`;
+        if (deleted.count !== 1) return false;
+        await tx`
+          UPDATE webhook_messages SET status = 'failed', next_attempt_at = NULL, last_error = 'endpoint deleted'
+          WHERE endpoint_id = ${id} AND status = 'pending'`;
+        return true;
+      });
+    },
+    async claimWebhookMessages(now, limit, leaseMs) {
+      // SKIP LOCKED: instances polling at the same moment take different messages.
+      const rows = await sql<WebhookMessageRow[]>`
+        UPDATE webhook_messages SET next_attempt_at = ${now + leaseMs}
+        WHERE id IN (
+          SELECT id FROM webhook_messages WHERE status = 'pending' AND next_attempt_at <= ${now}
+          ORDER BY next_attempt_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        RETURNING *`;
+      if (rows.length === 0) return [];
+      const endpoints = await sql<WebhookEndpointRow[]>`
+        SELECT * FROM webhook_endpoints WHERE id IN ${sql([...new Set(rows.map((r) => r.endpoint_id))])}`;
+      const byId = new Map(endpoints.map((row) => [row.id, webhookEndpointFromRow(row, json)]));
+      return rows.flatMap((row) => {
+        const endpoint = byId.get(row.endpoint_id);
+        return endpoint ? [{ message: webhookMessageFromRow(row), endpoint }] : [];
+      });
+    },
+    async recordWebhookAttempt(id, result) {
+      await sql`
+        UPDATE webhook_messages SET ${sql(webhookAttemptValues(result))}, attempts = attempts + 1
+        WHERE id = ${id} AND status = 'pending'`;
+    },
+    async listWebhookMessages(integrationId, filter = {}) {
+      const byEndpoint = filter.endpointId === undefined ? sql`` : sql`AND endpoint_id = ${filter.endpointId}`;
+      const rows = await sql<WebhookMessageRow[]>`
+        SELECT * FROM webhook_messages WHERE integration_id = ${integrationId} ${byEndpoint}
+        ORDER BY created_at DESC, id DESC LIMIT ${filter.limit ?? 100}`;
+      return rows.map(webhookMessageFromRow);
     },
 
     async appendEvent(event) {

@@ -16,6 +16,11 @@ import type {
   SigningKeyRecord,
   StoredAttemptStatus,
   VirtualCameraPolicy,
+  NewWebhookMessage,
+  WebhookEndpointRecord,
+  WebhookEventType,
+  WebhookMessageRecord,
+  WebhookMessageStatus,
 } from '../store.ts';
 
 /** One schema step. Versions start at 1 and only ever grow; append, never edit a shipped one. */
@@ -95,6 +100,7 @@ export interface AttemptRow {
   timings: unknown;
   result_ip: string | null;
   result_user_agent: string | null;
+  revoked_at: number | string | null;
 }
 
 export interface EventRow {
@@ -220,6 +226,7 @@ export function newAttemptValues<J>(attempt: NewAttempt, sequence: number, json:
     timings: null,
     result_ip: null,
     result_user_agent: null,
+    revoked_at: null,
   };
 }
 
@@ -262,6 +269,7 @@ export function attemptFromRow(row: AttemptRow, json: JsonCodec<unknown>): Attem
     timings: json.decode(row.timings) as AttemptRecord['timings'],
     resultIp: row.result_ip,
     resultUserAgent: row.result_user_agent,
+    revokedAt: intOrNull(row.revoked_at),
   };
 }
 
@@ -291,5 +299,102 @@ export function eventFromRow(row: EventRow, json: JsonCodec<unknown>): AuditEven
     ip: row.ip,
     userAgent: row.user_agent,
     detail: json.decode(row.detail) as Record<string, unknown>,
+  };
+}
+
+export interface WebhookEndpointRow {
+  id: string;
+  integration_id: string;
+  url: string;
+  secret: string;
+  events: unknown;
+  created_at: number | string;
+}
+
+export interface WebhookMessageRow {
+  id: string;
+  endpoint_id: string;
+  integration_id: string;
+  type: string;
+  body: string;
+  created_at: number | string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | string | null;
+  last_attempt_at: number | string | null;
+  last_response_status: number | null;
+  last_error: string | null;
+  delivered_at: number | string | null;
+}
+
+export function webhookEndpointValues<J>(endpoint: WebhookEndpointRecord, json: JsonCodec<J>): RowValues<J> {
+  return {
+    id: endpoint.id,
+    integration_id: endpoint.integrationId,
+    url: endpoint.url,
+    secret: endpoint.secret,
+    events: json.encode(endpoint.events),
+    created_at: endpoint.createdAt,
+  };
+}
+
+export function webhookEndpointFromRow(row: WebhookEndpointRow, json: JsonCodec<unknown>): WebhookEndpointRecord {
+  return {
+    id: row.id,
+    integrationId: row.integration_id,
+    url: row.url,
+    secret: row.secret,
+    events: json.decode(row.events) as WebhookEventType[],
+    createdAt: int(row.created_at),
+  };
+}
+
+/** A new message, due at once. */
+export function newWebhookMessageValues(message: NewWebhookMessage): RowValues<never> {
+  return {
+    id: message.id,
+    endpoint_id: message.endpointId,
+    integration_id: message.integrationId,
+    type: message.type,
+    body: message.body,
+    created_at: message.createdAt,
+    status: 'pending' satisfies WebhookMessageStatus,
+    attempts: 0,
+    next_attempt_at: message.createdAt,
+    last_attempt_at: null,
+    last_response_status: null,
+    last_error: null,
+    delivered_at: null,
+  };
+}
+
+export function webhookMessageFromRow(row: WebhookMessageRow): WebhookMessageRecord {
+  return {
+    id: row.id,
+    endpointId: row.endpoint_id,
+    integrationId: row.integration_id,
+    type: row.type as WebhookEventType,
+    body: row.body,
+    createdAt: int(row.created_at),
+    status: row.status as WebhookMessageStatus,
+    attempts: int(row.attempts),
+    nextAttemptAt: intOrNull(row.next_attempt_at),
+    lastAttemptAt: intOrNull(row.last_attempt_at),
+    lastResponseStatus: row.last_response_status === null ? null : int(row.last_response_status),
+    lastError: row.last_error,
+    deliveredAt: intOrNull(row.delivered_at),
+  };
+}
+
+/** The columns one delivery attempt updates (`attempts` is incremented in SQL). */
+export function webhookAttemptValues(result: { at: number; delivered: boolean; responseStatus: number | null; error: string | null; retryAt: number | null }): RowValues<never> {
+  const status: WebhookMessageStatus = result.delivered ? 'delivered' : result.retryAt === null ? 'failed' : 'pending';
+  return {
+    status,
+    next_attempt_at: status === 'pending' ? result.retryAt : null,
+    last_attempt_at: result.at,
+    last_response_status: result.responseStatus,
+    last_error: result.error === null ? null : result.error.slice(0, 500),
+    delivered_at: result.delivered ? result.at : null,
   };
 }

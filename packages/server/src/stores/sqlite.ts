@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { AttemptRecord, AttemptRefusal, AuditEventRecord, NewAttempt, Store } from '../store.ts';
+import type { AttemptOutcome, AttemptRecord, AttemptRefusal, AuditEventRecord, NewAttempt, NewWebhookMessage, SessionRecord, Store, WebhookDelivery } from '../store.ts';
 import {
   attemptFromRow,
   eventFromRow,
@@ -19,6 +19,11 @@ import {
   sessionValues,
   signingKeyFromRow,
   signingKeyValues,
+  newWebhookMessageValues,
+  webhookAttemptValues,
+  webhookEndpointFromRow,
+  webhookEndpointValues,
+  webhookMessageFromRow,
 } from './schema.ts';
 import type {
   AttemptRow,
@@ -30,6 +35,8 @@ import type {
   SessionRow,
   SigningKeyRow,
   SqlValue,
+  WebhookEndpointRow,
+  WebhookMessageRow,
 } from './schema.ts';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -115,6 +122,44 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_attempt_id ON events (attempt_id);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE webhook_endpoints (
+        id TEXT PRIMARY KEY,
+        integration_id TEXT NOT NULL REFERENCES integrations (id),
+        url TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        events TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX webhook_endpoints_integration_id ON webhook_endpoints (integration_id);
+
+      -- The outbox. No foreign key to the endpoint: a deleted endpoint's history stays on record.
+      CREATE TABLE webhook_messages (
+        id TEXT PRIMARY KEY,
+        endpoint_id TEXT NOT NULL,
+        integration_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL,
+        next_attempt_at INTEGER,
+        last_attempt_at INTEGER,
+        last_response_status INTEGER,
+        last_error TEXT,
+        delivered_at INTEGER,
+        CHECK ((status = 'pending') = (next_attempt_at IS NOT NULL))
+      ) STRICT;
+      CREATE INDEX webhook_messages_due ON webhook_messages (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX webhook_messages_integration ON webhook_messages (integration_id, created_at);
+
+      ALTER TABLE attempts ADD COLUMN revoked_at INTEGER;
+      CREATE INDEX sessions_integration_created ON sessions (integration_id, created_at);
+      CREATE INDEX attempts_created ON attempts (created_at);
+    `,
+  },
 ];
 
 const BUSY_TIMEOUT_MS = 5_000;
@@ -179,6 +224,28 @@ export function createSqliteStore(options: { path: string }): Store {
     return attemptFromRow(row, json);
   });
 
+  const completeAttempt = db.transaction((id: string, outcome: AttemptOutcome, messages: readonly NewWebhookMessage[]): boolean => {
+    const values = outcomeValues(outcome, json);
+    const assignments = Object.keys(values).map((column) => `${column} = @${column}`);
+    const sql = `UPDATE attempts SET ${assignments.join(', ')} WHERE id = @id AND status = 'started'`;
+    if (prepare(sql).run({ ...values, id }).changes !== 1) return false;
+    for (const message of messages) insert('webhook_messages', newWebhookMessageValues(message));
+    return true;
+  });
+
+  const claimWebhookMessages = db.transaction((now: number, limit: number, leaseMs: number): WebhookDelivery[] => {
+    const rows = prepare(
+      `SELECT * FROM webhook_messages WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+    ).all(now, limit) as WebhookMessageRow[];
+    const deliveries: WebhookDelivery[] = [];
+    for (const row of rows) {
+      prepare('UPDATE webhook_messages SET next_attempt_at = ? WHERE id = ?').run(now + leaseMs, row.id);
+      const endpoint = prepare('SELECT * FROM webhook_endpoints WHERE id = ?').get(row.endpoint_id) as WebhookEndpointRow | undefined;
+      if (endpoint) deliveries.push({ message: webhookMessageFromRow({ ...row, next_attempt_at: now + leaseMs }), endpoint: webhookEndpointFromRow(endpoint, json) });
+    }
+    return deliveries;
+  });
+
   return {
     async migrate() {
       // IMMEDIATE takes the write lock first, so two processes on one file migrate one at a time.
@@ -230,11 +297,88 @@ export function createSqliteStore(options: { path: string }): Store {
       const rows = prepare('SELECT * FROM attempts WHERE session_id = ? ORDER BY sequence').all(sessionId) as AttemptRow[];
       return rows.map((row) => attemptFromRow(row, json));
     },
-    async completeAttempt(id, outcome) {
-      const values = outcomeValues(outcome, json);
+    async completeAttempt(id, outcome, messages = []) {
+      return completeAttempt.immediate(id, outcome, messages);
+    },
+
+    async revokeAttempt(id, at) {
+      const result = prepare(`UPDATE attempts SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND status <> 'started'`).run(at, id);
+      return result.changes === 1;
+    },
+    async listSessions(integrationId, filter) {
+      const where = ['integration_id = @integrationId'];
+      const params: Record<string, SqlValue> = { integrationId, limit: filter.limit };
+      if (filter.candidateRef !== undefined) (where.push('candidate_ref = @candidateRef'), (params.candidateRef = filter.candidateRef));
+      if (filter.interviewRef !== undefined) (where.push('interview_ref = @interviewRef'), (params.interviewRef = filter.interviewRef));
+      if (filter.createdFrom !== undefined) (where.push('created_at >= @createdFrom'), (params.createdFrom = filter.createdFrom));
+      if (filter.createdTo !== undefined) (where.push('created_at < @createdTo'), (params.createdTo = filter.createdTo));
+      if (filter.before) {
+        where.push('(created_at < @beforeAt OR (created_at = @beforeAt AND id < @beforeId))');
+        Object.assign(params, { beforeAt: filter.before.createdAt, beforeId: filter.before.id });
+      }
+      const rows = prepare(`SELECT * FROM sessions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`).all(params) as SessionRow[];
+      return rows.map(sessionFromRow);
+    },
+    async findAttempts(integrationId, filter) {
+      const where = ['s.integration_id = @integrationId'];
+      const params: Record<string, SqlValue> = { integrationId, limit: filter.limit };
+      if (filter.candidateRef !== undefined) (where.push('s.candidate_ref = @candidateRef'), (params.candidateRef = filter.candidateRef));
+      if (filter.interviewRef !== undefined) (where.push('s.interview_ref = @interviewRef'), (params.interviewRef = filter.interviewRef));
+      if (filter.sessionId !== undefined) (where.push('a.session_id = @sessionId'), (params.sessionId = filter.sessionId));
+      if (filter.status !== undefined) (where.push('a.status = @status'), (params.status = filter.status));
+      if (filter.reason !== undefined) (where.push('EXISTS (SELECT 1 FROM json_each(a.reasons) WHERE value = @reason)'), (params.reason = filter.reason));
+      if (filter.createdFrom !== undefined) (where.push('a.created_at >= @createdFrom'), (params.createdFrom = filter.createdFrom));
+      if (filter.createdTo !== undefined) (where.push('a.created_at < @createdTo'), (params.createdTo = filter.createdTo));
+      if (filter.before) {
+        where.push('(a.created_at < @beforeAt OR (a.created_at = @beforeAt AND a.id < @beforeId))');
+        Object.assign(params, { beforeAt: filter.before.createdAt, beforeId: filter.before.id });
+      }
+      const rows = prepare(
+        `SELECT a.* FROM attempts a JOIN sessions s ON s.id = a.session_id WHERE ${where.join(' AND ')} ORDER BY a.created_at DESC, a.id DESC LIMIT @limit`,
+      ).all(params) as AttemptRow[];
+      const sessions = new Map<string, SessionRecord>();
+      return rows.map((row) => {
+        let owner = sessions.get(row.session_id);
+        if (!owner) {
+          owner = sessionFromRow(prepare('SELECT * FROM sessions WHERE id = ?').get(row.session_id) as SessionRow);
+          sessions.set(owner.id, owner);
+        }
+        return { attempt: attemptFromRow(row, json), session: owner };
+      });
+    },
+
+    async insertWebhookEndpoint(endpoint) {
+      insert('webhook_endpoints', webhookEndpointValues(endpoint, json));
+    },
+    async listWebhookEndpoints(integrationId) {
+      const rows = prepare('SELECT * FROM webhook_endpoints WHERE integration_id = ? ORDER BY created_at, id').all(integrationId) as WebhookEndpointRow[];
+      return rows.map((row) => webhookEndpointFromRow(row, json));
+    },
+    async deleteWebhookEndpoint(integrationId, id) {
+      return db.transaction(() => {
+        const deleted = prepare('DELETE FROM webhook_endpoints WHERE id = ? AND integration_id = ?').run(id, integrationId).changes === 1;
+        if (deleted) {
+          prepare(
+            `UPDATE webhook_messages SET status = 'failed', next_attempt_at = NULL, last_error = 'endpoint deleted' WHERE endpoint_id = ? AND status = 'pending'`,
+          ).run(id);
+        }
+        return deleted;
+      }).immediate();
+    },
+    async claimWebhookMessages(now, limit, leaseMs) {
+      return claimWebhookMessages.immediate(now, limit, leaseMs);
+    },
+    async recordWebhookAttempt(id, result) {
+      const values = webhookAttemptValues(result);
       const assignments = Object.keys(values).map((column) => `${column} = @${column}`);
-      const sql = `UPDATE attempts SET ${assignments.join(', ')} WHERE id = @id AND status = 'started'`;
-      return prepare(sql).run({ ...values, id }).changes === 1;
+      prepare(`UPDATE webhook_messages SET ${assignments.join(', ')}, attempts = attempts + 1 WHERE id = @id AND status = 'pending'`).run({ ...values, id });
+    },
+    async listWebhookMessages(integrationId, filter = {}) {
+      const byEndpoint = filter.endpointId === undefined ? '' : 'AND endpoint_id = @endpointId';
+      const rows = prepare(
+        `SELECT * FROM webhook_messages WHERE integration_id = @integrationId ${byEndpoint} ORDER BY created_at DESC, id DESC LIMIT @limit`,
+      ).all({ integrationId, limit: filter.limit ?? 100, ...(filter.endpointId === undefined ? {} : { endpointId: filter.endpointId }) }) as WebhookMessageRow[];
+      return rows.map(webhookMessageFromRow);
     },
 
     async appendEvent(event) {
