@@ -5,7 +5,16 @@
 import { join } from 'node:path';
 import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { createLiveproofApp, createPostgresStore, createSqliteStore, createWebhookDispatcher, seededRandom, type Store } from '@liveproof/server';
+import {
+  createLiveproofApp,
+  createLocalEventBus,
+  createPostgresEventBus,
+  createPostgresStore,
+  createSqliteStore,
+  createWebhookDispatcher,
+  seededRandom,
+  type Store,
+} from '@liveproof/server';
 import { assetRoutes } from './assets.ts';
 import { DEMO_AUDIENCE, demoRoutes } from './demo.ts';
 import { ensureDevIntegration } from './dev-integration.ts';
@@ -21,6 +30,10 @@ const store: Store = env.DATABASE_URL
   ? createPostgresStore({ url: env.DATABASE_URL, ...(env.LIVEPROOF_PG_SCHEMA ? { schema: env.LIVEPROOF_PG_SCHEMA } : {}) })
   : createSqliteStore({ path: join(dataDir, 'liveproof.db') });
 await store.migrate();
+// Session events reach viewers connected to any instance: through PostgreSQL when it is shared.
+const events = env.DATABASE_URL
+  ? await createPostgresEventBus({ url: env.DATABASE_URL, ...(env.LIVEPROOF_PG_SCHEMA ? { schema: env.LIVEPROOF_PG_SCHEMA } : {}) })
+  : createLocalEventBus();
 
 // Listen first (PORT=0 picks a free port), so the token issuer can name the real address.
 type Bindings = HttpBindings | Http2Bindings;
@@ -37,6 +50,7 @@ if (env.LIVEPROOF_SEED) console.warn(`liveproof: challenge draws are SEEDED (${e
 
 const { app } = await createLiveproofApp({
   store,
+  events,
   config: {
     issuer,
     ...(env.LIVEPROOF_CORS_ORIGINS ? { corsOrigins: env.LIVEPROOF_CORS_ORIGINS.split(',').map((o) => o.trim()) } : {}),
@@ -90,6 +104,7 @@ async function shutdown(signal: string) {
   server.close();
   // Deliveries under way finish and are recorded, so none is sent twice after a restart.
   await webhooks.stop();
+  await events.close();
   await store.close();
   process.exit(0);
 }

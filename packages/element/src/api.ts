@@ -2,7 +2,7 @@
  * The element's side of the protocol over HTTP. Transport failures become `network_error`; error
  * bodies from the server keep their code. Nothing here decides a verdict.
  */
-import { LiveproofError, type ErrorBody, type ErrorCode, type ResultResponse, type StartAttemptRequest, type StartAttemptResponse } from '@liveproof/protocol';
+import { LiveproofError, type ChallengeId, type ErrorBody, type ProgressRequest, type ErrorCode, type ResultResponse, type StartAttemptRequest, type StartAttemptResponse } from '@liveproof/protocol';
 
 export class ApiClient {
   readonly #base: string;
@@ -19,6 +19,11 @@ export class ApiClient {
 
   submitResult(attemptId: string, jws: string, signal?: AbortSignal): Promise<ResultResponse> {
     return this.#request('POST', `/v1/attempts/${encodeURIComponent(attemptId)}/result`, { result: jws }, signal);
+  }
+
+  /** Tells live viewers which prompt was just shown. Fire and forget: errors are ignored. */
+  reportPrompt(attemptId: string, index: number, challenge: ChallengeId): void {
+    this.#request('POST', `/v1/attempts/${encodeURIComponent(attemptId)}/progress`, { index, challenge } satisfies ProgressRequest).catch(() => undefined);
   }
 
   outcome(attemptId: string, signal?: AbortSignal): Promise<ResultResponse> {

@@ -293,7 +293,7 @@ export class LiveproofCheck extends LitElement {
     const lightOptOut = this.noFlash || this._flashOptOut;
     const started = await api.startAttempt(sessionId, { publicKey: key.publicJwk, device, ...(lightOptOut ? { lightOptOut } : {}) }, signal);
     const origin = performance.now();
-    const finished = this.#runChallenges(runner, started, origin, signal);
+    const finished = this.#runChallenges(runner, started, origin, signal, api);
     const trace = await finished;
     this.#loop.stop();
     this.#camera.stop(); // leaves a stream the page handed over running for its owner
@@ -312,7 +312,7 @@ export class LiveproofCheck extends LitElement {
     return this.#submit(api, this.#pending, signal);
   }
 
-  #runChallenges(runner: CheckRunner, started: StartAttemptResponse, origin: number, signal: AbortSignal) {
+  #runChallenges(runner: CheckRunner, started: StartAttemptResponse, origin: number, signal: AbortSignal, api: ApiClient) {
     const { plan } = started;
     this._challenges = plan.challenges;
     this._stepStatus = plan.challenges.map(() => 'pending');
@@ -328,6 +328,8 @@ export class LiveproofCheck extends LitElement {
         this.dispatchEvent(
           new LiveproofPromptEvent({ attemptId: started.attemptId, challenge: update.challenge, index: update.index, total: plan.challenges.length, text }),
         );
+        // For an interviewer watching live; the check never waits for it, nor fails without it.
+        api.reportPrompt(started.attemptId, update.index, update.challenge);
       }
     };
     // The screen-light colours follow the display's own frames, not the camera's.

@@ -18,7 +18,7 @@ export { evaluateLight, lightSequence, flashDuration, MIN_FLASH_MS } from './lig
 export type { LightSpec } from './light.ts';
 export { jitterDeg, intervalStdMs, plausibilityReasons } from './plausibility.ts';
 export type { ScoringPlan, StepVerdict, TraceStats, Verdict } from './score.ts';
-export { LIVENESS_TOKEN_TYPE, CLIENT_TOKEN_TYPE, PLAN_TOKEN_TYPE, SIGNING_ALG } from './wire.ts';
+export { LIVENESS_TOKEN_TYPE, CLIENT_TOKEN_TYPE, PLAN_TOKEN_TYPE, VIEWER_TOKEN_TYPE, SIGNING_ALG } from './wire.ts';
 export type {
   SessionStatus,
   AttemptStatus,
@@ -37,6 +37,10 @@ export type {
   SubmitResultRequest,
   ResultResponse,
   LivenessTokenClaims,
+  SessionEvent,
+  SessionEventType,
+  ProgressRequest,
+  ViewerTokenResponse,
 } from './wire.ts';
 export {
   MAX_TRACE_FRAMES,
@@ -50,5 +54,7 @@ export {
   traceSchema,
   resultPayloadSchema,
   submitResultSchema,
+  progressSchema,
+  viewerTokenSchema,
   idSchema,
 } from './schemas.ts';

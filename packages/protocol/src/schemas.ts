@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CHALLENGE_IDS, MOTION_CHALLENGE_IDS, type ChallengeId } from './challenges.ts';
 import { LIGHT_COLOURS, TRACE_BLENDSHAPES, TRACE_VERSION, type DeviceInfo, type Trace } from './trace.ts';
-import type { CreateSessionRequest, ResultPayload, StartAttemptRequest } from './wire.ts';
+import type { CreateSessionRequest, ProgressRequest, ResultPayload, StartAttemptRequest } from './wire.ts';
 
 /** At 30 frames a second, ten minutes of frames: far beyond any check. */
 export const MAX_TRACE_FRAMES = 18_000;
@@ -103,4 +103,14 @@ export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a Livepr
 
 export const submitResultSchema = z.strictObject({
   result: z.string().min(1).max(2_000_000),
+});
+
+export const progressSchema = z.strictObject({
+  index: z.number().int().min(0).max(MAX_STEPS - 1),
+  challenge: challengeIdSchema,
+}) satisfies z.ZodType<ProgressRequest>;
+
+/** `POST /v1/sessions/{id}/viewer-tokens`: what an interviewer's badge may do, and for how long. */
+export const viewerTokenSchema = z.strictObject({
+  ttlSeconds: z.number().int().min(60).max(24 * 3600).optional(),
 });

@@ -158,7 +158,42 @@ export interface LivenessTokenClaims {
   thresholds_version: string;
 }
 
+/**
+ * What happens in a session, as the interviewer's badge and the candidate's element in interview
+ * mode hear it over the session's event stream (server-sent events; the SSE event name is `type`).
+ */
+export type SessionEvent =
+  | { type: 'attempt.started'; sessionId: string; attemptId: string; sequence: number; challenges: ChallengeId[]; at: string }
+  /** The candidate's element has just shown the prompt of step `index`. */
+  | { type: 'attempt.prompt'; sessionId: string; attemptId: string; index: number; challenge: ChallengeId; at: string }
+  | {
+      type: 'attempt.completed';
+      sessionId: string;
+      attemptId: string;
+      sequence: number;
+      result: CheckResult;
+      reasons: ReasonCode[];
+      signals: string[];
+      assurance: Assurance;
+      steps: StepVerdict[];
+      at: string;
+    };
+
+export type SessionEventType = SessionEvent['type'];
+
+/** `POST /v1/attempts/{id}/progress`: the element reports the prompt it has just shown. */
+export interface ProgressRequest {
+  index: number;
+  challenge: ChallengeId;
+}
+
+export interface ViewerTokenResponse {
+  viewerToken: string;
+  expiresAt: string;
+}
+
 export const LIVENESS_TOKEN_TYPE = 'liveproof+jwt';
+export const VIEWER_TOKEN_TYPE = 'liveproof-viewer+jwt';
 export const CLIENT_TOKEN_TYPE = 'liveproof-client+jwt';
 export const PLAN_TOKEN_TYPE = 'liveproof-plan+jwt';
 /** The only signature algorithm Liveproof issues or accepts. */

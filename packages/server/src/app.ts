@@ -8,10 +8,12 @@ import { LiveproofError } from '@liveproof/protocol';
 import { systemClock, type Clock } from './clock.ts';
 import { MAX_TOKEN_TTL_SECONDS, resolveConfig, type LiveproofConfig } from './config.ts';
 import type { AppEnv, Deps } from './context.ts';
+import { createLocalEventBus, type EventBus } from './events.ts';
 import { createErrorHandler } from './http-errors.ts';
 import { cryptoRandom, type RandomSource } from './ids.ts';
 import { createKeyRing, type KeyRing } from './keys.ts';
 import { attemptRoutes } from './routes/attempts.ts';
+import { eventRoutes } from './routes/events.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { documentApi } from './openapi.ts';
 import { recordRoutes } from './routes/records.ts';
@@ -28,6 +30,8 @@ export interface LiveproofAppOptions {
   /** Randomness for ids, nonces and challenge draws; seed it only for reproducible evaluations. */
   random?: RandomSource;
   peerAddress?: Deps['peerAddress'];
+  /** Where session events go; in-process by default, PostgreSQL NOTIFY to reach other instances. */
+  events?: EventBus;
 }
 
 export interface LiveproofApp {
@@ -47,6 +51,7 @@ export async function createLiveproofApp(options: LiveproofAppOptions): Promise<
     random: options.random ?? cryptoRandom,
     peerAddress: options.peerAddress ?? (() => undefined),
     tokens: { keys, clock, issuer: config.issuer },
+    events: options.events ?? createLocalEventBus(),
   };
 
   const app = new OpenAPIHono<AppEnv>({
@@ -67,6 +72,7 @@ export async function createLiveproofApp(options: LiveproofAppOptions): Promise<
   app.route('/', attemptRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', recordRoutes(deps));
+  app.route('/', eventRoutes(deps));
   documentApi(app, deps);
   return { app, deps };
 }

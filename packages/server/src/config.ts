@@ -12,6 +12,8 @@ export interface LiveproofConfig {
   /** Public base URL of this server: the `iss` of every token it signs. */
   issuer: string;
   clientTokenTtlSeconds: number;
+  /** Default lifetime of an interviewer's viewer token. */
+  viewerTokenTtlSeconds: number;
   defaultAttemptLimit: number;
   defaultChallengeCount: number;
   defaultTokenTtlSeconds: number;
@@ -32,6 +34,7 @@ export interface LiveproofConfig {
 
 export const DEFAULT_CONFIG: Omit<LiveproofConfig, 'issuer'> = {
   clientTokenTtlSeconds: 15 * 60,
+  viewerTokenTtlSeconds: 4 * 60 * 60,
   defaultAttemptLimit: 3,
   defaultChallengeCount: 3,
   defaultTokenTtlSeconds: 60 * 60,

@@ -1,6 +1,7 @@
 /** What every route can reach: injected dependencies and per-request facts. */
 import type { Context } from 'hono';
 import type { Clock } from './clock.ts';
+import type { EventBus } from './events.ts';
 import type { LiveproofConfig } from './config.ts';
 import type { RandomSource } from './ids.ts';
 import type { KeyRing } from './keys.ts';
@@ -16,6 +17,8 @@ export interface Deps {
   /** The socket's peer address; runtime-specific, so injected (Node: getConnInfo). */
   peerAddress: (c: Context) => string | undefined;
   tokens: TokenContext;
+  /** Session events for live viewers. */
+  events: EventBus;
 }
 
 export interface AppEnv {

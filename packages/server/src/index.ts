@@ -16,6 +16,8 @@ export { RiskSignal, deviceSignals, isVirtualCameraLabel, assuranceOf } from './
 export { createIntegration } from './integrations.ts';
 export { createWebhookDispatcher, webhookHeaders, newWebhookSecret, messagesForResult, WEBHOOK_EVENT_TYPES, DEFAULT_RETRY_SCHEDULE_MS } from './webhooks.ts';
 export type { WebhookDispatcher, WebhookDispatcherOptions } from './webhooks.ts';
+export { createLocalEventBus, createPostgresEventBus } from './events.ts';
+export type { EventBus, SessionListener } from './events.ts';
 export { createSqliteStore } from './stores/sqlite.ts';
 export { createPostgresStore } from './stores/postgres.ts';
 export type {

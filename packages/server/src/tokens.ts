@@ -7,6 +7,7 @@ import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload, type Protect
 import {
   CLIENT_TOKEN_TYPE,
   LIVENESS_TOKEN_TYPE,
+  VIEWER_TOKEN_TYPE,
   LiveproofError,
   PLAN_TOKEN_TYPE,
   SIGNING_ALG,
@@ -116,5 +117,24 @@ export async function verifyLivenessTokenFor(ctx: TokenContext, token: string, a
     return await verifyOwn(ctx, token, LIVENESS_TOKEN_TYPE, [...audiences]);
   } catch {
     return null;
+  }
+}
+
+export const VIEWER_AUDIENCE = 'liveproof:viewer';
+
+/** A token for an interviewer's badge: it may watch one session's events. */
+export function issueViewerToken(ctx: TokenContext, sessionId: string, expiresAt: number, jti: string): Promise<string> {
+  return sign(ctx, VIEWER_TOKEN_TYPE, { iss: ctx.issuer, aud: VIEWER_AUDIENCE, sub: sessionId, jti, iat: seconds(ctx.clock.now()), exp: seconds(expiresAt) });
+}
+
+/**
+ * The session a viewer token, or the session's own client token (the candidate's element in
+ * interview mode), lets its bearer watch; `unauthorized` otherwise.
+ */
+export async function verifyWatchToken(ctx: TokenContext, token: string): Promise<{ sessionId: string; as: 'viewer' | 'candidate' }> {
+  try {
+    return { sessionId: (await verifyOwn(ctx, token, VIEWER_TOKEN_TYPE, VIEWER_AUDIENCE)).sub!, as: 'viewer' };
+  } catch {
+    return { sessionId: await verifyClientToken(ctx, token), as: 'candidate' };
   }
 }

@@ -11,10 +11,12 @@ import {
   LiveproofError,
   SIGNING_ALG,
   idSchema,
+  progressSchema,
   startAttemptSchema,
   submitResultSchema,
   type Plan,
   type ResultResponse,
+  type SessionEvent,
   type StartAttemptResponse,
 } from '@liveproof/protocol';
 import { drawPlan } from '../challenges.ts';
@@ -58,13 +60,32 @@ const getOutcome = createRoute({
   responses: { 200: { description: 'The verdict and a verification token' } },
 });
 
+const reportProgress = createRoute({
+  method: 'post',
+  path: '/v1/attempts/{id}/progress',
+  security: CLIENT_TOKEN,
+  summary: 'The element reports the prompt it has just shown, for live viewers; it changes nothing in the verdict',
+  request: { params: idParams, body: { content: { 'application/json': { schema: progressSchema } }, required: true } },
+  responses: { 204: { description: 'Passed on to the session event stream' } },
+});
+
 export function attemptRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
   app.use('/v1/sessions/:id/attempts', auditTarget('session'));
   app.use('/v1/attempts/:id', auditTarget('attempt'));
   app.use('/v1/attempts/:id/result', auditTarget('attempt'));
-  for (const path of ['/v1/sessions/:id/attempts', '/v1/attempts/:id', '/v1/attempts/:id/result']) {
+  app.use('/v1/attempts/:id/progress', auditTarget('attempt'));
+  for (const path of ['/v1/sessions/:id/attempts', '/v1/attempts/:id', '/v1/attempts/:id/result', '/v1/attempts/:id/progress']) {
     app.use(path, pageCors(deps), rateLimit(deps, 'client'), limitBody(deps), requireClientToken(deps));
+  }
+
+  /** Live viewers are a convenience: an event that cannot be sent never fails the request. */
+  async function publish(event: SessionEvent): Promise<void> {
+    try {
+      await deps.events.publish(event);
+    } catch (error) {
+      console.error('liveproof: could not publish a session event:', error);
+    }
   }
 
   /** The session the client token is for, if it is `id`; the token must not reach other sessions. */
@@ -184,6 +205,7 @@ export function attemptRoutes(deps: Deps) {
       userAgent: info.userAgent,
       detail: { sequence: created.sequence, challenges, keyThumbprint: created.keyThumbprint },
     });
+    await publish({ type: 'attempt.started', sessionId: session.id, attemptId, sequence: created.sequence, challenges, at: iso(now) });
     const attempts = await deps.store.listAttempts(session.id);
     const response: StartAttemptResponse = { attemptId, plan, planToken, attemptsRemaining: attemptsRemaining(session, attempts) };
     return c.json(response, 201);
@@ -244,9 +266,30 @@ export function attemptRoutes(deps: Deps) {
       userAgent: info.userAgent,
       detail: { status: outcome.status, reasons: outcome.reasons },
     });
+    await publish({
+      type: 'attempt.completed',
+      sessionId: session.id,
+      attemptId: attempt.id,
+      sequence: attempt.sequence,
+      result: outcome.status === 'passed' ? 'pass' : 'fail',
+      reasons: outcome.reasons,
+      signals: outcome.signals,
+      assurance: assuranceOf(outcome.signals),
+      steps: outcome.steps,
+      at: iso(receivedAt),
+    });
     if (rejection) throw rejection;
     const completed = (await deps.store.getAttempt(attempt.id))!;
     return c.json(await outcomeResponse(session, completed), 200);
+  });
+
+  app.openapi(reportProgress, async (c) => {
+    const { attempt, session } = await tokenAttempt(c, c.req.valid('param').id);
+    const { index, challenge } = c.req.valid('json');
+    if (attempt.status !== 'started') throw new LiveproofError('result_already_submitted', `Attempt ${attempt.id} already has a result.`);
+    if (attempt.challenges[index] !== challenge) throw new LiveproofError('plan_mismatch', `Step ${index} of attempt ${attempt.id} is not ${challenge}.`);
+    await publish({ type: 'attempt.prompt', sessionId: session.id, attemptId: attempt.id, index, challenge, at: iso(deps.clock.now()) });
+    return c.body(null, 204);
   });
 
   app.openapi(getOutcome, async (c) => {

@@ -1,12 +1,12 @@
 /** Hiring-system endpoints: create a check session, read it back with its attempts, mint page tokens. */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { LiveproofError, createSessionSchema, idSchema, type CreateSessionResponse } from '@liveproof/protocol';
+import { LiveproofError, createSessionSchema, idSchema, viewerTokenSchema, type CreateSessionResponse, type ViewerTokenResponse } from '@liveproof/protocol';
 import type { AppEnv, Deps } from '../context.ts';
 import { API_KEY } from '../openapi.ts';
 import { newId } from '../ids.ts';
 import { auditTarget, limitBody, rateLimit, requireApiKey } from '../middleware.ts';
 import type { SessionRecord } from '../store.ts';
-import { issueClientToken } from '../tokens.ts';
+import { issueClientToken, issueViewerToken } from '../tokens.ts';
 import { iso, sessionView } from '../views.ts';
 
 const sessionParams = z.object({ id: idSchema });
@@ -38,9 +38,18 @@ const newClientToken = createRoute({
   responses: { 201: { description: 'A client token' } },
 });
 
+const newViewerToken = createRoute({
+  method: 'post',
+  path: '/v1/sessions/{id}/viewer-tokens',
+  security: API_KEY,
+  summary: "A token for the interviewer's badge to watch the session's events live",
+  request: { params: sessionParams, body: { content: { 'application/json': { schema: viewerTokenSchema } }, required: false } },
+  responses: { 201: { description: 'A viewer token' } },
+});
+
 export function sessionRoutes(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
-  for (const path of ['/v1/sessions', '/v1/sessions/:id', '/v1/sessions/:id/client-tokens']) {
+  for (const path of ['/v1/sessions', '/v1/sessions/:id', '/v1/sessions/:id/client-tokens', '/v1/sessions/:id/viewer-tokens']) {
     app.use(path, auditTarget('session'), rateLimit(deps, 'api'), limitBody(deps), requireApiKey(deps));
   }
 
@@ -96,6 +105,14 @@ export function sessionRoutes(deps: Deps) {
     const session = await ownSession(c, c.req.valid('param').id);
     if (deps.clock.now() > session.expiresAt) throw new LiveproofError('session_expired', `Session ${session.id} has expired.`);
     return c.json(await clientToken(session), 201);
+  });
+
+  app.openapi(newViewerToken, async (c) => {
+    const session = await ownSession(c, c.req.valid('param').id);
+    const ttlSeconds = (c.req.header('content-type')?.startsWith('application/json') ? c.req.valid('json').ttlSeconds : undefined) ?? deps.config.viewerTokenTtlSeconds;
+    const expiresAt = Math.min(session.expiresAt, deps.clock.now() + ttlSeconds * 1000);
+    const response: ViewerTokenResponse = { viewerToken: await issueViewerToken(deps.tokens, session.id, expiresAt, newId('vt', deps.random)), expiresAt: iso(expiresAt) };
+    return c.json(response, 201);
   });
 
   return app;

@@ -1,0 +1,151 @@
+/**
+ * The session event stream: viewer tokens, server-sent events through the real app, and the
+ * PostgreSQL bus that carries events between server instances.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SessionEvent } from '@liveproof/protocol';
+import { createPostgresEventBus, type EventBus } from './events.ts';
+import { createHarness, neutralTrace, type Harness } from './test-harness.ts';
+
+const DATABASE_URL = process.env.LIVEPROOF_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+interface SseMessage {
+  event: string;
+  data: unknown;
+}
+
+/** Reads server-sent events from a response body as they arrive. */
+function sseReader(response: Response) {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  return {
+    async next(timeoutMs = 2_000): Promise<SseMessage> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.startsWith(':')) continue; // keep-alive comment
+          const field = (name: string) => block.split('\n').find((line) => line.startsWith(`${name}:`))?.slice(name.length + 1).trim();
+          return { event: field('event') ?? 'message', data: JSON.parse(field('data') ?? 'null') };
+        }
+        const chunk = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no event in time')), Math.max(1, deadline - Date.now())))]);
+        if (chunk.done) throw new Error('stream ended');
+        buffer += chunk.value;
+      }
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+let h: Harness;
+let auth: Record<string, string>;
+
+beforeEach(async () => {
+  h = await createHarness();
+  auth = { authorization: `Bearer ${h.apiKey}` };
+});
+
+async function viewerToken(sessionId: string, body?: unknown): Promise<{ viewerToken: string; expiresAt: string }> {
+  const { status, json } = await h.api('POST', `/v1/sessions/${sessionId}/viewer-tokens`, body, auth);
+  expect(status).toBe(201);
+  return json as unknown as { viewerToken: string; expiresAt: string };
+}
+
+describe('the session event stream', () => {
+  it('shows a viewer the session, then each attempt as it starts, each prompt as it is shown, and the outcome', async () => {
+    const session = await h.createSession({ candidateRef: 'cand-live' });
+    const { viewerToken: token, expiresAt } = await viewerToken(session.id);
+    expect(Date.parse(expiresAt) - h.clock.now()).toBe(4 * 3600 * 1000);
+    const response = await h.app.request(`/v1/sessions/${session.id}/events`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const stream = sseReader(response);
+    expect(await stream.next()).toMatchObject({ event: 'snapshot', data: { id: session.id, candidateRef: 'cand-live', status: 'open', attempts: [] } });
+
+    const page = await h.page(session.clientToken);
+    const start = (await page.start(session.id)).json;
+    expect(await stream.next()).toEqual({
+      event: 'attempt.started',
+      data: { type: 'attempt.started', sessionId: session.id, attemptId: start.attemptId, sequence: 1, challenges: start.plan.challenges, at: expect.any(String) },
+    });
+    const progress = await h.api('POST', `/v1/attempts/${start.attemptId}/progress`, { index: 1, challenge: start.plan.challenges[1] }, { authorization: `Bearer ${session.clientToken}` });
+    expect(progress.status).toBe(204);
+    expect(await stream.next()).toMatchObject({ event: 'attempt.prompt', data: { attemptId: start.attemptId, index: 1, challenge: start.plan.challenges[1] } });
+
+    h.clock.advance(7_000);
+    await page.submit(start.attemptId, await page.sign(page.payload(start, neutralTrace(start.plan.challenges))));
+    const completed = (await stream.next()) as { event: string; data: SessionEvent & { type: 'attempt.completed' } };
+    expect(completed.event).toBe('attempt.completed');
+    expect(completed.data).toMatchObject({ attemptId: start.attemptId, result: 'fail', assurance: 'high' });
+    expect(completed.data.reasons).toContain('not_performed');
+    await stream.cancel();
+  });
+
+  it("accepts the session's client token and a token in the query (for EventSource)", async () => {
+    const session = await h.createSession();
+    const byQuery = await h.app.request(`/v1/sessions/${session.id}/events?access_token=${encodeURIComponent(session.clientToken)}`);
+    const stream = sseReader(byQuery);
+    expect((await stream.next()).event).toBe('snapshot');
+    await stream.cancel();
+  });
+
+  it('refuses anyone without a token for that session', async () => {
+    const session = await h.createSession();
+    const other = await h.createSession();
+    const { viewerToken: otherToken } = await viewerToken(other.id);
+    const attempt = async (headers: Record<string, string>, query = '') => {
+      const response = await h.app.request(`/v1/sessions/${session.id}/events${query}`, { headers });
+      return [response.status, ((await response.json()) as { error: { code: string } }).error.code];
+    };
+    expect(await attempt({})).toEqual([401, 'unauthorized']);
+    expect(await attempt(auth)).toEqual([401, 'unauthorized']); // an API key is for servers, not for browsers
+    expect(await attempt({ authorization: `Bearer ${otherToken}` })).toEqual([404, 'session_not_found']);
+    expect(await attempt({}, '?access_token=not-a-token')).toEqual([401, 'unauthorized']);
+    h.clock.advance(5 * 3600 * 1000);
+    const { viewerToken: fresh } = await viewerToken(session.id, { ttlSeconds: 60 });
+    h.clock.advance(120_000);
+    expect(await attempt({ authorization: `Bearer ${fresh}` })).toEqual([401, 'unauthorized']);
+  });
+
+  it('refuses progress for a step that is not in the plan, or from another session', async () => {
+    const session = await h.createSession();
+    const page = await h.page(session.clientToken);
+    const start = (await page.start(session.id)).json;
+    const client = { authorization: `Bearer ${session.clientToken}` };
+    const wrong = start.plan.challenges[0] === 'blink' ? 'smile' : 'blink';
+    expect((await h.api('POST', `/v1/attempts/${start.attemptId}/progress`, { index: 0, challenge: wrong }, client)).json.error?.code).toBe('plan_mismatch');
+    expect((await h.api('POST', `/v1/attempts/${start.attemptId}/progress`, { index: 99, challenge: 'blink' }, client)).json.error?.code).toBe('invalid_request');
+    const other = await h.createSession();
+    expect((await h.api('POST', `/v1/attempts/${start.attemptId}/progress`, { index: 0, challenge: start.plan.challenges[0] }, { authorization: `Bearer ${other.clientToken}` })).json.error?.code).toBe(
+      'attempt_not_found',
+    );
+  });
+});
+
+describe('the PostgreSQL event bus', () => {
+  const buses: EventBus[] = [];
+  afterEach(async () => {
+    for (const bus of buses.splice(0)) await bus.close();
+  });
+
+  it("carries one instance's events to another instance's subscribers, and keeps deployments apart", async () => {
+    const schema = `bus_${Date.now()}`;
+    const [a, b, elsewhere] = await Promise.all([
+      createPostgresEventBus({ url: DATABASE_URL, schema }),
+      createPostgresEventBus({ url: DATABASE_URL, schema }),
+      createPostgresEventBus({ url: DATABASE_URL, schema: `${schema}_other` }),
+    ]);
+    buses.push(a, b, elsewhere);
+    const seen: SessionEvent[] = [];
+    const strays: SessionEvent[] = [];
+    b.subscribe('ses_1', (event) => seen.push(event));
+    b.subscribe('ses_2', (event) => strays.push(event));
+    elsewhere.subscribe('ses_1', (event) => strays.push(event));
+    const event: SessionEvent = { type: 'attempt.prompt', sessionId: 'ses_1', attemptId: 'att_1', index: 0, challenge: 'smile', at: new Date().toISOString() };
+    await a.publish(event);
+    await expect.poll(() => seen, { timeout: 3_000 }).toEqual([event]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(strays).toEqual([]);
+  });
+});
