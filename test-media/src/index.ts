@@ -55,3 +55,5 @@ export { summarise as summariseOutcomes, toMarkdown, distribution, isDecided, wo
 export type { EvaluationReport, PresentationOutcome, RateRow, Distribution } from './eval-report.ts';
 export { replayOdds } from './replay-odds.ts';
 export type { ReplayOdds, ReplayOddsOptions } from './replay-odds.ts';
+export { readServerSentEvents } from './sse.ts';
+export type { SseMessage, SseReader } from './sse.ts';

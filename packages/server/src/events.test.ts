@@ -4,40 +4,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionEvent } from '@liveproof/protocol';
+import { readServerSentEvents } from '@liveproof/test-media';
 import { createPostgresEventBus, type EventBus } from './events.ts';
 import { createHarness, neutralTrace, type Harness } from './test-harness.ts';
 
 const DATABASE_URL = process.env.LIVEPROOF_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-interface SseMessage {
-  event: string;
-  data: unknown;
-}
-
-/** Reads server-sent events from a response body as they arrive. */
-function sseReader(response: Response) {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  return {
-    async next(timeoutMs = 2_000): Promise<SseMessage> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const end = buffer.indexOf('\n\n');
-        if (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (block.startsWith(':')) continue; // keep-alive comment
-          const field = (name: string) => block.split('\n').find((line) => line.startsWith(`${name}:`))?.slice(name.length + 1).trim();
-          return { event: field('event') ?? 'message', data: JSON.parse(field('data') ?? 'null') };
-        }
-        const chunk = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no event in time')), Math.max(1, deadline - Date.now())))]);
-        if (chunk.done) throw new Error('stream ended');
-        buffer += chunk.value;
-      }
-    },
-    cancel: () => reader.cancel(),
-  };
-}
 
 let h: Harness;
 let auth: Record<string, string>;
@@ -60,7 +31,7 @@ describe('the session event stream', () => {
     expect(Date.parse(expiresAt) - h.clock.now()).toBe(4 * 3600 * 1000);
     const response = await h.app.request(`/v1/sessions/${session.id}/events`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-    const stream = sseReader(response);
+    const stream = readServerSentEvents(response);
     expect(await stream.next()).toMatchObject({ event: 'snapshot', data: { id: session.id, candidateRef: 'cand-live', status: 'open', attempts: [] } });
 
     const page = await h.page(session.clientToken);
@@ -85,7 +56,7 @@ describe('the session event stream', () => {
   it("accepts the session's client token and a token in the query (for EventSource)", async () => {
     const session = await h.createSession();
     const byQuery = await h.app.request(`/v1/sessions/${session.id}/events?access_token=${encodeURIComponent(session.clientToken)}`);
-    const stream = sseReader(byQuery);
+    const stream = readServerSentEvents(byQuery);
     expect((await stream.next()).event).toBe('snapshot');
     await stream.cancel();
   });
