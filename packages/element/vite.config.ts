@@ -1,5 +1,6 @@
-// Builds the element for the browser: `dist/liveproof-check.js` (the element, Lit, jose and the
-// protocol code it uses) and a separate chunk for MediaPipe, loaded only when a check starts.
+// Builds the elements for the browser: `dist/liveproof-check.js` (the check, Lit, jose and the
+// protocol code it uses), `dist/liveproof-badge.js` (the interviewer's badge), chunks they share,
+// and a separate chunk for MediaPipe, loaded only when a check starts.
 import { defineConfig, type Plugin } from 'vite';
 
 /**
@@ -30,9 +31,10 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     lib: {
-      entry: 'src/liveproof-check.ts',
+      // Two pages, two entries: the candidate's check, and the interviewer's badge (no MediaPipe).
+      entry: { 'liveproof-check': 'src/liveproof-check.ts', 'liveproof-badge': 'src/liveproof-badge.ts' },
       formats: ['es'],
-      fileName: () => 'liveproof-check.js',
+      fileName: (_format, name) => `${name}.js`,
     },
     rollupOptions: {
       // Library builds keep whitespace by default; this one is served to browsers as is.

@@ -6,7 +6,7 @@
  *   - milliseconds per processed frame: our whole pipeline (light, MediaPipe, features) and bare
  *     `detectForVideo` on the same frames
  *   - the time a cooperative check takes: first prompt to verdict, and Start to verdict
- *   - the gzipped size of the element's own JavaScript (MediaPipe excluded)
+ *   - the gzipped size of the element's own JavaScript with the chunks it loads (MediaPipe excluded), and of the badge's
  *   - server throughput for creating sessions over HTTP
  *
  * Usage: pnpm bench [--runs 5] [--json test-results/bench.json]
@@ -53,15 +53,39 @@ interface RunFigures {
   framesProcessed: number;
 }
 
+/** An entry and the chunks it imports statically (what a page loads before it runs), MediaPipe aside. */
+function staticFiles(dist: string, entry: string): string[] {
+  const files = [entry];
+  for (let i = 0; i < files.length; i++) {
+    const code = readFileSync(join(dist, files[i]!), 'utf8');
+    for (const match of code.matchAll(/(?:^|[;}\s])(?:import|export)[^"'()]*?from\s*["']\.\/([^"']+\.js)["']|(?:^|[;}\s])import\s*["']\.\/([^"']+\.js)["']/g)) {
+      const file = match[1] ?? match[2]!;
+      if (!files.includes(file) && !file.startsWith('vision_bundle')) files.push(file);
+    }
+  }
+  return files;
+}
+
+function gzipped(dist: string, files: readonly string[]): { raw: number; gzip: number; brotli: number } {
+  const buffers = files.map((f) => readFileSync(join(dist, f)));
+  return {
+    raw: buffers.reduce((n, b) => n + b.length, 0),
+    gzip: buffers.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0),
+    brotli: buffers.reduce((n, b) => n + brotliCompressSync(b).length, 0),
+  };
+}
+
 function elementSize() {
   const dist = join(REPO_ROOT, 'packages', 'element', 'dist');
-  const own = readFileSync(join(dist, 'liveproof-check.js'));
+  const check = gzipped(dist, staticFiles(dist, 'liveproof-check.js'));
+  const badge = gzipped(dist, staticFiles(dist, 'liveproof-badge.js'));
   const mediapipe = readdirSync(dist).filter((f) => f.startsWith('vision_bundle') && f.endsWith('.js'));
   const vision = mediapipe.length ? readFileSync(join(dist, mediapipe[0]!)) : Buffer.alloc(0);
   return {
-    elementBytes: own.length,
-    elementGzipBytes: gzipSync(own, { level: 9 }).length,
-    elementBrotliBytes: brotliCompressSync(own).length,
+    elementBytes: check.raw,
+    elementGzipBytes: check.gzip,
+    elementBrotliBytes: check.brotli,
+    badgeGzipBytes: badge.gzip,
     mediapipeJsGzipBytes: gzipSync(vision, { level: 9 }).length,
     visionChunk: mediapipe[0],
   };
@@ -157,6 +181,7 @@ Liveproof benchmark (${runs} cooperative checks, medians; ${summary.machine.cpus
   per frame, bare detectForVideo        ${summary.bareDetectMsPerFrame} ms
   first prompt -> verdict               ${summary.firstPromptToVerdictMs} ms   (Start -> verdict ${summary.startToVerdictMs} ms)
   element JS (own, MediaPipe excluded)  ${summary.elementBytes} B raw, ${summary.elementGzipBytes} B gzip, ${summary.elementBrotliBytes} B brotli
+  <liveproof-badge> JS, with its chunks  ${summary.badgeGzipBytes} B gzip
   MediaPipe JS chunk (lazy)             ${summary.mediapipeJsGzipBytes} B gzip (+ WASM and model, served by us)
   POST /v1/sessions over HTTP           ${summary.sessionsPerSecond} req/s at concurrency 16 (p50 ${summary.sessionLatencyP50Ms} ms, p95 ${summary.sessionLatencyP95Ms} ms)
 written to ${options.json}`);

@@ -34,6 +34,24 @@ export function demoRoutes(options: DemoOptions) {
     return c.json({ sessionId: session.id, clientToken: session.clientToken, attemptLimit: session.attemptLimit }, response.status as 201);
   });
 
+  // The interviewer's page: a viewer token for the badge, and the attempt history.
+  app.post('/demo/api/viewer', async (c) => {
+    const { sessionId } = (await c.req.json().catch(() => ({}))) as { sessionId?: string };
+    if (!sessionId) throw new LiveproofError('invalid_request', 'Send { "sessionId": "..." }.');
+    const response = await options.api(`/v1/sessions/${encodeURIComponent(sessionId)}/viewer-tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${options.apiKey}` },
+    });
+    if (!response.ok) return c.json(await response.json(), response.status as 404);
+    const { viewerToken } = (await response.json()) as { viewerToken: string };
+    return c.json({ viewerToken, issuer: options.issuer, audience: DEMO_AUDIENCE });
+  });
+
+  app.get('/demo/api/sessions/:id', async (c) => {
+    const response = await options.api(`/v1/sessions/${encodeURIComponent(c.req.param('id'))}`, { headers: { authorization: `Bearer ${options.apiKey}` } });
+    return c.json(await response.json(), response.status as 200);
+  });
+
   app.post('/demo/api/verify', async (c) => {
     const { token } = (await c.req.json().catch(() => ({}))) as { token?: string };
     if (!token) throw new LiveproofError('invalid_request', 'Send { "token": "..." }.');

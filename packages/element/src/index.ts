@@ -1,9 +1,14 @@
 /**
- * @liveproof/element: `<liveproof-check>`, the in-browser liveness check, and the pieces it is made
+ * @liveproof/element: `<liveproof-check>`, the in-browser liveness check, `<liveproof-badge>`, what
+ * the interviewer sees, and the pieces they are made
  * of (face engine, feature extraction, challenge runner, attempt key) for those who build their own.
  */
 export { LiveproofCheck } from './liveproof-check.ts';
 export type { CheckMetrics } from './liveproof-check.ts';
+export { LiveproofBadge, timeAgo } from './liveproof-badge.ts';
+export type { BadgeStatus } from './liveproof-badge.ts';
+export { verifyForBadge } from './badge/verify-token.ts';
+export type { BadgeVerdict, BadgeTrust } from './badge/verify-token.ts';
 export { LiveproofCompleteEvent } from './events/complete.ts';
 export type { LiveproofCompleteDetail } from './events/complete.ts';
 export { LiveproofErrorEvent } from './events/error.ts';

@@ -6,7 +6,7 @@ export { ErrorCode, ErrorStatus, RetryableCodes, LiveproofError, isLiveproofErro
 export type { ErrorBody } from './errors.ts';
 export { ChallengeId, CHALLENGES, CHALLENGE_IDS, MOTION_CHALLENGE_IDS, isChallengeId } from './challenges.ts';
 export type { ChallengeKind, ChallengeSpec } from './challenges.ts';
-export { ReasonCode, REASON_TEXT } from './reasons.ts';
+export { ReasonCode, REASON_TEXT, SIGNAL_TEXT } from './reasons.ts';
 export { THRESHOLDS, THRESHOLDS_V1, THRESHOLDS_V2, THRESHOLDS_V3, CURRENT_THRESHOLDS, thresholdsFor } from './thresholds.ts';
 export type { Thresholds } from './thresholds.ts';
 export { TRACE_VERSION, TRACE_BLENDSHAPES, BS, LIGHT_COLOURS, LIGHT_RGB, round } from './trace.ts';

@@ -60,3 +60,15 @@ export const REASON_TEXT: Readonly<Record<ReasonCode, string>> = {
   clock_mismatch: "The evidence's timing does not fit the time the server saw pass.",
   attempt_expired: 'The result arrived after the attempt had expired.',
 };
+
+/**
+ * Risk signals in plain words, for the interviewer's badge and reviewers. A signal lowers a pass's
+ * assurance; it does not prove an attack on its own.
+ */
+export const SIGNAL_TEXT: Readonly<Record<string, string>> = {
+  automation: 'The browser said it was driven by automation software.',
+  virtual_camera: 'The camera is a virtual camera (software that can show any video).',
+  provided_stream: 'The video came from the page, not from a camera the check opened itself.',
+  injected_stream: 'The video track was made inside the page, not by a camera.',
+  light_opt_out: 'The candidate skipped the screen-light step.',
+};

@@ -176,6 +176,8 @@ export type SessionEvent =
       signals: string[];
       assurance: Assurance;
       steps: StepVerdict[];
+      /** The attempt's verification token, so a viewer can check the outcome's signature itself. */
+      token: string;
       at: string;
     };
 

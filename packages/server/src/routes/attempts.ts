@@ -266,21 +266,23 @@ export function attemptRoutes(deps: Deps) {
       userAgent: info.userAgent,
       detail: { status: outcome.status, reasons: outcome.reasons },
     });
+    const completed = (await deps.store.getAttempt(attempt.id))!;
+    const response = await outcomeResponse(session, completed);
     await publish({
       type: 'attempt.completed',
       sessionId: session.id,
       attemptId: attempt.id,
       sequence: attempt.sequence,
-      result: outcome.status === 'passed' ? 'pass' : 'fail',
+      result: response.result,
       reasons: outcome.reasons,
       signals: outcome.signals,
-      assurance: assuranceOf(outcome.signals),
+      assurance: response.assurance,
       steps: outcome.steps,
+      token: response.token,
       at: iso(receivedAt),
     });
     if (rejection) throw rejection;
-    const completed = (await deps.store.getAttempt(attempt.id))!;
-    return c.json(await outcomeResponse(session, completed), 200);
+    return c.json(response, 200);
   });
 
   app.openapi(reportProgress, async (c) => {

@@ -1,0 +1,281 @@
+/**
+ * `<liveproof-badge>`: what an interviewer looks at during the call. Given a verification token it
+ * checks the signature, issuer, audience and lifetime in the browser and says, in words and with an
+ * icon (never by colour alone), whether the candidate was verified live, failed, or the token is
+ * expired or invalid; with how long ago, which challenges passed, and any risk signals.
+ *
+ * Live mode: with `session-id` and `viewer-token` it follows the session's event stream and updates
+ * as attempts start and finish, showing each prompt the moment the candidate is shown it, so the
+ * interviewer can watch the candidate perform it on the call video.
+ *
+ * @csspart badge - The whole badge.
+ * @csspart status - The status line (icon and words).
+ * @csspart details - Time, challenges and signals.
+ * @csspart prompt - The prompt the candidate is being shown, in live mode.
+ * @cssprop --liveproof-badge-pass - Accent for a verified check (default a dark green).
+ * @cssprop --liveproof-badge-fail - Accent for a failed check or an invalid token (default a dark red).
+ * @cssprop --liveproof-badge-neutral - Accent for unchecked, in progress and expired (default a dark grey).
+ * @cssprop --liveproof-badge-background - Background (default white).
+ * @cssprop --liveproof-badge-font - Font (default inherited).
+ * @fires liveproof-badge-change - When the status changes; `detail` is `{ status }`.
+ */
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { CHALLENGES, REASON_TEXT, SIGNAL_TEXT, type LivenessTokenClaims, type ReasonCode, type SessionEvent } from '@liveproof/protocol';
+import { verifyForBadge, type BadgeVerdict } from './badge/verify-token.ts';
+
+export type BadgeStatus = 'unchecked' | 'checking' | 'verifying' | 'verified' | 'failed' | 'expired' | 'invalid';
+
+const STATUS_TEXT: Record<BadgeStatus, { icon: string; label: string }> = {
+  unchecked: { icon: '○', label: 'Not yet checked' },
+  checking: { icon: '◔', label: 'Check in progress' },
+  verifying: { icon: '◔', label: 'Verifying the result…' },
+  verified: { icon: '✓', label: 'Verified live' },
+  failed: { icon: '✕', label: 'Liveness check failed' },
+  expired: { icon: '⌛', label: 'Result expired' },
+  invalid: { icon: '!', label: 'Invalid result' },
+};
+
+/** "just now", "4 min ago", "2 h ago": coarse on purpose. */
+export function timeAgo(fromSeconds: number, nowMs: number): string {
+  const minutes = Math.floor((nowMs / 1000 - fromSeconds) / 60);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
+}
+
+export class LiveproofBadge extends LitElement {
+  static override properties = {
+    token: { type: String },
+    jwks: { type: String },
+    issuer: { type: String },
+    audience: { type: String },
+    apiBase: { type: String, attribute: 'api-base' },
+    sessionId: { type: String, attribute: 'session-id' },
+    viewerToken: { type: String, attribute: 'viewer-token' },
+    _status: { state: true },
+    _claims: { state: true },
+    _why: { state: true },
+    _prompt: { state: true },
+    _attempt: { state: true },
+    _now: { state: true },
+  };
+
+  /** The verification token to show. In live mode, each finished attempt's token replaces it. */
+  declare token: string;
+  /** The issuer's JWKS address; default `<issuer>/.well-known/jwks.json`. */
+  declare jwks: string;
+  /** The Liveproof server's issuer URL, as in the token's `iss`. */
+  declare issuer: string;
+  /** Your audience, as given when the session was created. */
+  declare audience: string;
+  /** For live mode: the Liveproof server (default: the issuer). */
+  declare apiBase: string;
+  declare sessionId: string;
+  declare viewerToken: string;
+  declare private _status: BadgeStatus;
+  declare private _claims: LivenessTokenClaims | undefined;
+  declare private _why: string;
+  declare private _prompt: string;
+  declare private _attempt: { sequence: number; total: number; index: number } | undefined;
+  declare private _now: number;
+
+  #events: EventSource | undefined;
+  #clock: ReturnType<typeof setInterval> | undefined;
+  #verifying = 0;
+
+  constructor() {
+    super();
+    this.token = '';
+    this.jwks = '';
+    this.issuer = '';
+    this.audience = '';
+    this.apiBase = '';
+    this.sessionId = '';
+    this.viewerToken = '';
+    this._status = 'unchecked';
+    this._why = '';
+    this._prompt = '';
+    this._now = Date.now();
+  }
+
+  /** The status shown, for scripts and tests. */
+  get status(): BadgeStatus {
+    return this._status;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#clock = setInterval(() => (this._now = Date.now()), 30_000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#clock);
+    this.#events?.close();
+    this.#events = undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('token') || changed.has('issuer') || changed.has('audience') || changed.has('jwks')) void this.#verify();
+    if (changed.has('sessionId') || changed.has('viewerToken') || changed.has('apiBase')) this.#follow();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if ((changed as Map<PropertyKey, unknown>).has('_status')) this.dispatchEvent(new CustomEvent('liveproof-badge-change', { detail: { status: this._status }, bubbles: true, composed: true }));
+  }
+
+  async #verify(): Promise<void> {
+    const run = ++this.#verifying;
+    if (!this.token) {
+      if (this._status !== 'checking') this._status = 'unchecked';
+      return;
+    }
+    if (!this.issuer || !this.audience) {
+      this.#show({ status: 'invalid', why: 'The badge needs the issuer and audience to check against.' });
+      return;
+    }
+    this._status = 'verifying';
+    const verdict = await verifyForBadge(this.token, { jwksUrl: this.jwks || `${this.issuer.replace(/\/+$/, '')}/.well-known/jwks.json`, issuer: this.issuer, audience: this.audience });
+    if (run === this.#verifying) this.#show(verdict);
+  }
+
+  #show(verdict: BadgeVerdict): void {
+    this._claims = 'claims' in verdict ? verdict.claims : undefined;
+    this._why = 'why' in verdict ? verdict.why : '';
+    this._status = verdict.status;
+  }
+
+  #follow(): void {
+    this.#events?.close();
+    this.#events = undefined;
+    if (!this.sessionId || !this.viewerToken) return;
+    const base = (this.apiBase || this.issuer).replace(/\/+$/, '');
+    const url = `${base}/v1/sessions/${encodeURIComponent(this.sessionId)}/events?access_token=${encodeURIComponent(this.viewerToken)}`;
+    const source = new EventSource(url);
+    this.#events = source;
+    const on = <T extends SessionEvent['type']>(type: T, handle: (event: Extract<SessionEvent, { type: T }>) => void) =>
+      source.addEventListener(type, (message) => handle(JSON.parse((message as MessageEvent<string>).data) as Extract<SessionEvent, { type: T }>));
+    on('attempt.started', (event) => {
+      this._attempt = { sequence: event.sequence, total: event.challenges.length, index: -1 };
+      this._prompt = '';
+      this._status = 'checking';
+    });
+    on('attempt.prompt', (event) => {
+      this._attempt = { sequence: this._attempt?.sequence ?? 0, total: this._attempt?.total ?? 0, index: event.index };
+      this._prompt = CHALLENGES[event.challenge]?.prompt ?? event.challenge;
+      this._status = 'checking';
+    });
+    on('attempt.completed', (event) => {
+      this._prompt = '';
+      this._attempt = undefined;
+      // The stream says how it went; the badge believes the signature, not the stream.
+      this.token = event.token;
+    });
+  }
+
+  #details() {
+    const claims = this._claims;
+    if (!claims) return nothing;
+    const passed = claims.challenges.filter((c) => c.passed).map((c) => CHALLENGES[c.id]?.label ?? c.id);
+    const signals = claims.signals.map((s) => SIGNAL_TEXT[s] ?? s);
+    const reasons = claims.result === 'fail' ? claims.reasons.map((r: ReasonCode) => REASON_TEXT[r] ?? r) : [];
+    return html`<dl part="details">
+      <dt>Checked</dt>
+      <dd><time datetime=${new Date(claims.iat * 1000).toISOString()}>${timeAgo(claims.iat, this._now)}</time></dd>
+      <dt>Challenges passed</dt>
+      <dd>${passed.length ? `${passed.join(', ')} (${passed.length} of ${claims.challenges.length})` : `none of ${claims.challenges.length}`}</dd>
+      ${reasons.length ? html`<dt>Why it failed</dt><dd><ul>${reasons.map((r) => html`<li>${r}</li>`)}</ul></dd>` : nothing}
+      <dt>Risk signals</dt>
+      <dd>${signals.length ? html`<ul>${signals.map((s) => html`<li>${s}</li>`)}</ul>` : 'none'}</dd>
+    </dl>`;
+  }
+
+  protected override render() {
+    const { icon, label } = STATUS_TEXT[this._status];
+    const reduced = this._status === 'verified' && this._claims?.assurance === 'reduced';
+    const live = this._status === 'checking' && this._attempt;
+    return html`<section part="badge" class="badge" data-status=${this._status} aria-label="Liveness check">
+      <p part="status" class="status" role="status" aria-live="polite">
+        <span class="icon" aria-hidden="true">${icon}</span>
+        <strong>${label}</strong>${reduced ? html`<span class="note"> (reduced assurance: see risk signals)</span>` : nothing}
+      </p>
+      ${live
+        ? html`<p class="live">Attempt ${this._attempt!.sequence}${this._attempt!.index >= 0 ? html`, step ${this._attempt!.index + 1} of ${this._attempt!.total}` : nothing}</p>
+            ${this._prompt ? html`<p part="prompt" class="prompt" aria-live="assertive">Candidate is asked: <strong>${this._prompt}</strong></p>` : nothing}`
+        : nothing}
+      ${this._status === 'invalid' ? html`<p class="why">${this._why}</p>` : nothing}
+      ${this._status === 'expired' ? html`<p class="why">This result was valid but has expired; ask for a new check.</p>` : nothing}
+      ${this.#details()}
+    </section>`;
+  }
+
+  static override styles = css`
+    :host {
+      display: inline-block;
+      font: var(--liveproof-badge-font, inherit);
+      --accent: var(--liveproof-badge-neutral, #4a4a4a);
+    }
+    .badge {
+      border: 2px solid var(--accent);
+      border-radius: 8px;
+      padding: 0.5rem 0.75rem;
+      background: var(--liveproof-badge-background, #fff);
+      color: #1a1a1a;
+      min-width: 16rem;
+    }
+    .badge[data-status='verified'] {
+      --accent: var(--liveproof-badge-pass, #17663a);
+    }
+    .badge[data-status='failed'],
+    .badge[data-status='invalid'] {
+      --accent: var(--liveproof-badge-fail, #a11c1c);
+    }
+    .status {
+      margin: 0;
+      display: flex;
+      gap: 0.5rem;
+      align-items: baseline;
+      color: var(--accent);
+    }
+    .icon {
+      font-size: 1.25em;
+      line-height: 1;
+    }
+    .note,
+    .why,
+    .live {
+      color: #333;
+      margin: 0.25rem 0 0;
+    }
+    .prompt {
+      margin: 0.25rem 0 0;
+      font-size: 1.1em;
+    }
+    dl {
+      display: grid;
+      grid-template-columns: auto 1fr;
+      gap: 0.125rem 0.75rem;
+      margin: 0.5rem 0 0;
+      font-size: 0.9em;
+    }
+    dt {
+      color: #555;
+    }
+    dd {
+      margin: 0;
+    }
+    ul {
+      margin: 0;
+      padding-left: 1.1rem;
+    }
+  `;
+}
+
+if (!customElements.get('liveproof-badge')) customElements.define('liveproof-badge', LiveproofBadge);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'liveproof-badge': LiveproofBadge;
+  }
+}
