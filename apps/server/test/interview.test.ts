@@ -1,0 +1,125 @@
+/**
+ * The interviewer's side, end to end: two browsers, the candidate's (the responsive actor on the
+ * demo page) and the interviewer's (the demo interviewer page with `<liveproof-badge>` in live
+ * mode). The badge must show each prompt while the candidate is shown it, then verify the result's
+ * signature itself.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+  COOPERATIVE_ACTOR,
+  createSession,
+  events,
+  installActor,
+  launchBrowser,
+  loadManifest,
+  openCheck,
+  recordEvents,
+  resolveScript,
+  screenshot,
+  startServer,
+  waitForOutcome,
+  type LaunchedBrowser,
+  type RunningServer,
+} from '@liveproof/test-media';
+
+let server: RunningServer;
+const browsers: LaunchedBrowser[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+});
+
+afterAll(async () => {
+  await Promise.all(browsers.map((b) => b.close()));
+  await server?.stop();
+});
+
+async function newPage(): Promise<Page> {
+  const browser = await launchBrowser();
+  browsers.push(browser);
+  return browser.context.newPage();
+}
+
+const badgeStatus = (page: Page) => page.evaluate(() => (document.querySelector('liveproof-badge') as unknown as { status: string }).status);
+const badgeText = (page: Page) => page.locator('liveproof-badge').innerText();
+
+describe("the interviewer's badge", () => {
+  it('shows each prompt live while the candidate is shown it, then the verified result', async () => {
+    const session = await createSession(server, { candidateRef: 'cand-interview', interviewRef: 'int-interview', audience: 'demo-ats' });
+
+    const interviewer = await newPage();
+    await interviewer.goto(`${server.url}/demo/interviewer.html?session=${session.id}`);
+    await expect.poll(() => badgeStatus(interviewer)).toBe('unchecked');
+    await expect.poll(() => badgeText(interviewer)).toContain('Not yet checked');
+    await screenshot(interviewer, 'interviewer-1-waiting');
+    // Every prompt the badge showed, as it showed it.
+    await interviewer.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __prompts: string[] }).__prompts = seen;
+      const badge = document.querySelector('liveproof-badge')!;
+      new MutationObserver(() => {
+        const prompt = badge.shadowRoot?.querySelector('[part~="prompt"] strong')?.textContent;
+        if (prompt && seen.at(-1) !== prompt) seen.push(prompt);
+      }).observe(badge.shadowRoot!, { subtree: true, childList: true, characterData: true });
+    });
+
+    const candidate = await newPage();
+    await recordEvents(candidate);
+    await installActor(candidate, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    await openCheck(candidate, server, session.clientToken);
+
+    await expect.poll(() => badgeStatus(interviewer), { timeout: 30_000, interval: 50 }).toBe('checking');
+    await interviewer.locator('liveproof-badge').locator('[part~="prompt"]').waitFor({ timeout: 20_000 });
+    await screenshot(interviewer, 'interviewer-2-prompt-live');
+
+    expect((await waitForOutcome(candidate)).detail).toMatchObject({ result: 'pass' });
+    await expect.poll(() => badgeStatus(interviewer), { timeout: 10_000 }).toBe('verified');
+    const text = await badgeText(interviewer);
+    expect(text).toContain('Verified live');
+    expect(text).toContain('Challenges passed');
+    expect(text).toMatch(/just now|min ago/);
+    await expect.poll(() => interviewer.locator('#history tr').count()).toBe(1);
+    await screenshot(interviewer, 'interviewer-3-verified');
+
+    // The badge showed the very prompts the candidate was shown, in order.
+    const shown = (await events(candidate)).filter((e) => e.type === 'liveproof-prompt').map((e) => (e.detail as { text: string }).text);
+    const seen = await interviewer.evaluate(() => (window as unknown as { __prompts: string[] }).__prompts);
+    expect(seen).toEqual(shown);
+    // Status is never carried by colour alone: the words and an icon are there, and it is a live region.
+    await expect.poll(() => interviewer.locator('liveproof-badge').getByRole('status').innerText()).toContain('Verified live');
+  });
+
+  it('says invalid for a token whose claims were changed, or that is for another audience', async () => {
+    const session = await createSession(server, { candidateRef: 'cand-badge', audience: 'demo-ats' });
+    const page = await newPage();
+    await recordEvents(page);
+    await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    await openCheck(page, server, session.clientToken);
+    const token = ((await waitForOutcome(page)).detail as { token: string }).token;
+
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url')}.${signature}`;
+    const badge = await newPage();
+    await badge.goto(`${server.url}/demo/interviewer.html`);
+    const show = async (value: string, audience = 'demo-ats') => {
+      await badge.evaluate(
+        ([t, iss, aud]) => {
+          const el = document.querySelector('liveproof-badge')!;
+          el.setAttribute('issuer', iss!);
+          el.setAttribute('audience', aud!);
+          el.setAttribute('token', t!);
+        },
+        [value, server.url, audience],
+      );
+      await expect.poll(() => badgeStatus(badge)).not.toBe('verifying');
+      return badgeStatus(badge);
+    };
+    expect(await show(token)).toBe('verified');
+    expect(await show(tampered)).toBe('invalid');
+    await expect.poll(() => badgeText(badge)).toContain('signature does not match');
+    await screenshot(badge, 'badge-invalid');
+    expect(await show(token, 'another-ats')).toBe('invalid');
+  });
+});
