@@ -61,6 +61,7 @@ export const startAttemptSchema = z.strictObject({
   publicKey: publicJwkSchema,
   device: deviceSchema.optional(),
   lightOptOut: z.boolean().optional(),
+  recheckId: z.string().regex(/^[a-z]{2,4}_[a-z0-9]{8,40}$/).optional(),
 }) satisfies z.ZodType<StartAttemptRequest>;
 
 export const traceFrameSchema = z.strictObject({
@@ -113,4 +114,6 @@ export const progressSchema = z.strictObject({
 /** `POST /v1/sessions/{id}/viewer-tokens`: what an interviewer's badge may do, and for how long. */
 export const viewerTokenSchema = z.strictObject({
   ttlSeconds: z.number().int().min(60).max(24 * 3600).optional(),
+  /** Whether the badge may also ask for a witnessed re-check. */
+  recheck: z.boolean().optional(),
 });

@@ -33,6 +33,7 @@ export interface CreateSessionRequest {
 export interface AttemptSummary {
   id: string;
   sequence: number;
+  kind: 'check' | 'recheck';
   status: AttemptStatus;
   challenges: ChallengeId[];
   createdAt: string;
@@ -88,6 +89,8 @@ export interface StartAttemptRequest {
    * extra movement challenge instead. Recorded as a signal.
    */
   lightOptOut?: boolean;
+  /** Answering an interviewer's re-check request (interview mode): a short plan, outside the attempt limit. */
+  recheckId?: string;
 }
 
 /** The plan as the element reads it. The signed `planToken` carries the same facts. */
@@ -163,7 +166,9 @@ export interface LivenessTokenClaims {
  * mode hear it over the session's event stream (server-sent events; the SSE event name is `type`).
  */
 export type SessionEvent =
-  | { type: 'attempt.started'; sessionId: string; attemptId: string; sequence: number; challenges: ChallengeId[]; at: string }
+  | { type: 'attempt.started'; sessionId: string; attemptId: string; sequence: number; kind: 'check' | 'recheck'; challenges: ChallengeId[]; at: string }
+  /** An interviewer asked for a witnessed re-check; the candidate's element in interview mode answers it. */
+  | { type: 'recheck.requested'; sessionId: string; recheckId: string; expiresAt: string; at: string }
   /** The candidate's element has just shown the prompt of step `index`. */
   | { type: 'attempt.prompt'; sessionId: string; attemptId: string; index: number; challenge: ChallengeId; at: string }
   | {

@@ -38,7 +38,7 @@ describe('the session event stream', () => {
     const start = (await page.start(session.id)).json;
     expect(await stream.next()).toEqual({
       event: 'attempt.started',
-      data: { type: 'attempt.started', sessionId: session.id, attemptId: start.attemptId, sequence: 1, challenges: start.plan.challenges, at: expect.any(String) },
+      data: { type: 'attempt.started', sessionId: session.id, attemptId: start.attemptId, sequence: 1, kind: 'check', challenges: start.plan.challenges, at: expect.any(String) },
     });
     const progress = await h.api('POST', `/v1/attempts/${start.attemptId}/progress`, { index: 1, challenge: start.plan.challenges[1] }, { authorization: `Bearer ${session.clientToken}` });
     expect(progress.status).toBe(204);
@@ -91,6 +91,54 @@ describe('the session event stream', () => {
     expect((await h.api('POST', `/v1/attempts/${start.attemptId}/progress`, { index: 0, challenge: start.plan.challenges[0] }, { authorization: `Bearer ${other.clientToken}` })).json.error?.code).toBe(
       'attempt_not_found',
     );
+  });
+});
+
+describe('witnessed re-checks', () => {
+  it('lets an interviewer ask for one, the candidate answer it with a short attempt, once, outside the attempt limit', async () => {
+    const session = await h.createSession({ attemptLimit: 1 });
+    const page = await h.page(session.clientToken);
+    // The one allowed attempt fails: the session is failed, and a re-check may still be asked for.
+    const first = (await page.start(session.id)).json;
+    h.clock.advance(7_000);
+    await page.submit(first.attemptId, await page.sign(page.payload(first, neutralTrace(first.plan.challenges))));
+
+    const { viewerToken: token } = await viewerToken(session.id, { recheck: true });
+    const candidateStream = readServerSentEvents(await h.app.request(`/v1/sessions/${session.id}/events?access_token=${encodeURIComponent(session.clientToken)}`));
+    expect((await candidateStream.next()).event).toBe('snapshot');
+    const asked = await h.api('POST', `/v1/sessions/${session.id}/rechecks`, undefined, { authorization: `Bearer ${token}` });
+    expect(asked.status).toBe(201);
+    const recheckId = asked.json.recheckId as string;
+    expect(await candidateStream.next()).toMatchObject({ event: 'recheck.requested', data: { recheckId, sessionId: session.id } });
+
+    const answer = await page.start(session.id, undefined, { recheckId });
+    expect(answer.status).toBe(201);
+    expect(answer.json.plan.challenges).toHaveLength(2);
+    expect(answer.json.plan.light).toBeUndefined();
+    expect(await candidateStream.next()).toMatchObject({ event: 'attempt.started', data: { attemptId: answer.json.attemptId, kind: 'recheck', sequence: 2 } });
+    // Answered once only.
+    expect((await page.start(session.id, undefined, { recheckId })).json.error?.code).toBe('recheck_not_found');
+    const record = (await h.api('GET', `/v1/sessions/${session.id}`, undefined, auth)).json as { status: string; attemptsUsed: number; attempts: { kind: string }[] };
+    expect(record).toMatchObject({ status: 'failed', attemptsUsed: 1 });
+    expect(record.attempts.map((a) => a.kind)).toEqual(['check', 'recheck']);
+    await candidateStream.cancel();
+  });
+
+  it('needs a viewer token with the re-check right, and a request not yet expired', async () => {
+    const session = await h.createSession();
+    const { viewerToken: watchOnly } = await viewerToken(session.id);
+    const ask = (token: string) => h.api('POST', `/v1/sessions/${session.id}/rechecks`, undefined, { authorization: `Bearer ${token}` });
+    expect((await ask(watchOnly)).json.error?.code).toBe('forbidden');
+    expect((await ask(session.clientToken)).json.error?.code).toBe('forbidden');
+    const { viewerToken: allowed } = await viewerToken(session.id, { recheck: true });
+    const recheckId = (await ask(allowed)).json.recheckId as string;
+    h.clock.advance(2 * 60_000 + 1);
+    const page = await h.page(session.clientToken);
+    expect((await page.start(session.id, undefined, { recheckId })).json.error?.code).toBe('recheck_not_found');
+    const other = await h.createSession();
+    const { viewerToken: otherAllowed } = await viewerToken(other.id, { recheck: true });
+    const fresh = (await h.api('POST', `/v1/sessions/${other.id}/rechecks`, undefined, { authorization: `Bearer ${otherAllowed}` })).json.recheckId as string;
+    expect((await page.start(session.id, undefined, { recheckId: fresh })).json.error?.code).toBe('recheck_not_found');
   });
 });
 

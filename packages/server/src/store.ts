@@ -85,6 +85,20 @@ export interface AttemptRecord {
   resultUserAgent: string | null;
   /** When the hiring system revoked the attempt's verification tokens; introspection then says inactive. */
   revokedAt: number | null;
+  /** `check`: one of the session's allowed attempts. `recheck`: a short check an interviewer asked for during the call. */
+  kind: AttemptKind;
+}
+
+export type AttemptKind = 'check' | 'recheck';
+
+/** An interviewer's request for a witnessed re-check; the candidate's element answers it with one attempt. */
+export interface RecheckRecord {
+  id: string;
+  sessionId: string;
+  requestedAt: number;
+  expiresAt: number;
+  /** The attempt that answered it, once started. */
+  attemptId: string | null;
 }
 
 export type NewAttempt = Pick<
@@ -101,7 +115,7 @@ export type NewAttempt = Pick<
   | 'ip'
   | 'userAgent'
   | 'device'
->;
+> & { kind?: AttemptKind };
 
 export interface AttemptOutcome {
   status: 'passed' | 'failed';
@@ -116,7 +130,7 @@ export interface AttemptOutcome {
 }
 
 /** Why a new attempt was refused, decided atomically with the insert. */
-export type AttemptRefusal = 'limit_reached' | 'session_passed' | 'session_not_found';
+export type AttemptRefusal = 'limit_reached' | 'session_passed' | 'session_not_found' | 'recheck_not_found';
 
 /** Something that happened and must stay on record, including every refused request about an attempt. */
 export interface AuditEvent {
@@ -240,6 +254,14 @@ export interface Store {
    * attempt or `attemptLimit` attempts. Atomic: concurrent calls never exceed the limit.
    */
   createAttempt(attempt: NewAttempt): Promise<AttemptRecord | AttemptRefusal>;
+  /**
+   * Inserts a re-check attempt answering `recheckId`, which must be of the attempt's session, not
+   * yet answered and not expired at `now`. Re-checks do not count against the attempt limit and
+   * may follow a pass. Atomic: a re-check is answered once.
+   */
+  createRecheckAttempt(attempt: NewAttempt, recheckId: string, now: number): Promise<AttemptRecord | AttemptRefusal>;
+  insertRecheck(recheck: RecheckRecord): Promise<void>;
+  getRecheck(id: string): Promise<RecheckRecord | null>;
   getAttempt(id: string): Promise<AttemptRecord | null>;
   /** Attempts of a session in sequence order. */
   listAttempts(sessionId: string): Promise<AttemptRecord[]>;

@@ -46,7 +46,7 @@ export interface Harness extends LiveproofApp {
 export interface Page {
   publicJwk: PublicEcJwk;
   privateKey: CryptoKey;
-  start(sessionId: string, device?: Record<string, unknown>): Promise<ApiResponse<StartAttemptResponse & ApiJson>>;
+  start(sessionId: string, device?: Record<string, unknown>, extra?: Record<string, unknown>): Promise<ApiResponse<StartAttemptResponse & ApiJson>>;
   sign(payload: unknown, key?: CryptoKey): Promise<string>;
   submit(attemptId: string, jws: string): Promise<ApiResponse<ResultResponse & ApiJson>>;
   payload(start: StartAttemptResponse, trace: Trace): ResultPayload;
@@ -94,8 +94,8 @@ export async function createHarness(config: Partial<LiveproofConfig> = {}, optio
       return {
         publicJwk,
         privateKey,
-        start: (sessionId, device) =>
-          api<StartAttemptResponse & ApiJson>('POST', `/v1/sessions/${sessionId}/attempts`, { publicKey: publicJwk, ...(device ? { device } : {}) }, auth),
+        start: (sessionId, device, extra = {}) =>
+          api<StartAttemptResponse & ApiJson>('POST', `/v1/sessions/${sessionId}/attempts`, { publicKey: publicJwk, ...(device ? { device } : {}), ...extra }, auth),
         sign: (payload, key = privateKey) =>
           new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256' }).sign(key),
         submit: (attemptId, jws) => api<ResultResponse & ApiJson>('POST', `/v1/attempts/${attemptId}/result`, { result: jws }, auth),

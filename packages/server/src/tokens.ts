@@ -122,19 +122,24 @@ export async function verifyLivenessTokenFor(ctx: TokenContext, token: string, a
 
 export const VIEWER_AUDIENCE = 'liveproof:viewer';
 
-/** A token for an interviewer's badge: it may watch one session's events. */
-export function issueViewerToken(ctx: TokenContext, sessionId: string, expiresAt: number, jti: string): Promise<string> {
-  return sign(ctx, VIEWER_TOKEN_TYPE, { iss: ctx.issuer, aud: VIEWER_AUDIENCE, sub: sessionId, jti, iat: seconds(ctx.clock.now()), exp: seconds(expiresAt) });
+export type ViewerRight = 'watch' | 'recheck';
+
+/** A token for an interviewer's badge: it may watch one session's events, and perhaps ask for re-checks. */
+export function issueViewerToken(ctx: TokenContext, sessionId: string, expiresAt: number, jti: string, rights: readonly ViewerRight[] = ['watch']): Promise<string> {
+  return sign(ctx, VIEWER_TOKEN_TYPE, { iss: ctx.issuer, aud: VIEWER_AUDIENCE, sub: sessionId, jti, rights: [...rights], iat: seconds(ctx.clock.now()), exp: seconds(expiresAt) });
 }
 
 /**
  * The session a viewer token, or the session's own client token (the candidate's element in
  * interview mode), lets its bearer watch; `unauthorized` otherwise.
  */
-export async function verifyWatchToken(ctx: TokenContext, token: string): Promise<{ sessionId: string; as: 'viewer' | 'candidate' }> {
+export async function verifyWatchToken(ctx: TokenContext, token: string): Promise<{ sessionId: string; as: 'viewer' | 'candidate'; rights: ViewerRight[] }> {
+  let payload: JWTPayload;
   try {
-    return { sessionId: (await verifyOwn(ctx, token, VIEWER_TOKEN_TYPE, VIEWER_AUDIENCE)).sub!, as: 'viewer' };
+    payload = await verifyOwn(ctx, token, VIEWER_TOKEN_TYPE, VIEWER_AUDIENCE);
   } catch {
-    return { sessionId: await verifyClientToken(ctx, token), as: 'candidate' };
+    return { sessionId: await verifyClientToken(ctx, token), as: 'candidate', rights: ['watch'] };
   }
+  const rights = Array.isArray(payload.rights) ? (payload.rights.filter((r) => r === 'watch' || r === 'recheck') as ViewerRight[]) : ['watch' as const];
+  return { sessionId: payload.sub!, as: 'viewer', rights };
 }

@@ -10,7 +10,9 @@ export function attemptStatus(attempt: AttemptRecord, now: number): AttemptStatu
 }
 
 /** Passed once any attempt passed; failed once every allowed attempt is used up without a pass. */
-export function sessionStatus(session: SessionRecord, attempts: readonly AttemptRecord[], now: number): SessionStatus {
+export function sessionStatus(session: SessionRecord, all: readonly AttemptRecord[], now: number): SessionStatus {
+  // Re-checks during the call are reported on their own; the session's status is its checks'.
+  const attempts = all.filter((a) => a.kind === 'check');
   if (attempts.some((a) => a.status === 'passed')) return 'passed';
   const open = attempts.some((a) => attemptStatus(a, now) === 'started');
   if (attempts.length >= session.attemptLimit && !open) return 'failed';
@@ -18,7 +20,8 @@ export function sessionStatus(session: SessionRecord, attempts: readonly Attempt
   return 'open';
 }
 
-export function attemptsRemaining(session: SessionRecord, attempts: readonly AttemptRecord[]): number {
+export function attemptsRemaining(session: SessionRecord, all: readonly AttemptRecord[]): number {
+  const attempts = all.filter((a) => a.kind === 'check');
   if (attempts.some((a) => a.status === 'passed')) return 0;
   return Math.max(0, session.attemptLimit - attempts.length);
 }
@@ -27,6 +30,7 @@ export function attemptSummary(attempt: AttemptRecord, now: number): AttemptSumm
   const summary: AttemptSummary = {
     id: attempt.id,
     sequence: attempt.sequence,
+    kind: attempt.kind,
     status: attemptStatus(attempt, now),
     challenges: attempt.challenges,
     createdAt: iso(attempt.createdAt),
@@ -49,7 +53,7 @@ export function sessionView(session: SessionRecord, attempts: readonly AttemptRe
     audience: session.audience,
     status: sessionStatus(session, attempts, now),
     attemptLimit: session.attemptLimit,
-    attemptsUsed: attempts.length,
+    attemptsUsed: attempts.filter((a) => a.kind === 'check').length,
     createdAt: iso(session.createdAt),
     expiresAt: iso(session.expiresAt),
   };

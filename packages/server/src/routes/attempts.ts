@@ -19,7 +19,10 @@ import {
   type SessionEvent,
   type StartAttemptResponse,
 } from '@liveproof/protocol';
-import { drawPlan } from '../challenges.ts';
+import { drawChallenges, drawPlan } from '../challenges.ts';
+
+/** Movements in a witnessed re-check. */
+const RECHECK_CHALLENGES = 2;
 import { requestInfo, type AppEnv, type Deps } from '../context.ts';
 import { CLIENT_TOKEN } from '../openapi.ts';
 import { newId, newNonce } from '../ids.ts';
@@ -152,14 +155,18 @@ export function attemptRoutes(deps: Deps) {
     const attemptId = newId('att', deps.random);
     c.set('auditAttemptId', attemptId);
     // An opt-out only means something when plans have the light at all.
-    const lightOptOut = body.lightOptOut === true && deps.config.lightChallenge;
+    const lightOptOut = body.lightOptOut === true && deps.config.lightChallenge && body.recheckId === undefined;
     if (lightOptOut) {
       const integration = await deps.store.getIntegration(session.integrationId);
       if (integration?.lightOptOutPolicy === 'reject') {
         throw new LiveproofError('light_required', 'This check requires the screen-light step; it cannot be skipped for this session.');
       }
     }
-    const { challenges, light } = drawPlan(session.challengeCount, { light: deps.config.lightChallenge, lightOptOut }, deps.random);
+    // A re-check during the call is short: two movements, no flashing, watched by the interviewer.
+    const recheckId = body.recheckId;
+    const { challenges, light } = recheckId
+      ? { challenges: drawChallenges(RECHECK_CHALLENGES, deps.random), light: undefined }
+      : drawPlan(session.challengeCount, { light: deps.config.lightChallenge, lightOptOut }, deps.random);
     const stepTimeoutMs = deps.config.stepTimeoutMs;
     const expiresAt = now + challenges.length * stepTimeoutMs + deps.config.planSlackMs;
     const nonce = newNonce(deps.random);
@@ -177,7 +184,7 @@ export function attemptRoutes(deps: Deps) {
     const planToken = await issuePlanToken(deps.tokens, { ...plan, issuedAt: now, expiresAt, lightOptOut });
     const info = requestInfo(c, deps);
     const publicJwk = { kty: body.publicKey.kty, crv: body.publicKey.crv, x: body.publicKey.x, y: body.publicKey.y };
-    const created = await deps.store.createAttempt({
+    const newAttempt = {
       id: attemptId,
       sessionId: session.id,
       createdAt: now,
@@ -190,7 +197,9 @@ export function attemptRoutes(deps: Deps) {
       ip: info.ip,
       userAgent: info.userAgent,
       device: body.device ?? null,
-    });
+    };
+    const created = recheckId ? await deps.store.createRecheckAttempt(newAttempt, recheckId, now) : await deps.store.createAttempt(newAttempt);
+    if (created === 'recheck_not_found') throw new LiveproofError('recheck_not_found', `No open re-check request ${recheckId} for session ${session.id}.`);
     if (created === 'limit_reached') throw new LiveproofError('attempt_limit_reached', `Session ${session.id} has used all ${session.attemptLimit} attempts.`);
     if (created === 'session_passed') throw new LiveproofError('session_completed', `Session ${session.id} has already passed.`);
     if (created === 'session_not_found') throw new LiveproofError('session_not_found', `No session ${session.id}.`);
@@ -205,7 +214,7 @@ export function attemptRoutes(deps: Deps) {
       userAgent: info.userAgent,
       detail: { sequence: created.sequence, challenges, keyThumbprint: created.keyThumbprint },
     });
-    await publish({ type: 'attempt.started', sessionId: session.id, attemptId, sequence: created.sequence, challenges, at: iso(now) });
+    await publish({ type: 'attempt.started', sessionId: session.id, attemptId, sequence: created.sequence, kind: created.kind, challenges, at: iso(now) });
     const attempts = await deps.store.listAttempts(session.id);
     const response: StartAttemptResponse = { attemptId, plan, planToken, attemptsRemaining: attemptsRemaining(session, attempts) };
     return c.json(response, 201);

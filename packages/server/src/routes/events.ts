@@ -8,10 +8,11 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { LiveproofError, idSchema, type SessionEvent } from '@liveproof/protocol';
-import type { AppEnv, Deps } from '../context.ts';
+import { requestInfo, type AppEnv, type Deps } from '../context.ts';
+import { newId } from '../ids.ts';
 import { pageCors, rateLimit } from '../middleware.ts';
 import { verifyWatchToken } from '../tokens.ts';
-import { sessionView } from '../views.ts';
+import { iso, sessionView } from '../views.ts';
 
 const KEEPALIVE_MS = 15_000;
 
@@ -46,5 +47,32 @@ export function eventRoutes(deps: Deps) {
       unsubscribe();
     });
   });
+  /**
+   * `POST /v1/sessions/{id}/rechecks`: the interviewer asks for a witnessed re-check. The
+   * candidate's element in interview mode hears `recheck.requested` and answers with a short
+   * attempt within two minutes; the badge shows its prompts live.
+   */
+  app.use('/v1/sessions/:id/rechecks', pageCors(deps), rateLimit(deps, 'client'));
+  app.post('/v1/sessions/:id/rechecks', async (c) => {
+    const id = c.req.param('id');
+    c.set('auditSessionId', id);
+    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (!token) throw new LiveproofError('unauthorized', 'A viewer token with the re-check right is required: Authorization: Bearer <token>.');
+    const watcher = await verifyWatchToken(deps.tokens, token);
+    if (watcher.as !== 'viewer' || !watcher.rights.includes('recheck')) throw new LiveproofError('forbidden', 'This token may not ask for re-checks.');
+    const session = watcher.sessionId === id && idSchema.safeParse(id).success ? await deps.store.getSession(id) : null;
+    if (!session) throw new LiveproofError('session_not_found', `No session ${id} for this token.`);
+    const now = deps.clock.now();
+    if (now > session.expiresAt) throw new LiveproofError('session_expired', `Session ${id} has expired.`);
+    const recheck = { id: newId('rck', deps.random), sessionId: id, requestedAt: now, expiresAt: now + RECHECK_TTL_MS, attemptId: null };
+    await deps.store.insertRecheck(recheck);
+    await deps.store.appendEvent({ at: now, type: 'recheck_requested', sessionId: id, attemptId: null, integrationId: session.integrationId, code: null, ...requestInfo(c, deps), detail: { recheckId: recheck.id } });
+    await deps.events.publish({ type: 'recheck.requested', sessionId: id, recheckId: recheck.id, expiresAt: iso(recheck.expiresAt), at: iso(now) });
+    return c.json({ recheckId: recheck.id, expiresAt: iso(recheck.expiresAt) }, 201);
+  });
+
   return app;
 }
+
+/** How long a re-check request waits for the candidate's element to answer it. */
+const RECHECK_TTL_MS = 2 * 60_000;

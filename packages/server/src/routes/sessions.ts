@@ -111,7 +111,9 @@ export function sessionRoutes(deps: Deps) {
     const session = await ownSession(c, c.req.valid('param').id);
     const ttlSeconds = (c.req.header('content-type')?.startsWith('application/json') ? c.req.valid('json').ttlSeconds : undefined) ?? deps.config.viewerTokenTtlSeconds;
     const expiresAt = Math.min(session.expiresAt, deps.clock.now() + ttlSeconds * 1000);
-    const response: ViewerTokenResponse = { viewerToken: await issueViewerToken(deps.tokens, session.id, expiresAt, newId('vt', deps.random)), expiresAt: iso(expiresAt) };
+    const recheck = c.req.header('content-type')?.startsWith('application/json') ? c.req.valid('json').recheck === true : false;
+    const rights = recheck ? (['watch', 'recheck'] as const) : (['watch'] as const);
+    const response: ViewerTokenResponse = { viewerToken: await issueViewerToken(deps.tokens, session.id, expiresAt, newId('vt', deps.random), rights), expiresAt: iso(expiresAt) };
     return c.json(response, 201);
   });
 

@@ -157,6 +157,7 @@ function started(attempt: NewAttempt, sequence: number): AttemptRecord {
     resultIp: null,
     resultUserAgent: null,
     revokedAt: null,
+    kind: 'check',
   };
 }
 
@@ -665,6 +666,7 @@ describe('PostgreSQL store, shared-database specifics', () => {
       'attempts',
       'events',
       'integrations',
+      'rechecks',
       'schema_migrations',
       'sessions',
       'signing_keys',

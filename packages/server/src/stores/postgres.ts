@@ -23,6 +23,8 @@ import {
   webhookEndpointFromRow,
   webhookEndpointValues,
   webhookMessageFromRow,
+  recheckFromRow,
+  recheckValues,
 } from './schema.ts';
 import type {
   AttemptRow,
@@ -34,6 +36,7 @@ import type {
   SigningKeyRow,
   WebhookEndpointRow,
   WebhookMessageRow,
+  RecheckRow,
 } from './schema.ts';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -153,6 +156,14 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_messages_integration ON webhook_messages (integration_id, created_at);
 
       ALTER TABLE attempts ADD COLUMN revoked_at bigint;
+      ALTER TABLE attempts ADD COLUMN kind text NOT NULL DEFAULT 'check' CHECK (kind IN ('check', 'recheck'));
+      CREATE TABLE rechecks (
+        id text PRIMARY KEY,
+        session_id text NOT NULL REFERENCES sessions (id),
+        requested_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        attempt_id text UNIQUE REFERENCES attempts (id)
+      );
       CREATE INDEX sessions_integration_created ON sessions (integration_id, created_at);
       CREATE INDEX attempts_created ON attempts (created_at);
     `,
@@ -240,17 +251,38 @@ export function createPostgresStore(options: { url: string; schema?: string; max
           SELECT attempt_limit FROM sessions WHERE id = ${attempt.sessionId} FOR UPDATE`;
         if (session === undefined) return 'session_not_found' satisfies AttemptRefusal;
         const used = first(
-          await tx<{ count: number; passed: number }[]>`
-            SELECT count(*)::integer AS count, (count(*) FILTER (WHERE status = 'passed'))::integer AS passed
+          await tx<{ total: number; count: number; passed: number }[]>`
+            SELECT count(*)::integer AS total, (count(*) FILTER (WHERE kind = 'check'))::integer AS count,
+              (count(*) FILTER (WHERE status = 'passed' AND kind = 'check'))::integer AS passed
             FROM attempts WHERE session_id = ${attempt.sessionId}`,
         );
         if (used.passed > 0) return 'session_passed' satisfies AttemptRefusal;
         if (used.count >= session.attempt_limit) return 'limit_reached' satisfies AttemptRefusal;
         const row = first(
-          await tx<AttemptRow[]>`INSERT INTO attempts ${tx(newAttemptValues(attempt, used.count + 1, json))} RETURNING *`,
+          await tx<AttemptRow[]>`INSERT INTO attempts ${tx(newAttemptValues({ ...attempt, kind: 'check' }, used.total + 1, json))} RETURNING *`,
         );
         return attemptFromRow(row, json);
       });
+    },
+    async createRecheckAttempt(attempt, recheckId, now) {
+      return sql.begin(async (tx) => {
+        const [session] = await tx`SELECT id FROM sessions WHERE id = ${attempt.sessionId} FOR UPDATE`;
+        const [recheck] = await tx<RecheckRow[]>`SELECT * FROM rechecks WHERE id = ${recheckId} FOR UPDATE`;
+        if (!session || !recheck || recheck.session_id !== attempt.sessionId || recheck.attempt_id !== null || Number(recheck.expires_at) < now) {
+          return 'recheck_not_found' satisfies AttemptRefusal;
+        }
+        const { total } = first(await tx<{ total: number }[]>`SELECT count(*)::integer AS total FROM attempts WHERE session_id = ${attempt.sessionId}`);
+        const row = first(await tx<AttemptRow[]>`INSERT INTO attempts ${tx(newAttemptValues({ ...attempt, kind: 'recheck' }, total + 1, json))} RETURNING *`);
+        await tx`UPDATE rechecks SET attempt_id = ${attempt.id} WHERE id = ${recheckId}`;
+        return attemptFromRow(row, json);
+      });
+    },
+    async insertRecheck(recheck) {
+      await sql`INSERT INTO rechecks ${sql(recheckValues(recheck))}`;
+    },
+    async getRecheck(id) {
+      const [row] = await sql<RecheckRow[]>`SELECT * FROM rechecks WHERE id = ${id}`;
+      return row === undefined ? null : recheckFromRow(row);
     },
     async getAttempt(id) {
       const [row] = await sql<AttemptRow[]>`SELECT * FROM attempts WHERE id = ${id}`;

@@ -21,6 +21,8 @@ import type {
   WebhookEventType,
   WebhookMessageRecord,
   WebhookMessageStatus,
+  AttemptKind,
+  RecheckRecord,
 } from '../store.ts';
 
 /** One schema step. Versions start at 1 and only ever grow; append, never edit a shipped one. */
@@ -101,6 +103,23 @@ export interface AttemptRow {
   result_ip: string | null;
   result_user_agent: string | null;
   revoked_at: number | string | null;
+  kind: string;
+}
+
+export interface RecheckRow {
+  id: string;
+  session_id: string;
+  requested_at: number | string;
+  expires_at: number | string;
+  attempt_id: string | null;
+}
+
+export function recheckValues(recheck: RecheckRecord): RowValues<never> {
+  return { id: recheck.id, session_id: recheck.sessionId, requested_at: recheck.requestedAt, expires_at: recheck.expiresAt, attempt_id: recheck.attemptId };
+}
+
+export function recheckFromRow(row: RecheckRow): RecheckRecord {
+  return { id: row.id, sessionId: row.session_id, requestedAt: int(row.requested_at), expiresAt: int(row.expires_at), attemptId: row.attempt_id };
 }
 
 export interface EventRow {
@@ -227,6 +246,7 @@ export function newAttemptValues<J>(attempt: NewAttempt, sequence: number, json:
     result_ip: null,
     result_user_agent: null,
     revoked_at: null,
+    kind: attempt.kind ?? 'check',
   };
 }
 
@@ -270,6 +290,7 @@ export function attemptFromRow(row: AttemptRow, json: JsonCodec<unknown>): Attem
     resultIp: row.result_ip,
     resultUserAgent: row.result_user_agent,
     revokedAt: intOrNull(row.revoked_at),
+    kind: row.kind as AttemptKind,
   };
 }
 

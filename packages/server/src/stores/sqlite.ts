@@ -24,6 +24,8 @@ import {
   webhookEndpointFromRow,
   webhookEndpointValues,
   webhookMessageFromRow,
+  recheckFromRow,
+  recheckValues,
 } from './schema.ts';
 import type {
   AttemptRow,
@@ -37,6 +39,7 @@ import type {
   SqlValue,
   WebhookEndpointRow,
   WebhookMessageRow,
+  RecheckRow,
 } from './schema.ts';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -156,6 +159,14 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_messages_integration ON webhook_messages (integration_id, created_at);
 
       ALTER TABLE attempts ADD COLUMN revoked_at INTEGER;
+      ALTER TABLE attempts ADD COLUMN kind TEXT NOT NULL DEFAULT 'check' CHECK (kind IN ('check', 'recheck'));
+      CREATE TABLE rechecks (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions (id),
+        requested_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        attempt_id TEXT UNIQUE REFERENCES attempts (id)
+      ) STRICT;
       CREATE INDEX sessions_integration_created ON sessions (integration_id, created_at);
       CREATE INDEX attempts_created ON attempts (created_at);
     `,
@@ -215,12 +226,21 @@ export function createSqliteStore(options: { path: string }): Store {
       | undefined;
     if (session === undefined) return 'session_not_found';
     const used = prepare(
-      `SELECT COUNT(*) AS count, COUNT(*) FILTER (WHERE status = 'passed') AS passed
+      `SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE kind = 'check') AS count, COUNT(*) FILTER (WHERE status = 'passed' AND kind = 'check') AS passed
        FROM attempts WHERE session_id = ?`,
-    ).get(attempt.sessionId) as { count: number; passed: number };
+    ).get(attempt.sessionId) as { total: number; count: number; passed: number };
     if (used.passed > 0) return 'session_passed';
     if (used.count >= session.attempt_limit) return 'limit_reached';
-    const row = insert('attempts', newAttemptValues(attempt, used.count + 1, json), true) as AttemptRow;
+    const row = insert('attempts', newAttemptValues({ ...attempt, kind: 'check' }, used.total + 1, json), true) as AttemptRow;
+    return attemptFromRow(row, json);
+  });
+
+  const createRecheckAttempt = db.transaction((attempt: NewAttempt, recheckId: string, now: number): AttemptRecord | AttemptRefusal => {
+    const recheck = prepare('SELECT * FROM rechecks WHERE id = ?').get(recheckId) as RecheckRow | undefined;
+    if (!recheck || recheck.session_id !== attempt.sessionId || recheck.attempt_id !== null || Number(recheck.expires_at) < now) return 'recheck_not_found';
+    const { total } = prepare('SELECT COUNT(*) AS total FROM attempts WHERE session_id = ?').get(attempt.sessionId) as { total: number };
+    const row = insert('attempts', newAttemptValues({ ...attempt, kind: 'recheck' }, total + 1, json), true) as AttemptRow;
+    prepare('UPDATE rechecks SET attempt_id = ? WHERE id = ?').run(attempt.id, recheckId);
     return attemptFromRow(row, json);
   });
 
@@ -288,6 +308,16 @@ export function createSqliteStore(options: { path: string }): Store {
 
     async createAttempt(attempt) {
       return createAttempt.immediate(attempt);
+    },
+    async createRecheckAttempt(attempt, recheckId, now) {
+      return createRecheckAttempt.immediate(attempt, recheckId, now);
+    },
+    async insertRecheck(recheck) {
+      insert('rechecks', recheckValues(recheck));
+    },
+    async getRecheck(id) {
+      const row = prepare('SELECT * FROM rechecks WHERE id = ?').get(id) as RecheckRow | undefined;
+      return row === undefined ? null : recheckFromRow(row);
     },
     async getAttempt(id) {
       const row = prepare('SELECT * FROM attempts WHERE id = ?').get(id) as AttemptRow | undefined;
