@@ -40,7 +40,8 @@ export function demoRoutes(options: DemoOptions) {
     if (!sessionId) throw new LiveproofError('invalid_request', 'Send { "sessionId": "..." }.');
     const response = await options.api(`/v1/sessions/${encodeURIComponent(sessionId)}/viewer-tokens`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${options.apiKey}` },
+      headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ recheck: true }),
     });
     if (!response.ok) return c.json(await response.json(), response.status as 404);
     const { viewerToken } = (await response.json()) as { viewerToken: string };

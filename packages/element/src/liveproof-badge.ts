@@ -12,6 +12,7 @@
  * @csspart status - The status line (icon and words).
  * @csspart details - Time, challenges and signals.
  * @csspart prompt - The prompt the candidate is being shown, in live mode.
+ * @csspart button - The "Ask for a re-check" button (`allow-recheck`).
  * @cssprop --liveproof-badge-pass - Accent for a verified check (default a dark green).
  * @cssprop --liveproof-badge-fail - Accent for a failed check or an invalid token (default a dark red).
  * @cssprop --liveproof-badge-neutral - Accent for unchecked, in progress and expired (default a dark grey).
@@ -53,6 +54,8 @@ export class LiveproofBadge extends LitElement {
     apiBase: { type: String, attribute: 'api-base' },
     sessionId: { type: String, attribute: 'session-id' },
     viewerToken: { type: String, attribute: 'viewer-token' },
+    allowRecheck: { type: Boolean, attribute: 'allow-recheck' },
+    _asking: { state: true },
     _status: { state: true },
     _claims: { state: true },
     _why: { state: true },
@@ -73,11 +76,14 @@ export class LiveproofBadge extends LitElement {
   declare apiBase: string;
   declare sessionId: string;
   declare viewerToken: string;
+  /** Live mode, with a viewer token that has the re-check right: show the "Ask for a re-check" button. */
+  declare allowRecheck: boolean;
+  declare private _asking: string;
   declare private _status: BadgeStatus;
   declare private _claims: LivenessTokenClaims | undefined;
   declare private _why: string;
   declare private _prompt: string;
-  declare private _attempt: { sequence: number; total: number; index: number } | undefined;
+  declare private _attempt: { sequence: number; total: number; index: number; recheck: boolean } | undefined;
   declare private _now: number;
 
   #events: EventSource | undefined;
@@ -93,6 +99,8 @@ export class LiveproofBadge extends LitElement {
     this.apiBase = '';
     this.sessionId = '';
     this.viewerToken = '';
+    this.allowRecheck = false;
+    this._asking = '';
     this._status = 'unchecked';
     this._why = '';
     this._prompt = '';
@@ -156,13 +164,18 @@ export class LiveproofBadge extends LitElement {
     this.#events = source;
     const on = <T extends SessionEvent['type']>(type: T, handle: (event: Extract<SessionEvent, { type: T }>) => void) =>
       source.addEventListener(type, (message) => handle(JSON.parse((message as MessageEvent<string>).data) as Extract<SessionEvent, { type: T }>));
+    source.addEventListener('snapshot', (message) => {
+      const snapshot = JSON.parse((message as MessageEvent<string>).data) as { latestToken?: string };
+      if (snapshot.latestToken && !this.token) this.token = snapshot.latestToken;
+    });
     on('attempt.started', (event) => {
-      this._attempt = { sequence: event.sequence, total: event.challenges.length, index: -1 };
+      this._asking = '';
+      this._attempt = { sequence: event.sequence, total: event.challenges.length, index: -1, recheck: event.kind === 'recheck' };
       this._prompt = '';
       this._status = 'checking';
     });
     on('attempt.prompt', (event) => {
-      this._attempt = { sequence: this._attempt?.sequence ?? 0, total: this._attempt?.total ?? 0, index: event.index };
+      this._attempt = { sequence: this._attempt?.sequence ?? 0, total: this._attempt?.total ?? 0, index: event.index, recheck: this._attempt?.recheck ?? false };
       this._prompt = CHALLENGES[event.challenge]?.prompt ?? event.challenge;
       this._status = 'checking';
     });
@@ -172,6 +185,29 @@ export class LiveproofBadge extends LitElement {
       // The stream says how it went; the badge believes the signature, not the stream.
       this.token = event.token;
     });
+  }
+
+  /**
+   * Asks the candidate's element for a witnessed re-check: two movements, whose prompts this badge
+   * then shows live while you watch the candidate on the call.
+   */
+  async requestRecheck(): Promise<void> {
+    const base = (this.apiBase || this.issuer).replace(/\/+$/, '');
+    this._asking = 'Asking the candidate’s page for a re-check…';
+    try {
+      const response = await fetch(`${base}/v1/sessions/${encodeURIComponent(this.sessionId)}/rechecks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.viewerToken}` },
+      });
+      if (!response.ok) {
+        const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+        this._asking = `Could not ask for a re-check: ${body.error?.message ?? response.status}`;
+        return;
+      }
+      this._asking = 'Re-check requested: waiting for the candidate’s page to start it.';
+    } catch {
+      this._asking = 'Could not reach the Liveproof server.';
+    }
   }
 
   #details() {
@@ -201,12 +237,18 @@ export class LiveproofBadge extends LitElement {
         <strong>${label}</strong>${reduced ? html`<span class="note"> (reduced assurance: see risk signals)</span>` : nothing}
       </p>
       ${live
-        ? html`<p class="live">Attempt ${this._attempt!.sequence}${this._attempt!.index >= 0 ? html`, step ${this._attempt!.index + 1} of ${this._attempt!.total}` : nothing}</p>
+        ? html`<p class="live">${this._attempt!.recheck ? 'Witnessed re-check' : `Attempt ${this._attempt!.sequence}`}${this._attempt!.index >= 0 ? html`, step ${this._attempt!.index + 1} of ${this._attempt!.total}` : nothing}</p>
             ${this._prompt ? html`<p part="prompt" class="prompt" aria-live="assertive">Candidate is asked: <strong>${this._prompt}</strong></p>` : nothing}`
         : nothing}
       ${this._status === 'invalid' ? html`<p class="why">${this._why}</p>` : nothing}
       ${this._status === 'expired' ? html`<p class="why">This result was valid but has expired; ask for a new check.</p>` : nothing}
       ${this.#details()}
+      ${this.allowRecheck && this.sessionId && this.viewerToken
+        ? html`<p class="actions">
+            <button part="button" type="button" ?disabled=${this._status === 'checking'} @click=${() => void this.requestRecheck()}>Ask for a re-check</button>
+            <span role="status">${this._asking}</span>
+          </p>`
+        : nothing}
     </section>`;
   }
 
@@ -247,6 +289,21 @@ export class LiveproofBadge extends LitElement {
     .live {
       color: #333;
       margin: 0.25rem 0 0;
+    }
+    .actions {
+      margin: 0.5rem 0 0;
+      display: flex;
+      gap: 0.5rem;
+      align-items: center;
+      font-size: 0.9em;
+    }
+    button {
+      font: inherit;
+      padding: 0.25rem 0.75rem;
+      border-radius: 6px;
+      border: 1px solid var(--accent);
+      background: #fff;
+      cursor: pointer;
     }
     .prompt {
       margin: 0.25rem 0 0;

@@ -88,6 +88,8 @@ export class LiveproofCheck extends LitElement {
     flashConsent: { type: Boolean, attribute: 'flash-consent' },
     positioningTimeout: { type: Number, attribute: 'positioning-timeout' },
     stream: { attribute: false },
+    mode: { type: String },
+    _recheck: { state: true },
     _flashOptOut: { state: true },
     _flash: { state: true },
     _state: { state: true },
@@ -115,7 +117,14 @@ export class LiveproofCheck extends LitElement {
   declare flashConsent: boolean;
   declare positioningTimeout: number;
   declare stream: MediaStream | undefined;
+  /**
+   * `check` (default): the check before the interview. `interview`: during the call, the element
+   * listens to the session's events and runs a short re-check whenever the interviewer asks for one
+   * (on `stream`, the call's camera stream, when given).
+   */
+  declare mode: 'check' | 'interview';
 
+  declare private _recheck: boolean;
   declare private _state: CheckState;
   declare private _hint: PositionHint | undefined;
   declare private _hold: number;
@@ -131,6 +140,10 @@ export class LiveproofCheck extends LitElement {
   declare private _error: { code: ErrorCode; message: string } | undefined;
 
   #engine: Promise<FaceEngine> | undefined;
+  #events: EventSource | undefined;
+  #eventsFor = '';
+  /** The re-check request the running attempt answers, in interview mode. */
+  #recheckId: string | undefined;
   #abort: AbortController | undefined;
   #pending: { attemptId: string; jws: string } | undefined;
   #metrics: CheckMetrics = { connectedAt: 0, processingMs: [] };
@@ -143,6 +156,8 @@ export class LiveproofCheck extends LitElement {
     this.assetsBase = '';
     this.autostart = false;
     this.stream = undefined;
+    this.mode = 'check';
+    this._recheck = false;
     this._state = 'idle';
     this._hold = 0;
     this._loading = '';
@@ -182,6 +197,9 @@ export class LiveproofCheck extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     removeEventListener('keydown', this.#onKeyDown);
+    this.#events?.close();
+    this.#events = undefined;
+    this.#eventsFor = '';
     this.cancel();
     void this.#engine?.then((engine) => engine.close()).catch(() => undefined);
     this.#engine = undefined;
@@ -194,7 +212,34 @@ export class LiveproofCheck extends LitElement {
     this.#announce('Check stopped.');
   };
 
+  /** In interview mode, listens for the interviewer's re-check requests on the session's event stream. */
+  #listen(): void {
+    const wanted = this.mode === 'interview' && this.clientToken && this.isConnected ? `${this.#apiBase()}|${this.clientToken}` : '';
+    if (wanted === this.#eventsFor) return;
+    this.#events?.close();
+    this.#events = undefined;
+    this.#eventsFor = wanted;
+    if (!wanted) return;
+    let sessionId: string;
+    try {
+      sessionId = sessionIdOf(this.clientToken);
+    } catch {
+      return;
+    }
+    const source = new EventSource(`${this.#apiBase()}/v1/sessions/${encodeURIComponent(sessionId)}/events?access_token=${encodeURIComponent(this.clientToken)}`);
+    this.#events = source;
+    source.addEventListener('recheck.requested', (message) => {
+      const { recheckId } = JSON.parse((message as MessageEvent<string>).data) as { recheckId: string };
+      if (this._state !== 'idle' && this._state !== 'passed' && this._state !== 'failed' && this._state !== 'error') return;
+      this.#recheckId = recheckId;
+      this._recheck = true;
+      this.#announce('Your interviewer asked for a quick re-check.');
+      void this.start();
+    });
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
+    this.#listen();
     const flash = this.renderRoot.querySelector<HTMLElement>('.flash');
     if (flash && 'showPopover' in flash && !flash.matches(':popover-open')) flash.showPopover();
     if (changed.has('_state' as keyof LiveproofCheck)) {
@@ -220,7 +265,8 @@ export class LiveproofCheck extends LitElement {
 
   /** Starts a check, or resumes sending a result that the network lost. */
   async start(): Promise<void> {
-    if (this._state !== 'idle' && this._state !== 'failed' && this._state !== 'error') return;
+    const again = this._state === 'failed' || this._state === 'error' || (this._state === 'passed' && this.#recheckId !== undefined);
+    if (this._state !== 'idle' && !again) return;
     this.#abort?.abort();
     const abort = new AbortController();
     this.#abort = abort;
@@ -291,7 +337,13 @@ export class LiveproofCheck extends LitElement {
     const key = await createAttemptKey();
     const device = this.#camera.device();
     const lightOptOut = this.noFlash || this._flashOptOut;
-    const started = await api.startAttempt(sessionId, { publicKey: key.publicJwk, device, ...(lightOptOut ? { lightOptOut } : {}) }, signal);
+    const recheckId = this.#recheckId;
+    this.#recheckId = undefined;
+    const started = await api.startAttempt(
+      sessionId,
+      { publicKey: key.publicJwk, device, ...(recheckId ? { recheckId } : lightOptOut ? { lightOptOut } : {}) },
+      signal,
+    );
     const origin = performance.now();
     const finished = this.#runChallenges(runner, started, origin, signal, api);
     const trace = await finished;
@@ -473,6 +525,8 @@ export class LiveproofCheck extends LitElement {
         flash: this._flash,
         noFlash: this.noFlash,
         flashOptOut: this._flashOptOut,
+        interview: this.mode === 'interview',
+        recheck: this._recheck,
         outcome: this._outcome,
         error: this._error,
         announcement: this._announcement,

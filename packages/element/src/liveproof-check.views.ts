@@ -23,6 +23,10 @@ export interface CheckView {
   flash: LightColour | undefined;
   noFlash: boolean;
   flashOptOut: boolean;
+  /** Interview mode: re-checks come from the interviewer. */
+  interview: boolean;
+  /** The current or last run answers an interviewer's re-check request. */
+  recheck: boolean;
   outcome: ResultResponse | undefined;
   error: { code: ErrorCode; message: string } | undefined;
   announcement: string;
@@ -85,6 +89,11 @@ function steps(view: CheckView) {
 }
 
 function intro(view: CheckView, on: CheckHandlers) {
+  if (view.interview) {
+    return html`<h2>Interview in progress</h2>
+      <p>Your interviewer may ask you for a quick re-check during the call: two simple movements, about five seconds. It starts by itself when they ask, and nothing flashes.</p>
+      <p class="muted">Your video stays on this device. Only measurements of your face's movements are sent.</p>`;
+  }
   return html`<h2>Quick liveness check</h2>
     <p>You will be asked to do a few simple things, like blinking or turning your head. Do each one as soon as it appears. It takes about 15 seconds.</p>
     <p class="muted">Your video stays on this device. Only measurements of your face's movements and colour are sent.</p>
@@ -103,14 +112,16 @@ function failed(view: CheckView, on: CheckHandlers) {
   return html`<div class="outcome failed" part="outcome">
       <div class="icon" aria-hidden="true">✕</div>
       <div>
-        <h2 tabindex="-1">Check not passed</h2>
+        <h2 tabindex="-1">${view.recheck ? 'Re-check not passed' : 'Check not passed'}</h2>
         <ul class="reasons">
           ${(view.outcome?.reasons ?? []).map((r) => html`<li>${reasonText(r)}</li>`)}
         </ul>
       </div>
     </div>
     ${steps(view)}
-    ${remaining > 0
+    ${view.recheck
+      ? html`<p class="muted">Your interviewer can see this and may ask for another re-check.</p>`
+      : remaining > 0
       ? html`<p class="muted">${remaining} ${remaining === 1 ? 'attempt' : 'attempts'} left. Face the camera in good light and do each action as soon as its prompt appears.</p>
           <button part="button" @click=${on.start}>Try again</button>`
       : html`<p class="muted">No attempts left. Contact the person who invited you.</p>`}`;
@@ -135,7 +146,8 @@ function body(view: CheckView, on: CheckHandlers) {
     case 'idle':
       return intro(view, on);
     case 'loading':
-      return html`<p class="hint" part="status">${view.loading}</p>`;
+      return html`${view.recheck ? html`<p class="hint"><strong>Your interviewer asked for a quick re-check.</strong></p>` : nothing}
+        <p class="hint" part="status">${view.loading}</p>`;
     case 'positioning':
       return html`<p class="hint" part="status" role="status">${view.hint ? POSITION_HINT_TEXT[view.hint] : ''}</p>
         ${meter('Holding position', view.hold)}`;
@@ -148,7 +160,10 @@ function body(view: CheckView, on: CheckHandlers) {
     case 'passed':
       return html`<div class="outcome passed" part="outcome">
           <div class="icon" aria-hidden="true">✓</div>
-          <div><h2 tabindex="-1">Check passed</h2><p>You are verified as a live person. You can continue.</p></div>
+          <div>
+            <h2 tabindex="-1">${view.recheck ? 'Re-check passed' : 'Check passed'}</h2>
+            <p>${view.recheck ? 'Thank you. Your interviewer can see the result.' : 'You are verified as a live person. You can continue.'}</p>
+          </div>
         </div>
         ${steps(view)}`;
     case 'failed':

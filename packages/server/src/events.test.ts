@@ -105,7 +105,11 @@ describe('witnessed re-checks', () => {
 
     const { viewerToken: token } = await viewerToken(session.id, { recheck: true });
     const candidateStream = readServerSentEvents(await h.app.request(`/v1/sessions/${session.id}/events?access_token=${encodeURIComponent(session.clientToken)}`));
-    expect((await candidateStream.next()).event).toBe('snapshot');
+    // The snapshot carries the latest result's token, for a badge that connects mid-interview.
+    const snapshot = await candidateStream.next();
+    expect(snapshot).toMatchObject({ event: 'snapshot', data: { status: 'failed', latestToken: expect.stringMatching(/^eyJ/) } });
+    const introspected = await h.api('POST', '/v1/tokens/introspect', { token: (snapshot.data as { latestToken: string }).latestToken }, auth);
+    expect(introspected.json).toMatchObject({ active: true, jti: first.attemptId, result: 'fail' });
     const asked = await h.api('POST', `/v1/sessions/${session.id}/rechecks`, undefined, { authorization: `Bearer ${token}` });
     expect(asked.status).toBe(201);
     const recheckId = asked.json.recheckId as string;

@@ -11,10 +11,14 @@ import {
   LiveproofError,
   PLAN_TOKEN_TYPE,
   SIGNING_ALG,
+  type CheckResult,
   type LivenessTokenClaims,
   type Plan,
 } from '@liveproof/protocol';
 import type { Clock } from './clock.ts';
+import { planFacts } from './results.ts';
+import { assuranceOf } from './signals.ts';
+import type { AttemptRecord, SessionRecord } from './store.ts';
 import type { KeyRing } from './keys.ts';
 
 export const CLIENT_AUDIENCE = 'liveproof:client';
@@ -142,4 +146,32 @@ export async function verifyWatchToken(ctx: TokenContext, token: string): Promis
   }
   const rights = Array.isArray(payload.rights) ? (payload.rights.filter((r) => r === 'watch' || r === 'recheck') as ViewerRight[]) : ['watch' as const];
   return { sessionId: payload.sub!, as: 'viewer', rights };
+}
+
+/** The verification token for a completed attempt, as the result response and the event stream hand it out. */
+export async function livenessTokenFor(
+  ctx: TokenContext,
+  session: SessionRecord,
+  attempt: AttemptRecord,
+  now: number,
+): Promise<{ token: string; expiresAt: number; result: CheckResult }> {
+  const completedAt = attempt.completedAt ?? now;
+  const expiresAt = completedAt + session.tokenTtlSeconds * 1000;
+  const result: CheckResult = attempt.status === 'passed' ? 'pass' : 'fail';
+  const token = await issueLivenessToken(ctx, {
+    aud: session.audience,
+    sub: session.candidateRef,
+    jti: attempt.id,
+    iat: Math.floor(completedAt / 1000),
+    exp: Math.floor(expiresAt / 1000),
+    sid: session.id,
+    interview_ref: session.interviewRef,
+    result,
+    challenges: attempt.challenges.map((id, i) => ({ id, passed: attempt.steps[i]?.passed ?? false })),
+    reasons: attempt.reasons,
+    signals: attempt.signals,
+    assurance: assuranceOf(attempt.signals),
+    thresholds_version: planFacts(attempt).thresholds.version,
+  });
+  return { token, expiresAt, result };
 }

@@ -27,10 +27,10 @@ import { requestInfo, type AppEnv, type Deps } from '../context.ts';
 import { CLIENT_TOKEN } from '../openapi.ts';
 import { newId, newNonce } from '../ids.ts';
 import { auditTarget, limitBody, pageCors, rateLimit, requireClientToken } from '../middleware.ts';
-import { RejectedResult, checkResult, parsePayload, planFacts, verifyResultSignature } from '../results.ts';
+import { RejectedResult, checkResult, parsePayload, verifyResultSignature } from '../results.ts';
 import { applyPolicy, assuranceOf, attemptSignals } from '../signals.ts';
 import type { AttemptOutcome, AttemptRecord, SessionRecord } from '../store.ts';
-import { issueLivenessToken, issuePlanToken } from '../tokens.ts';
+import { issuePlanToken, livenessTokenFor } from '../tokens.ts';
 import { attemptsRemaining, iso, sessionStatus } from '../views.ts';
 import { messagesForResult } from '../webhooks.ts';
 
@@ -109,24 +109,7 @@ export function attemptRoutes(deps: Deps) {
   }
 
   async function outcomeResponse(session: SessionRecord, attempt: AttemptRecord): Promise<ResultResponse> {
-    const completedAt = attempt.completedAt ?? deps.clock.now();
-    const expiresAt = completedAt + session.tokenTtlSeconds * 1000;
-    const result = attempt.status === 'passed' ? 'pass' : 'fail';
-    const token = await issueLivenessToken(deps.tokens, {
-      aud: session.audience,
-      sub: session.candidateRef,
-      jti: attempt.id,
-      iat: Math.floor(completedAt / 1000),
-      exp: Math.floor(expiresAt / 1000),
-      sid: session.id,
-      interview_ref: session.interviewRef,
-      result,
-      challenges: attempt.challenges.map((id, i) => ({ id, passed: attempt.steps[i]?.passed ?? false })),
-      reasons: attempt.reasons,
-      signals: attempt.signals,
-      assurance: assuranceOf(attempt.signals),
-      thresholds_version: planFacts(attempt).thresholds.version,
-    });
+    const { token, expiresAt, result } = await livenessTokenFor(deps.tokens, session, attempt, deps.clock.now());
     const attempts = await deps.store.listAttempts(session.id);
     return {
       attemptId: attempt.id,

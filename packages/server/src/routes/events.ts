@@ -11,7 +11,7 @@ import { LiveproofError, idSchema, type SessionEvent } from '@liveproof/protocol
 import { requestInfo, type AppEnv, type Deps } from '../context.ts';
 import { newId } from '../ids.ts';
 import { pageCors, rateLimit } from '../middleware.ts';
-import { verifyWatchToken } from '../tokens.ts';
+import { livenessTokenFor, verifyWatchToken } from '../tokens.ts';
 import { iso, sessionView } from '../views.ts';
 
 const KEEPALIVE_MS = 15_000;
@@ -39,7 +39,11 @@ export function eventRoutes(deps: Deps) {
       const unsubscribe = deps.events.subscribe(id, (event: SessionEvent) => void write({ event: event.type, data: JSON.stringify(event), id: String(++sequence) }));
       stream.onAbort(unsubscribe);
       const attempts = await deps.store.listAttempts(id);
-      await write({ event: 'snapshot', data: JSON.stringify(sessionView(session, attempts, deps.clock.now(), true)), id: String(++sequence) });
+      // The latest result's token, so a badge that connects mid-interview can verify where things stand.
+      const latest = attempts.filter((a) => a.status !== 'started').at(-1);
+      const latestToken = latest ? (await livenessTokenFor(deps.tokens, session, latest, deps.clock.now())).token : undefined;
+      const snapshot = { ...sessionView(session, attempts, deps.clock.now(), true), ...(latestToken ? { latestToken } : {}) };
+      await write({ event: 'snapshot', data: JSON.stringify(snapshot), id: String(++sequence) });
       while (!stream.aborted) {
         await stream.sleep(KEEPALIVE_MS);
         if (!stream.aborted) await (writing = writing.then(() => stream.write(': keep-alive\n\n')));
