@@ -53,6 +53,15 @@ export function demoRoutes(options: DemoOptions) {
     return c.json(await response.json(), response.status as 200);
   });
 
+  // The admin page: the hiring system's lists, through the real API (filters passed as they are).
+  for (const list of ['sessions', 'attempts'] as const) {
+    app.get(`/demo/api/${list}`, async (c) => {
+      const query = new URL(c.req.url).search;
+      const response = await options.api(`/v1/${list}${query}`, { headers: { authorization: `Bearer ${options.apiKey}` } });
+      return c.json(await response.json(), response.status as 200);
+    });
+  }
+
   app.post('/demo/api/verify', async (c) => {
     const { token } = (await c.req.json().catch(() => ({}))) as { token?: string };
     if (!token) throw new LiveproofError('invalid_request', 'Send { "token": "..." }.');

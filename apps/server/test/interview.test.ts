@@ -90,6 +90,43 @@ describe("the interviewer's badge", () => {
     await expect.poll(() => interviewer.locator('liveproof-badge').getByRole('status').innerText()).toContain('Verified live');
   });
 
+  it('asks for a witnessed re-check during the call: the badge shows its prompts live and then the new result', async () => {
+    const session = await createSession(server, { candidateRef: 'cand-recheck', interviewRef: 'int-recheck', audience: 'demo-ats' });
+    const candidate = await newPage();
+    await recordEvents(candidate);
+    await installActor(candidate, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    await openCheck(candidate, server, session.clientToken);
+    expect((await waitForOutcome(candidate)).detail).toMatchObject({ result: 'pass' });
+    // The candidate joins the interview room: the call's stream goes to the element in interview mode.
+    await candidate.getByRole('button', { name: 'Join the interview' }).click();
+    await expect.poll(() => candidate.locator('#interview-check').innerText()).toContain('Interview in progress');
+
+    const interviewer = await newPage();
+    await interviewer.goto(`${server.url}/demo/interviewer.html?session=${session.id}`);
+    // The badge starts from the latest result, verified in the browser.
+    await expect.poll(() => badgeStatus(interviewer), { timeout: 10_000 }).toBe('verified');
+    await candidate.evaluate(() => ((window as unknown as { __liveproofEvents: unknown[] }).__liveproofEvents.length = 0));
+    await interviewer.locator('liveproof-badge').getByRole('button', { name: 'Ask for a re-check' }).click();
+
+    await expect.poll(() => badgeStatus(interviewer), { timeout: 20_000, interval: 50 }).toBe('checking');
+    await expect.poll(() => badgeText(interviewer)).toContain('Witnessed re-check');
+    await interviewer.locator('liveproof-badge').locator('[part~="prompt"]').waitFor({ timeout: 20_000 });
+    await screenshot(interviewer, 'interviewer-4-recheck-live');
+    await screenshot(candidate, 'candidate-interview-recheck');
+
+    const outcome = await waitForOutcome(candidate);
+    expect(outcome.detail).toMatchObject({ result: 'pass' });
+    const prompts = (await events(candidate)).filter((e) => e.type === 'liveproof-prompt');
+    expect(prompts).toHaveLength(2);
+    await expect.poll(() => badgeStatus(interviewer), { timeout: 10_000 }).toBe('verified');
+    // The badge now shows the re-check's own token: two challenges.
+    await expect.poll(() => badgeText(interviewer)).toMatch(/\(2 of 2\)/);
+    await expect.poll(() => interviewer.locator('#history tr').count()).toBe(2);
+    await expect.poll(() => candidate.locator('#interview-check').innerText()).toContain('Re-check passed');
+    await screenshot(interviewer, 'interviewer-5-recheck-passed');
+    await screenshot(candidate, 'candidate-interview-recheck-passed');
+  });
+
   it('says invalid for a token whose claims were changed, or that is for another audience', async () => {
     const session = await createSession(server, { candidateRef: 'cand-badge', audience: 'demo-ats' });
     const page = await newPage();
@@ -121,5 +158,21 @@ describe("the interviewer's badge", () => {
     await expect.poll(() => badgeText(badge)).toContain('signature does not match');
     await screenshot(badge, 'badge-invalid');
     expect(await show(token, 'another-ats')).toBe('invalid');
+  });
+
+  it('the admin page lists every attempt, and filters them', async () => {
+    const admin = await newPage();
+    await admin.goto(`${server.url}/demo/admin.html`);
+    await expect.poll(() => admin.locator('#attempts tr').count()).toBeGreaterThanOrEqual(4);
+    await admin.getByLabel('Candidate').fill('cand-recheck');
+    await admin.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(() => admin.locator('#attempts tr').count()).toBe(2);
+    await expect.poll(() => admin.locator('#attempts').innerText()).toContain('recheck');
+    await screenshot(admin, 'admin-attempts');
+    await admin.getByLabel('Candidate').fill('');
+    await admin.getByLabel('Reason').fill('not_performed');
+    await admin.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(() => admin.locator('#count').innerText()).toMatch(/^\d+ attempts?/);
+    for (const row of await admin.locator('#attempts tr').allInnerTexts()) expect(row).toContain('not_performed');
   });
 });

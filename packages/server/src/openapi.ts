@@ -3,7 +3,7 @@
  * that validate every request, so the document cannot drift from what the server accepts; and a
  * reference page rendered from that document on the server (no script, nothing from a CDN).
  */
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ErrorStatus } from '@liveproof/protocol';
 import type { AppEnv, Deps } from './context.ts';
 
@@ -30,6 +30,29 @@ export function documentApi(app: OpenAPIHono<AppEnv>, deps: Deps): void {
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description: 'The short-lived client token of one session, handed to the page by the hiring system.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'viewerToken', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: "An interviewer's viewer token for one session (`POST /v1/sessions/{id}/viewer-tokens`); may carry the re-check right.",
+  });
+  // The two routes written with plain Hono (a stream, and a viewer-token route), described by hand.
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/v1/sessions/{id}/events',
+    summary: "The session's events as server-sent events: `snapshot`, `attempt.started`, `attempt.prompt`, `attempt.completed`, `recheck.requested`. The token may also be sent as `?access_token=` (for EventSource).",
+    security: [{ viewerToken: [] }, { clientToken: [] }],
+    request: { params: z.object({ id: z.string() }), query: z.object({ access_token: z.string().optional() }) },
+    responses: { 200: { description: 'text/event-stream' } },
+  });
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/v1/sessions/{id}/rechecks',
+    summary: "Ask the candidate's element (interview mode) for a witnessed re-check of two movements",
+    security: [{ viewerToken: [] }],
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 201: { description: 'The re-check request id and when it expires (2 minutes)' } },
   });
   const config = {
     openapi: '3.1.0',

@@ -153,6 +153,10 @@ describe('the API description', () => {
       ['/v1/attempts/{id}/revoke', 'post'],
       ['/v1/webhooks', 'post'],
       ['/v1/webhooks/{id}/messages', 'get'],
+      ['/v1/sessions/{id}/viewer-tokens', 'post'],
+      ['/v1/sessions/{id}/events', 'get'],
+      ['/v1/sessions/{id}/rechecks', 'post'],
+      ['/v1/attempts/{id}/progress', 'post'],
     ] as const) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     }
@@ -160,7 +164,7 @@ describe('the API description', () => {
     expect(doc.paths['/v1/sessions']!.post!.requestBody!.content['application/json']!.schema.required).toEqual(['candidateRef', 'interviewRef', 'audience']);
     expect(doc.paths['/v1/sessions']!.post!.security).toEqual([{ apiKey: [] }]);
     expect(doc.paths['/v1/attempts/{id}/result']!.post!.security).toEqual([{ clientToken: [] }]);
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'clientToken']);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'clientToken', 'viewerToken']);
 
     const page = await h.app.request('/v1/docs');
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
