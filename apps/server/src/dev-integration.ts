@@ -13,6 +13,7 @@ export async function ensureDevIntegration(
   audiences: string[],
   envKey?: string,
   virtualCameraPolicy: VirtualCameraPolicy = 'flag',
+  referenceImageDays: number | null = null,
 ): Promise<{ apiKey: string; source: string }> {
   const file = join(dataDir, 'dev-api-key');
   let apiKey = envKey;
@@ -22,7 +23,7 @@ export async function ensureDevIntegration(
     source = file;
   }
   if (apiKey && (await store.findIntegrationByKeyHash(await sha256Hex(apiKey)))) return { apiKey, source };
-  const created = await createIntegration(store, 'Development', { audiences, virtualCameraPolicy, ...(apiKey ? { apiKey } : {}) });
+  const created = await createIntegration(store, 'Development', { audiences, virtualCameraPolicy, referenceImageDays, ...(apiKey ? { apiKey } : {}) });
   if (!envKey) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, `${created.apiKey}\n`, { mode: 0o600 });

@@ -63,7 +63,8 @@ const { app } = await createLiveproofApp({
 
 const devAudiences = [DEMO_AUDIENCE, ...(env.LIVEPROOF_DEV_AUDIENCES ?? '').split(',').map((a) => a.trim()).filter(Boolean)];
 const devPolicy = env.LIVEPROOF_DEV_VIRTUAL_CAMERA_POLICY === 'reject' ? 'reject' : 'flag';
-const dev = await ensureDevIntegration(store, dataDir, [...new Set(devAudiences)], env.LIVEPROOF_API_KEY, devPolicy);
+const referenceImageDays = env.LIVEPROOF_DEV_REFERENCE_IMAGE_DAYS ? Number(env.LIVEPROOF_DEV_REFERENCE_IMAGE_DAYS) : null;
+const dev = await ensureDevIntegration(store, dataDir, [...new Set(devAudiences)], env.LIVEPROOF_API_KEY, devPolicy, referenceImageDays);
 app.route('/', assetRoutes({ elementDist: ELEMENT_DIST, wasmDir: MEDIAPIPE_WASM_DIR, modelPath: MODEL_PATH, publicDir: PUBLIC_DIR }));
 if (env.LIVEPROOF_DEMO !== 'off') {
   app.route('/', demoRoutes({ api: (path, init) => Promise.resolve(app.request(path, init)), apiKey: dev.apiKey, issuer }));
@@ -80,6 +81,12 @@ const webhooks = createWebhookDispatcher({
   onError: (error) => console.error('liveproof: webhook delivery:', error),
 });
 webhooks.start();
+
+// Reference images are kept only for their integration's retention period.
+const purge = () => void store.purgeReferenceImages(Date.now()).catch((error: unknown) => console.error('liveproof: purging reference images:', error));
+purge();
+const purgeTimer = setInterval(purge, 60 * 60 * 1000);
+purgeTimer.unref();
 
 handle = (request, bindings) => app.fetch(request, bindings);
 const base = `http://localhost:${port}`;

@@ -10,6 +10,8 @@ import type { CreateSessionRequest, ProgressRequest, ResultPayload, StartAttempt
 /** At 30 frames a second, ten minutes of frames: far beyond any check. */
 export const MAX_TRACE_FRAMES = 18_000;
 export const MAX_STEPS = 8;
+/** A reference image is small on purpose: about 48 KB of JPEG at most. */
+export const MAX_REFERENCE_IMAGE_BASE64 = 64_000;
 export const MAX_FLASHES = 16;
 
 /** Text without control characters (PostgreSQL refuses NUL, and none belongs in these fields). */
@@ -97,7 +99,12 @@ export const resultPayloadSchema = z.strictObject({
   trace: traceSchema,
   device: deviceSchema,
   sentAt: finite,
+  referenceImage: z
+    .strictObject({ type: z.literal('image/jpeg'), data: z.string().max(MAX_REFERENCE_IMAGE_BASE64).regex(/^[A-Za-z0-9+/]+={0,2}$/) })
+    .optional(),
 }) satisfies z.ZodType<ResultPayload>;
+
+
 
 /** Ids in paths: what the server issues (`ses_…`, `att_…`), nothing else. */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a Liveproof id');

@@ -103,6 +103,11 @@ export interface Plan {
   thresholds: string;
   /** The colours to flash for the screen-light challenge, when the plan has it. */
   light?: LightSpec;
+  /**
+   * The integration opted in to a reference image: after a passed check the element sends one
+   * small face image with the result, for the interviewer to compare with the person on the call.
+   */
+  referenceImage?: boolean;
   issuedAt: string;
   expiresAt: string;
 }
@@ -124,6 +129,8 @@ export interface ResultPayload {
   device: DeviceInfo;
   /** The client's wall clock when it signed, for the record only. */
   sentAt: number;
+  /** Only when the plan asks for it and the check passed on the page: one small JPEG of the face, base64. */
+  referenceImage?: { type: 'image/jpeg'; data: string };
 }
 
 export interface SubmitResultRequest {
@@ -183,6 +190,8 @@ export type SessionEvent =
       steps: StepVerdict[];
       /** The attempt's verification token, so a viewer can check the outcome's signature itself. */
       token: string;
+      /** A reference image was kept for this attempt (`GET /v1/attempts/{id}/reference-image`). */
+      referenceImage: boolean;
       at: string;
     };
 

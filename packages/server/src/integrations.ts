@@ -13,6 +13,8 @@ export async function createIntegration(
     audiences: string[];
     virtualCameraPolicy?: VirtualCameraPolicy;
     lightOptOutPolicy?: VirtualCameraPolicy;
+    /** Opt in to reference images, kept this many days (1 to 365). */
+    referenceImageDays?: number | null;
     now?: number;
     apiKey?: string;
     random?: RandomSource;
@@ -27,6 +29,7 @@ export async function createIntegration(
     audiences: options.audiences,
     virtualCameraPolicy: options.virtualCameraPolicy ?? 'flag',
     lightOptOutPolicy: options.lightOptOutPolicy ?? 'flag',
+    referenceImageDays: options.referenceImageDays ?? null,
     createdAt: options.now ?? Date.now(),
   };
   await store.insertIntegration(integration);

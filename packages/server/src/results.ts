@@ -102,13 +102,15 @@ export interface PlanFacts {
   stepTimeoutMs: number;
   light: LightSpec | undefined;
   lightOptOut: boolean;
+  /** The integration had opted in to a reference image when the plan was issued. */
+  referenceImage: boolean;
 }
 
 export function planFacts(attempt: AttemptRecord): PlanFacts {
-  const claims = decodeJwt(attempt.planToken) as { thresholds?: string; step_timeout_ms?: number; light?: LightSpec; light_opt_out?: boolean };
+  const claims = decodeJwt(attempt.planToken) as { thresholds?: string; step_timeout_ms?: number; light?: LightSpec; light_opt_out?: boolean; reference_image?: boolean };
   const thresholds = claims.thresholds ? thresholdsFor(claims.thresholds) : undefined;
   if (!thresholds || typeof claims.step_timeout_ms !== 'number') {
     throw new LiveproofError('internal_error', `The stored plan of attempt ${attempt.id} names unknown thresholds.`);
   }
-  return { thresholds, stepTimeoutMs: claims.step_timeout_ms, light: claims.light, lightOptOut: claims.light_opt_out === true };
+  return { thresholds, stepTimeoutMs: claims.step_timeout_ms, light: claims.light, lightOptOut: claims.light_opt_out === true, referenceImage: claims.reference_image === true };
 }

@@ -27,7 +27,22 @@ export interface IntegrationRecord {
    * plan and records the signal; `reject` refuses to start the attempt (the light is required).
    */
   lightOptOutPolicy: VirtualCameraPolicy;
+  /**
+   * Opt-in: keep one small face image from each passed check for this many days, for interviewers
+   * to compare with the person on the call. Null: no image is captured, sent or kept.
+   */
+  referenceImageDays: number | null;
   createdAt: number;
+}
+
+export interface ReferenceImageRecord {
+  attemptId: string;
+  sessionId: string;
+  contentType: 'image/jpeg';
+  data: Uint8Array;
+  createdAt: number;
+  /** Purged by the server after this. */
+  expiresAt: number;
 }
 
 export type VirtualCameraPolicy = 'flag' | 'reject';
@@ -261,6 +276,11 @@ export interface Store {
    */
   createRecheckAttempt(attempt: NewAttempt, recheckId: string, now: number): Promise<AttemptRecord | AttemptRefusal>;
   insertRecheck(recheck: RecheckRecord): Promise<void>;
+  insertReferenceImage(image: ReferenceImageRecord): Promise<void>;
+  /** The image of an attempt, unless it has expired at `now`. */
+  getReferenceImage(attemptId: string, now: number): Promise<ReferenceImageRecord | null>;
+  /** Deletes every image expired at `now`; returns how many. */
+  purgeReferenceImages(now: number): Promise<number>;
   getRecheck(id: string): Promise<RecheckRecord | null>;
   getAttempt(id: string): Promise<AttemptRecord | null>;
   /** Attempts of a session in sequence order. */

@@ -52,11 +52,11 @@ export interface Page {
   payload(start: StartAttemptResponse, trace: Trace): ResultPayload;
 }
 
-export async function createHarness(config: Partial<LiveproofConfig> = {}, options: { store?: Store } = {}): Promise<Harness> {
+export async function createHarness(config: Partial<LiveproofConfig> = {}, options: { store?: Store; referenceImageDays?: number } = {}): Promise<Harness> {
   const clock = manualClock();
   const store = options.store ?? createSqliteStore({ path: ':memory:' });
   await store.migrate();
-  const { apiKey } = await createIntegration(store, 'Test ATS', { audiences: ['ats-test'], now: clock.now() });
+  const { apiKey } = await createIntegration(store, 'Test ATS', { audiences: ['ats-test'], now: clock.now(), referenceImageDays: options.referenceImageDays ?? null });
   const live = await createLiveproofApp({ store, clock, config: { issuer: ISSUER, rateLimit: false, ...config }, peerAddress: () => '203.0.113.7' });
 
   async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {

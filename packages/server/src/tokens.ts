@@ -97,6 +97,7 @@ export function issuePlanToken(ctx: TokenContext, plan: PlanTokenFacts): Promise
     thresholds: plan.thresholds,
     ...(plan.light ? { light: plan.light } : {}),
     ...(plan.lightOptOut ? { light_opt_out: true } : {}),
+    ...(plan.referenceImage ? { reference_image: true } : {}),
     iat: seconds(plan.issuedAt),
     exp: seconds(plan.expiresAt),
   });

@@ -31,6 +31,7 @@ import { RejectedResult, checkResult, parsePayload, verifyResultSignature } from
 import { applyPolicy, assuranceOf, attemptSignals } from '../signals.ts';
 import type { AttemptOutcome, AttemptRecord, SessionRecord } from '../store.ts';
 import { issuePlanToken, livenessTokenFor } from '../tokens.ts';
+import { keepReferenceImage } from '../reference-images.ts';
 import { attemptsRemaining, iso, sessionStatus } from '../views.ts';
 import { messagesForResult } from '../webhooks.ts';
 
@@ -139,8 +140,8 @@ export function attemptRoutes(deps: Deps) {
     c.set('auditAttemptId', attemptId);
     // An opt-out only means something when plans have the light at all.
     const lightOptOut = body.lightOptOut === true && deps.config.lightChallenge && body.recheckId === undefined;
+    const integration = await deps.store.getIntegration(session.integrationId);
     if (lightOptOut) {
-      const integration = await deps.store.getIntegration(session.integrationId);
       if (integration?.lightOptOutPolicy === 'reject') {
         throw new LiveproofError('light_required', 'This check requires the screen-light step; it cannot be skipped for this session.');
       }
@@ -161,6 +162,7 @@ export function attemptRoutes(deps: Deps) {
       stepTimeoutMs,
       thresholds: CURRENT_THRESHOLDS.version,
       ...(light ? { light } : {}),
+      ...(integration?.referenceImageDays ? { referenceImage: true } : {}),
       issuedAt: iso(now),
       expiresAt: iso(expiresAt),
     };
@@ -213,8 +215,10 @@ export function attemptRoutes(deps: Deps) {
 
     let outcome: AttemptOutcome;
     let rejection: RejectedResult | undefined;
+    let payloadImage: { type: 'image/jpeg'; data: string } | undefined;
     try {
       const payload = parsePayload(payloadBytes);
+      payloadImage = payload.referenceImage;
       const { verdict, timings } = checkResult(attempt, payload, receivedAt);
       const signals = attemptSignals(attempt, payload.device);
       const integration = await deps.store.getIntegration(session.integrationId);
@@ -258,6 +262,7 @@ export function attemptRoutes(deps: Deps) {
       userAgent: info.userAgent,
       detail: { status: outcome.status, reasons: outcome.reasons },
     });
+    const keptImage = outcome.status === 'passed' && !rejection ? await keepReferenceImage(deps, session, attempt, payloadImage, receivedAt) : false;
     const completed = (await deps.store.getAttempt(attempt.id))!;
     const response = await outcomeResponse(session, completed);
     await publish({
@@ -271,6 +276,7 @@ export function attemptRoutes(deps: Deps) {
       assurance: response.assurance,
       steps: outcome.steps,
       token: response.token,
+      referenceImage: keptImage,
       at: iso(receivedAt),
     });
     if (rejection) throw rejection;

@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { LiveproofError, idSchema, type SessionEvent } from '@liveproof/protocol';
 import { requestInfo, type AppEnv, type Deps } from '../context.ts';
-import { newId } from '../ids.ts';
+import { newId, sha256Hex } from '../ids.ts';
 import { pageCors, rateLimit } from '../middleware.ts';
 import { livenessTokenFor, verifyWatchToken } from '../tokens.ts';
 import { iso, sessionView } from '../views.ts';
@@ -73,6 +73,32 @@ export function eventRoutes(deps: Deps) {
     await deps.store.appendEvent({ at: now, type: 'recheck_requested', sessionId: id, attemptId: null, integrationId: session.integrationId, code: null, ...requestInfo(c, deps), detail: { recheckId: recheck.id } });
     await deps.events.publish({ type: 'recheck.requested', sessionId: id, recheckId: recheck.id, expiresAt: iso(recheck.expiresAt), at: iso(now) });
     return c.json({ recheckId: recheck.id, expiresAt: iso(recheck.expiresAt) }, 201);
+  });
+
+  /**
+   * `GET /v1/attempts/{id}/reference-image`: the attempt's reference image (JPEG), for the
+   * interviewer's badge (viewer token of that session) or the hiring system (its API key).
+   */
+  app.use('/v1/attempts/:id/reference-image', pageCors(deps), rateLimit(deps, 'client'));
+  app.get('/v1/attempts/:id/reference-image', async (c) => {
+    const id = c.req.param('id');
+    c.set('auditAttemptId', id);
+    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (!token) throw new LiveproofError('unauthorized', 'A viewer token or an API key is required: Authorization: Bearer <token>.');
+    const attempt = idSchema.safeParse(id).success ? await deps.store.getAttempt(id) : null;
+    const session = attempt ? await deps.store.getSession(attempt.sessionId) : null;
+    let allowed = false;
+    if (token.split('.').length === 3) {
+      const watcher = await verifyWatchToken(deps.tokens, token);
+      allowed = watcher.as === 'viewer' && watcher.sessionId === session?.id;
+    } else {
+      const integration = await deps.store.findIntegrationByKeyHash(await sha256Hex(token));
+      if (!integration) throw new LiveproofError('unauthorized', 'The API key is not valid.');
+      allowed = integration.id === session?.integrationId;
+    }
+    const image = allowed && attempt ? await deps.store.getReferenceImage(attempt.id, deps.clock.now()) : null;
+    if (!image) throw new LiveproofError('not_found', `No reference image for attempt ${id}.`);
+    return c.body(image.data.slice().buffer, 200, { 'content-type': image.contentType, 'cache-control': 'private, no-store' });
   });
 
   return app;

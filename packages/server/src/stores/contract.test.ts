@@ -39,7 +39,7 @@ interface Target {
 const T0 = Date.UTC(2025, 5, 2, 9, 30);
 
 function integration(overrides: Partial<IntegrationRecord> = {}): IntegrationRecord {
-  return { id: randomUUID(), name: 'Acme Hiring', apiKeyHash: randomBytes(32).toString('hex'), audiences: ['acme-ats', 'acme-ats-staging'], virtualCameraPolicy: 'reject', lightOptOutPolicy: 'flag', createdAt: T0, ...overrides };
+  return { id: randomUUID(), name: 'Acme Hiring', apiKeyHash: randomBytes(32).toString('hex'), audiences: ['acme-ats', 'acme-ats-staging'], virtualCameraPolicy: 'reject', lightOptOutPolicy: 'flag', referenceImageDays: 30, createdAt: T0, ...overrides };
 }
 
 function session(integrationId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
@@ -667,6 +667,7 @@ describe('PostgreSQL store, shared-database specifics', () => {
       'events',
       'integrations',
       'rechecks',
+      'reference_images',
       'schema_migrations',
       'sessions',
       'signing_keys',

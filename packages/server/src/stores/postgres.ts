@@ -25,6 +25,8 @@ import {
   webhookMessageFromRow,
   recheckFromRow,
   recheckValues,
+  referenceImageFromRow,
+  referenceImageValues,
 } from './schema.ts';
 import type {
   AttemptRow,
@@ -37,6 +39,7 @@ import type {
   WebhookEndpointRow,
   WebhookMessageRow,
   RecheckRow,
+  ReferenceImageRow,
 } from './schema.ts';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -157,6 +160,16 @@ const MIGRATIONS: readonly Migration[] = [
 
       ALTER TABLE attempts ADD COLUMN revoked_at bigint;
       ALTER TABLE attempts ADD COLUMN kind text NOT NULL DEFAULT 'check' CHECK (kind IN ('check', 'recheck'));
+      ALTER TABLE integrations ADD COLUMN reference_image_days integer CHECK (reference_image_days BETWEEN 1 AND 365);
+      CREATE TABLE reference_images (
+        attempt_id text PRIMARY KEY REFERENCES attempts (id),
+        session_id text NOT NULL,
+        content_type text NOT NULL,
+        data bytea NOT NULL,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL
+      );
+      CREATE INDEX reference_images_expires ON reference_images (expires_at);
       CREATE TABLE rechecks (
         id text PRIMARY KEY,
         session_id text NOT NULL REFERENCES sessions (id),
@@ -276,6 +289,16 @@ export function createPostgresStore(options: { url: string; schema?: string; max
         await tx`UPDATE rechecks SET attempt_id = ${attempt.id} WHERE id = ${recheckId}`;
         return attemptFromRow(row, json);
       });
+    },
+    async insertReferenceImage(image) {
+      await sql`INSERT INTO reference_images ${sql({ ...referenceImageValues(image), data: Buffer.from(image.data) } as Record<string, postgres.ParameterOrJSON<never>>)}`;
+    },
+    async getReferenceImage(attemptId, now) {
+      const [row] = await sql<ReferenceImageRow[]>`SELECT * FROM reference_images WHERE attempt_id = ${attemptId} AND expires_at > ${now}`;
+      return row === undefined ? null : referenceImageFromRow(row);
+    },
+    async purgeReferenceImages(now) {
+      return (await sql`DELETE FROM reference_images WHERE expires_at <= ${now}`).count;
     },
     async insertRecheck(recheck) {
       await sql`INSERT INTO rechecks ${sql(recheckValues(recheck))}`;

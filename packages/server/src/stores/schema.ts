@@ -23,6 +23,7 @@ import type {
   WebhookMessageStatus,
   AttemptKind,
   RecheckRecord,
+  ReferenceImageRecord,
 } from '../store.ts';
 
 /** One schema step. Versions start at 1 and only ever grow; append, never edit a shipped one. */
@@ -54,7 +55,39 @@ export interface IntegrationRow {
   audiences: unknown;
   virtual_camera_policy: string;
   light_opt_out_policy: string;
+  reference_image_days: number | null;
   created_at: number | string;
+}
+
+export interface ReferenceImageRow {
+  attempt_id: string;
+  session_id: string;
+  content_type: string;
+  data: Uint8Array;
+  created_at: number | string;
+  expires_at: number | string;
+}
+
+export function referenceImageValues(image: ReferenceImageRecord): Record<string, SqlValue | Uint8Array> {
+  return {
+    attempt_id: image.attemptId,
+    session_id: image.sessionId,
+    content_type: image.contentType,
+    data: image.data,
+    created_at: image.createdAt,
+    expires_at: image.expiresAt,
+  };
+}
+
+export function referenceImageFromRow(row: ReferenceImageRow): ReferenceImageRecord {
+  return {
+    attemptId: row.attempt_id,
+    sessionId: row.session_id,
+    contentType: row.content_type as 'image/jpeg',
+    data: new Uint8Array(row.data),
+    createdAt: int(row.created_at),
+    expiresAt: int(row.expires_at),
+  };
 }
 
 export interface SigningKeyRow {
@@ -158,6 +191,7 @@ export function integrationValues<J>(integration: IntegrationRecord, json: JsonC
     audiences: json.encode(integration.audiences),
     virtual_camera_policy: integration.virtualCameraPolicy,
     light_opt_out_policy: integration.lightOptOutPolicy,
+    reference_image_days: integration.referenceImageDays,
     created_at: integration.createdAt,
   };
 }
@@ -165,6 +199,7 @@ export function integrationValues<J>(integration: IntegrationRecord, json: JsonC
 export function integrationFromRow(row: IntegrationRow, json: JsonCodec<unknown>): IntegrationRecord {
   return { id: row.id, name: row.name, apiKeyHash: row.api_key_hash, audiences: json.decode(row.audiences) as string[], virtualCameraPolicy: row.virtual_camera_policy as VirtualCameraPolicy,
     lightOptOutPolicy: row.light_opt_out_policy as VirtualCameraPolicy,
+    referenceImageDays: row.reference_image_days === null ? null : Number(row.reference_image_days),
     createdAt: int(row.created_at) };
 }
 

@@ -26,6 +26,8 @@ import {
   webhookMessageFromRow,
   recheckFromRow,
   recheckValues,
+  referenceImageFromRow,
+  referenceImageValues,
 } from './schema.ts';
 import type {
   AttemptRow,
@@ -40,6 +42,7 @@ import type {
   WebhookEndpointRow,
   WebhookMessageRow,
   RecheckRow,
+  ReferenceImageRow,
 } from './schema.ts';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -160,6 +163,16 @@ const MIGRATIONS: readonly Migration[] = [
 
       ALTER TABLE attempts ADD COLUMN revoked_at INTEGER;
       ALTER TABLE attempts ADD COLUMN kind TEXT NOT NULL DEFAULT 'check' CHECK (kind IN ('check', 'recheck'));
+      ALTER TABLE integrations ADD COLUMN reference_image_days INTEGER CHECK (reference_image_days BETWEEN 1 AND 365);
+      CREATE TABLE reference_images (
+        attempt_id TEXT PRIMARY KEY REFERENCES attempts (id),
+        session_id TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        data BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX reference_images_expires ON reference_images (expires_at);
       CREATE TABLE rechecks (
         id TEXT PRIMARY KEY,
         session_id TEXT NOT NULL REFERENCES sessions (id),
@@ -311,6 +324,18 @@ export function createSqliteStore(options: { path: string }): Store {
     },
     async createRecheckAttempt(attempt, recheckId, now) {
       return createRecheckAttempt.immediate(attempt, recheckId, now);
+    },
+    async insertReferenceImage(image) {
+      prepare(
+        'INSERT INTO reference_images (attempt_id, session_id, content_type, data, created_at, expires_at) VALUES (@attempt_id, @session_id, @content_type, @data, @created_at, @expires_at)',
+      ).run({ ...referenceImageValues(image), data: Buffer.from(image.data) });
+    },
+    async getReferenceImage(attemptId, now) {
+      const row = prepare('SELECT * FROM reference_images WHERE attempt_id = ? AND expires_at > ?').get(attemptId, now) as ReferenceImageRow | undefined;
+      return row === undefined ? null : referenceImageFromRow(row);
+    },
+    async purgeReferenceImages(now) {
+      return prepare('DELETE FROM reference_images WHERE expires_at <= ?').run(now).changes;
     },
     async insertRecheck(recheck) {
       insert('rechecks', recheckValues(recheck));
