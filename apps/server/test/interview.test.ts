@@ -27,7 +27,8 @@ let server: RunningServer;
 const browsers: LaunchedBrowser[] = [];
 
 beforeAll(async () => {
-  server = await startServer();
+  // This hiring system opted in to reference images (kept 30 days).
+  server = await startServer({ LIVEPROOF_DEV_REFERENCE_IMAGE_DAYS: '30' });
 });
 
 afterAll(async () => {
@@ -80,6 +81,10 @@ describe("the interviewer's badge", () => {
     expect(text).toContain('Challenges passed');
     expect(text).toMatch(/just now|min ago/);
     await expect.poll(() => interviewer.locator('#history tr').count()).toBe(1);
+    // The photo from the end of the passed check, for comparing with the person on the call.
+    const photo = interviewer.locator('liveproof-badge').getByRole('img', { name: /passed check/ });
+    await expect.poll(() => photo.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(160);
+    await expect.poll(() => candidate.locator('liveproof-check').innerText()).toContain('One small photo of your face');
     await screenshot(interviewer, 'interviewer-3-verified');
 
     // The badge showed the very prompts the candidate was shown, in order.

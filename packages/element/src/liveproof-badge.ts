@@ -13,6 +13,7 @@
  * @csspart details - Time, challenges and signals.
  * @csspart prompt - The prompt the candidate is being shown, in live mode.
  * @csspart button - The "Ask for a re-check" button (`allow-recheck`).
+ * @csspart reference-image - The photo from the candidate's passed check, when the integration keeps one.
  * @cssprop --liveproof-badge-pass - Accent for a verified check (default a dark green).
  * @cssprop --liveproof-badge-fail - Accent for a failed check or an invalid token (default a dark red).
  * @cssprop --liveproof-badge-neutral - Accent for unchecked, in progress and expired (default a dark grey).
@@ -56,6 +57,7 @@ export class LiveproofBadge extends LitElement {
     viewerToken: { type: String, attribute: 'viewer-token' },
     allowRecheck: { type: Boolean, attribute: 'allow-recheck' },
     _asking: { state: true },
+    _image: { state: true },
     _status: { state: true },
     _claims: { state: true },
     _why: { state: true },
@@ -79,6 +81,8 @@ export class LiveproofBadge extends LitElement {
   /** Live mode, with a viewer token that has the re-check right: show the "Ask for a re-check" button. */
   declare allowRecheck: boolean;
   declare private _asking: string;
+  /** Object URL of the reference image of the result shown, when the integration keeps one. */
+  declare private _image: string;
   declare private _status: BadgeStatus;
   declare private _claims: LivenessTokenClaims | undefined;
   declare private _why: string;
@@ -101,6 +105,7 @@ export class LiveproofBadge extends LitElement {
     this.viewerToken = '';
     this.allowRecheck = false;
     this._asking = '';
+    this._image = '';
     this._status = 'unchecked';
     this._why = '';
     this._prompt = '';
@@ -165,8 +170,10 @@ export class LiveproofBadge extends LitElement {
     const on = <T extends SessionEvent['type']>(type: T, handle: (event: Extract<SessionEvent, { type: T }>) => void) =>
       source.addEventListener(type, (message) => handle(JSON.parse((message as MessageEvent<string>).data) as Extract<SessionEvent, { type: T }>));
     source.addEventListener('snapshot', (message) => {
-      const snapshot = JSON.parse((message as MessageEvent<string>).data) as { latestToken?: string };
+      const snapshot = JSON.parse((message as MessageEvent<string>).data) as { latestToken?: string; attempts?: { id: string; status: string }[] };
       if (snapshot.latestToken && !this.token) this.token = snapshot.latestToken;
+      const passed = snapshot.attempts?.filter((a) => a.status === 'passed').at(-1);
+      if (passed) void this.#loadImage(passed.id);
     });
     on('attempt.started', (event) => {
       this._asking = '';
@@ -184,6 +191,7 @@ export class LiveproofBadge extends LitElement {
       this._attempt = undefined;
       // The stream says how it went; the badge believes the signature, not the stream.
       this.token = event.token;
+      if (event.referenceImage) void this.#loadImage(event.attemptId);
     });
   }
 
@@ -207,6 +215,18 @@ export class LiveproofBadge extends LitElement {
       this._asking = 'Re-check requested: waiting for the candidate’s page to start it.';
     } catch {
       this._asking = 'Could not reach the Liveproof server.';
+    }
+  }
+
+  async #loadImage(attemptId: string): Promise<void> {
+    const base = (this.apiBase || this.issuer).replace(/\/+$/, '');
+    try {
+      const response = await fetch(`${base}/v1/attempts/${encodeURIComponent(attemptId)}/reference-image`, { headers: { authorization: `Bearer ${this.viewerToken}` } });
+      if (!response.ok) return;
+      if (this._image) URL.revokeObjectURL(this._image);
+      this._image = URL.createObjectURL(await response.blob());
+    } catch {
+      // No image is no worse than before.
     }
   }
 
@@ -243,6 +263,12 @@ export class LiveproofBadge extends LitElement {
       ${this._status === 'invalid' ? html`<p class="why">${this._why}</p>` : nothing}
       ${this._status === 'expired' ? html`<p class="why">This result was valid but has expired; ask for a new check.</p>` : nothing}
       ${this.#details()}
+      ${this._image
+        ? html`<figure part="reference-image">
+            <img src=${this._image} width="120" height="120" alt="Photo taken at the end of the candidate's passed check" />
+            <figcaption>From the check: compare with the person on the call.</figcaption>
+          </figure>`
+        : nothing}
       ${this.allowRecheck && this.sessionId && this.viewerToken
         ? html`<p class="actions">
             <button part="button" type="button" ?disabled=${this._status === 'checking'} @click=${() => void this.requestRecheck()}>Ask for a re-check</button>
@@ -289,6 +315,18 @@ export class LiveproofBadge extends LitElement {
     .live {
       color: #333;
       margin: 0.25rem 0 0;
+    }
+    figure {
+      margin: 0.5rem 0 0;
+      display: flex;
+      gap: 0.5rem;
+      align-items: end;
+      font-size: 0.85em;
+      color: #333;
+    }
+    img {
+      border-radius: 6px;
+      border: 1px solid #ccc;
     }
     .actions {
       margin: 0.5rem 0 0;

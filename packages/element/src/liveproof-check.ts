@@ -12,6 +12,7 @@ import {
   type TraceFrame,
 } from '@liveproof/protocol';
 import { ApiClient } from './api.ts';
+import { captureReferenceImage } from './reference-image.ts';
 import { createAttemptKey } from './attempt-key.ts';
 import { CameraController } from './camera-controller.ts';
 import { createFaceEngine, type FaceEngine } from './engine.ts';
@@ -90,6 +91,7 @@ export class LiveproofCheck extends LitElement {
     stream: { attribute: false },
     mode: { type: String },
     _recheck: { state: true },
+    _imageSent: { state: true },
     _flashOptOut: { state: true },
     _flash: { state: true },
     _state: { state: true },
@@ -125,6 +127,7 @@ export class LiveproofCheck extends LitElement {
   declare mode: 'check' | 'interview';
 
   declare private _recheck: boolean;
+  declare private _imageSent: boolean;
   declare private _state: CheckState;
   declare private _hint: PositionHint | undefined;
   declare private _hold: number;
@@ -158,6 +161,7 @@ export class LiveproofCheck extends LitElement {
     this.stream = undefined;
     this.mode = 'check';
     this._recheck = false;
+    this._imageSent = false;
     this._state = 'idle';
     this._hold = 0;
     this._loading = '';
@@ -348,6 +352,9 @@ export class LiveproofCheck extends LitElement {
     const finished = this.#runChallenges(runner, started, origin, signal, api);
     const trace = await finished;
     this.#loop.stop();
+    const passedHere = this._stepStatus.every((s) => s === 'done');
+    const referenceImage = started.plan.referenceImage && passedHere ? await captureReferenceImage(video, trace.frames).catch(() => undefined) : undefined;
+    this._imageSent = referenceImage !== undefined;
     this.#camera.stop(); // leaves a stream the page handed over running for its owner
 
     this._state = 'submitting';
@@ -359,6 +366,7 @@ export class LiveproofCheck extends LitElement {
       trace,
       device,
       sentAt: Date.now(),
+      ...(referenceImage ? { referenceImage } : {}),
     };
     this.#pending = { attemptId: started.attemptId, jws: await key.sign(payload) };
     return this.#submit(api, this.#pending, signal);
@@ -527,6 +535,7 @@ export class LiveproofCheck extends LitElement {
         flashOptOut: this._flashOptOut,
         interview: this.mode === 'interview',
         recheck: this._recheck,
+        imageSent: this._imageSent,
         outcome: this._outcome,
         error: this._error,
         announcement: this._announcement,

@@ -27,6 +27,8 @@ export interface CheckView {
   interview: boolean;
   /** The current or last run answers an interviewer's re-check request. */
   recheck: boolean;
+  /** A reference image went with the result (the integration opted in). */
+  imageSent: boolean;
   outcome: ResultResponse | undefined;
   error: { code: ErrorCode; message: string } | undefined;
   announcement: string;
@@ -163,6 +165,7 @@ function body(view: CheckView, on: CheckHandlers) {
           <div>
             <h2 tabindex="-1">${view.recheck ? 'Re-check passed' : 'Check passed'}</h2>
             <p>${view.recheck ? 'Thank you. Your interviewer can see the result.' : 'You are verified as a live person. You can continue.'}</p>
+            ${view.imageSent ? html`<p class="muted">One small photo of your face from the end of the check was sent for your interviewer to compare with the call; it is deleted after a set time.</p>` : nothing}
           </div>
         </div>
         ${steps(view)}`;
