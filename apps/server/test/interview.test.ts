@@ -96,18 +96,25 @@ describe("the interviewer's badge", () => {
   });
 
   it('asks for a witnessed re-check during the call: the badge shows its prompts live and then the new result', async () => {
-    const session = await createSession(server, { candidateRef: 'cand-recheck', interviewRef: 'int-recheck', audience: 'demo-ats' });
+    // The candidate's journey on the demo scheduling page: pick a slot, pass the check, join.
     const candidate = await newPage();
     await recordEvents(candidate);
     await installActor(candidate, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
-    await openCheck(candidate, server, session.clientToken);
+    await candidate.goto(`${server.url}/`);
+    await screenshot(candidate, 'candidate-1-pick-slot');
+    await candidate.getByRole('button', { name: 'Thu 14:00' }).click();
+    await candidate.locator('liveproof-check').getByRole('button', { name: 'Start check' }).click();
     expect((await waitForOutcome(candidate)).detail).toMatchObject({ result: 'pass' });
-    // The candidate joins the interview room: the call's stream goes to the element in interview mode.
+    await screenshot(candidate, 'candidate-2-passed');
+    const link = await candidate.locator('#interviewer-link a').getAttribute('href');
+    const sessionId = new URL(link!, server.url).searchParams.get('session')!;
+    // The call's stream goes to the element in interview mode.
     await candidate.getByRole('button', { name: 'Join the interview' }).click();
     await expect.poll(() => candidate.locator('#interview-check').innerText()).toContain('Interview in progress');
+    await screenshot(candidate, 'candidate-3-interview-room');
 
     const interviewer = await newPage();
-    await interviewer.goto(`${server.url}/demo/interviewer.html?session=${session.id}`);
+    await interviewer.goto(`${server.url}/demo/interviewer.html?session=${sessionId}`);
     // The badge starts from the latest result, verified in the browser.
     await expect.poll(() => badgeStatus(interviewer), { timeout: 10_000 }).toBe('verified');
     await candidate.evaluate(() => ((window as unknown as { __liveproofEvents: unknown[] }).__liveproofEvents.length = 0));
@@ -169,12 +176,12 @@ describe("the interviewer's badge", () => {
     const admin = await newPage();
     await admin.goto(`${server.url}/demo/admin.html`);
     await expect.poll(() => admin.locator('#attempts tr').count()).toBeGreaterThanOrEqual(4);
-    await admin.getByLabel('Candidate').fill('cand-recheck');
+    await admin.getByLabel('Interview').fill('int-backend-thu-1400');
     await admin.getByRole('button', { name: 'Filter' }).click();
     await expect.poll(() => admin.locator('#attempts tr').count()).toBe(2);
     await expect.poll(() => admin.locator('#attempts').innerText()).toContain('recheck');
     await screenshot(admin, 'admin-attempts');
-    await admin.getByLabel('Candidate').fill('');
+    await admin.getByLabel('Interview').fill('');
     await admin.getByLabel('Result').selectOption('passed');
     await admin.getByRole('button', { name: 'Filter' }).click();
     await expect.poll(async () => (await admin.locator('#attempts tr').allInnerTexts()).filter((row) => !row.includes('passed')).length).toBe(0);
