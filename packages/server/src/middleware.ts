@@ -9,7 +9,8 @@ import { requestInfo, type AppEnv, type Deps } from './context.ts';
 import { sha256Hex } from './ids.ts';
 import { verifyClientToken } from './tokens.ts';
 
-function bearer(c: Context): string | undefined {
+/** The token of an `Authorization: Bearer` header. */
+export function bearer(c: Context): string | undefined {
   const header = c.req.header('authorization');
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   return match?.[1];

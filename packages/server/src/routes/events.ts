@@ -10,7 +10,7 @@ import { streamSSE } from 'hono/streaming';
 import { LiveproofError, idSchema, type SessionEvent } from '@liveproof/protocol';
 import { requestInfo, type AppEnv, type Deps } from '../context.ts';
 import { newId, sha256Hex } from '../ids.ts';
-import { pageCors, rateLimit } from '../middleware.ts';
+import { bearer, pageCors, rateLimit } from '../middleware.ts';
 import { livenessTokenFor, verifyWatchToken } from '../tokens.ts';
 import { iso, sessionView } from '../views.ts';
 
@@ -24,8 +24,7 @@ export function eventRoutes(deps: Deps) {
     const id = c.req.param('id');
     c.set('auditSessionId', id);
     if (!idSchema.safeParse(id).success) throw new LiveproofError('session_not_found', `No session ${id}.`);
-    const header = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const token = header ?? c.req.query('access_token');
+    const token = bearer(c) ?? c.req.query('access_token');
     if (!token) throw new LiveproofError('unauthorized', 'A viewer or client token is required: Authorization: Bearer <token>, or ?access_token=<token>.');
     const watcher = await verifyWatchToken(deps.tokens, token);
     const session = watcher.sessionId === id ? await deps.store.getSession(id) : null;
@@ -60,7 +59,7 @@ export function eventRoutes(deps: Deps) {
   app.post('/v1/sessions/:id/rechecks', async (c) => {
     const id = c.req.param('id');
     c.set('auditSessionId', id);
-    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const token = bearer(c);
     if (!token) throw new LiveproofError('unauthorized', 'A viewer token with the re-check right is required: Authorization: Bearer <token>.');
     const watcher = await verifyWatchToken(deps.tokens, token);
     if (watcher.as !== 'viewer' || !watcher.rights.includes('recheck')) throw new LiveproofError('forbidden', 'This token may not ask for re-checks.');
@@ -83,7 +82,7 @@ export function eventRoutes(deps: Deps) {
   app.get('/v1/attempts/:id/reference-image', async (c) => {
     const id = c.req.param('id');
     c.set('auditAttemptId', id);
-    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const token = bearer(c);
     if (!token) throw new LiveproofError('unauthorized', 'A viewer token or an API key is required: Authorization: Bearer <token>.');
     const attempt = idSchema.safeParse(id).success ? await deps.store.getAttempt(id) : null;
     const session = attempt ? await deps.store.getSession(attempt.sessionId) : null;
