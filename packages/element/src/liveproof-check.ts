@@ -193,6 +193,8 @@ export class LiveproofCheck extends LitElement {
     this.#metrics = { connectedAt: performance.now(), processingMs: [] };
     this.#setCustomState(this._state);
     addEventListener('keydown', this.#onKeyDown);
+    // Back in the page after a move: listen again for re-check requests (interview mode).
+    queueMicrotask(() => this.#listen());
     // Starting at once skips the introduction and its flashing notice: only when the page has
     // warned the candidate itself (flash-consent) or nothing will flash (no-flash).
     if (this.autostart && (this.noFlash || this.flashConsent)) queueMicrotask(() => void this.start());
