@@ -113,8 +113,10 @@ describe("the interviewer's badge", () => {
     await expect.poll(() => candidate.locator('#interview-check').innerText()).toContain('Interview in progress');
     await screenshot(candidate, 'candidate-3-interview-room');
 
-    const interviewer = await newPage();
+    // The interviewer's page in another tab of the same browser, where the demo's call reaches it.
+    const interviewer = await candidate.context().newPage();
     await interviewer.goto(`${server.url}/demo/interviewer.html?session=${sessionId}`);
+    await expect.poll(() => interviewer.locator('#call').evaluate((v) => (v as HTMLVideoElement).videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
     // The badge starts from the latest result, verified in the browser.
     await expect.poll(() => badgeStatus(interviewer), { timeout: 10_000 }).toBe('verified');
     await candidate.evaluate(() => ((window as unknown as { __liveproofEvents: unknown[] }).__liveproofEvents.length = 0));
