@@ -43,7 +43,9 @@ async function newPage(): Promise<Page> {
 }
 
 const badgeStatus = (page: Page) => page.evaluate(() => (document.querySelector('liveproof-badge') as unknown as { status: string }).status);
-const badgeText = (page: Page) => page.locator('liveproof-badge').innerText();
+/** What an element shows, shadow root included (innerText stops at the shadow boundary). */
+const shownText = (page: Page, selector: string) => page.locator(selector).evaluate((el) => (el.shadowRoot ?? el).textContent?.replace(/\s+/g, ' ') ?? '');
+const badgeText = (page: Page) => shownText(page, 'liveproof-badge');
 
 describe("the interviewer's badge", () => {
   it('shows each prompt live while the candidate is shown it, then the verified result', async () => {
@@ -84,7 +86,7 @@ describe("the interviewer's badge", () => {
     // The photo from the end of the passed check, for comparing with the person on the call.
     const photo = interviewer.locator('liveproof-badge').getByRole('img', { name: /passed check/ });
     await expect.poll(() => photo.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(160);
-    await expect.poll(() => candidate.locator('liveproof-check').innerText()).toContain('One small photo of your face');
+    await expect.poll(() => shownText(candidate, 'liveproof-check')).toContain('One small photo of your face');
     await screenshot(interviewer, 'interviewer-3-verified');
 
     // The badge showed the very prompts the candidate was shown, in order.
@@ -112,7 +114,7 @@ describe("the interviewer's badge", () => {
     const sessionId = new URL(link!, server.url).searchParams.get('session')!;
     // The call's stream goes to the element in interview mode.
     await candidate.getByRole('button', { name: 'Join the interview' }).click();
-    await expect.poll(() => candidate.locator('#interview-check').innerText()).toContain('Interview in progress');
+    await expect.poll(() => shownText(candidate, '#interview-check')).toContain('Interview in progress');
     await screenshot(candidate, 'candidate-3-interview-room');
 
     // The interviewer's page in another tab of the same browser, where the demo's call reaches it.
@@ -138,7 +140,7 @@ describe("the interviewer's badge", () => {
     // The badge now shows the re-check's own token: two challenges.
     await expect.poll(() => badgeText(interviewer)).toMatch(/\(2 of 2\)/);
     await expect.poll(() => interviewer.locator('#history tr').count()).toBe(2);
-    await expect.poll(() => candidate.locator('#interview-check').innerText()).toContain('Re-check passed');
+    await expect.poll(() => shownText(candidate, '#interview-check')).toContain('Re-check passed');
     await screenshot(interviewer, 'interviewer-5-recheck-passed');
     await screenshot(candidate, 'candidate-interview-recheck-passed');
   });
@@ -149,7 +151,9 @@ describe("the interviewer's badge", () => {
     await recordEvents(page);
     await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
     await openCheck(page, server, session.clientToken);
-    const token = ((await waitForOutcome(page)).detail as { token: string }).token;
+    const outcome = await waitForOutcome(page);
+    expect(outcome.detail).toMatchObject({ result: 'pass' });
+    const token = (outcome.detail as { token: string }).token;
 
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
