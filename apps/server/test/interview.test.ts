@@ -94,7 +94,9 @@ describe("the interviewer's badge", () => {
     const seen = await interviewer.evaluate(() => (window as unknown as { __prompts: string[] }).__prompts);
     expect(seen).toEqual(shown);
     // Status is never carried by colour alone: the words and an icon are there, and it is a live region.
-    await expect.poll(() => interviewer.locator('liveproof-badge').getByRole('status').innerText()).toContain('Verified live');
+    const status = interviewer.locator('liveproof-badge').locator('[part~="status"]');
+    expect(await status.getAttribute('role')).toBe('status');
+    expect(await status.innerText()).toContain('Verified live');
   });
 
   it('asks for a witnessed re-check during the call: the badge shows its prompts live and then the new result', async () => {
@@ -125,8 +127,10 @@ describe("the interviewer's badge", () => {
     await expect.poll(() => badgeStatus(interviewer), { timeout: 10_000 }).toBe('verified');
     await candidate.evaluate(() => ((window as unknown as { __liveproofEvents: unknown[] }).__liveproofEvents.length = 0));
     await interviewer.locator('liveproof-badge').getByRole('button', { name: 'Ask for a re-check' }).click();
-
-    await expect.poll(() => badgeStatus(interviewer), { timeout: 20_000, interval: 50 }).toBe('checking');
+    // The candidate's element hears the request and starts at once, on the call's stream.
+    const interviewState = () => candidate.locator('#interview-check').evaluate((el) => (el as unknown as { state: string }).state);
+    await expect.poll(interviewState, { timeout: 10_000, interval: 50 }).not.toBe('idle');
+    await expect.poll(() => badgeStatus(interviewer), { timeout: 40_000, interval: 50 }).toBe('checking');
     await expect.poll(() => badgeText(interviewer)).toContain('Witnessed re-check');
     await interviewer.locator('liveproof-badge').locator('[part~="prompt"]').waitFor({ timeout: 20_000 });
     await screenshot(interviewer, 'interviewer-4-recheck-live');
