@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
   COOPERATIVE_ACTOR,
+  actorLog,
   createSession,
   events,
   installActor,
@@ -137,7 +138,7 @@ describe("the interviewer's badge", () => {
     await screenshot(candidate, 'candidate-interview-recheck');
 
     const outcome = await waitForOutcome(candidate);
-    expect(outcome.detail).toMatchObject({ result: 'pass' });
+    expect(outcome.detail, JSON.stringify({ outcome: outcome.detail, actor: await actorLog(candidate) })).toMatchObject({ result: 'pass' });
     const prompts = (await events(candidate)).filter((e) => e.type === 'liveproof-prompt');
     expect(prompts).toHaveLength(2);
     await expect.poll(() => badgeStatus(interviewer), { timeout: 10_000 }).toBe('verified');
