@@ -131,7 +131,12 @@ describe("the interviewer's badge", () => {
     // The candidate's element hears the request and starts at once, on the call's stream.
     const interviewState = () => candidate.locator('#interview-check').evaluate((el) => (el as unknown as { state: string }).state);
     await expect.poll(interviewState, { timeout: 10_000, interval: 50 }).not.toBe('idle');
-    await expect.poll(() => badgeStatus(interviewer), { timeout: 40_000, interval: 50 }).toBe('checking');
+    await expect
+      .poll(() => badgeStatus(interviewer), { timeout: 40_000, interval: 50, message: 'the badge shows the re-check under way' })
+      .toBe('checking')
+      .catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\ncandidate: ${JSON.stringify({ state: await interviewState(), events: await events(candidate) })}`);
+      });
     await expect.poll(() => badgeText(interviewer)).toContain('Witnessed re-check');
     await interviewer.locator('liveproof-badge').locator('[part~="prompt"]').waitFor({ timeout: 20_000 });
     await screenshot(interviewer, 'interviewer-4-recheck-live');

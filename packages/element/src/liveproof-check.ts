@@ -234,6 +234,8 @@ export class LiveproofCheck extends LitElement {
     }
     const source = new EventSource(`${this.#apiBase()}/v1/sessions/${encodeURIComponent(sessionId)}/events?access_token=${encodeURIComponent(this.clientToken)}`);
     this.#events = source;
+    // Load the face model now, so a re-check starts the moment the interviewer asks for it.
+    void this.#loadEngine().catch(() => undefined);
     source.addEventListener('recheck.requested', (message) => {
       const { recheckId } = JSON.parse((message as MessageEvent<string>).data) as { recheckId: string };
       if (this._state !== 'idle' && this._state !== 'passed' && this._state !== 'failed' && this._state !== 'error') return;
