@@ -37,6 +37,7 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Launc
     // Headless pages must keep their timers and frame callbacks running at full rate.
     '--disable-background-timer-throttling',
     '--disable-renderer-backgrounding',
+    '--disable-backgrounding-occluded-windows',
     '--autoplay-policy=no-user-gesture-required',
   ];
   const camera = options.camera ?? 'granted';

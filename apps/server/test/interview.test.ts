@@ -127,6 +127,9 @@ describe("the interviewer's badge", () => {
     // The badge starts from the latest result, verified in the browser.
     await expect.poll(() => badgeStatus(interviewer), { timeout: 10_000 }).toBe('verified');
     await candidate.evaluate(() => ((window as unknown as { __liveproofEvents: unknown[] }).__liveproofEvents.length = 0));
+    // The candidate's tab is the one in front, as on the candidate's own machine: a page in a
+    // background tab gets no video frames to check (see the element's README).
+    await candidate.bringToFront();
     await interviewer.locator('liveproof-badge').getByRole('button', { name: 'Ask for a re-check' }).click();
     // The candidate's element hears the request and starts at once, on the call's stream.
     const interviewState = () => candidate.locator('#interview-check').evaluate((el) => (el as unknown as { state: string }).state);
