@@ -120,10 +120,16 @@ describe("the interviewer's badge", () => {
     await expect.poll(() => shownText(candidate, '#interview-check')).toContain('Interview in progress');
     await screenshot(candidate, 'candidate-3-interview-room');
 
-    // The interviewer's page in another tab of the same browser, where the demo's call reaches it.
-    const interviewer = await candidate.context().newPage();
+    // The demo's call reaches the interviewer's page when it is another tab of the candidate's browser.
+    const callTab = await candidate.context().newPage();
+    await callTab.goto(`${server.url}/demo/interviewer.html?session=${sessionId}`);
+    await expect.poll(() => callTab.locator('#call').evaluate((v) => (v as HTMLVideoElement).videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+    await screenshot(callTab, 'interviewer-0-call-video');
+    await callTab.close();
+
+    // The interviewer, in a browser of their own.
+    const interviewer = await newPage();
     await interviewer.goto(`${server.url}/demo/interviewer.html?session=${sessionId}`);
-    await expect.poll(() => interviewer.locator('#call').evaluate((v) => (v as HTMLVideoElement).videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
     // The badge starts from the latest result, verified in the browser.
     await expect.poll(() => badgeStatus(interviewer), { timeout: 10_000 }).toBe('verified');
     await candidate.evaluate(() => ((window as unknown as { __liveproofEvents: unknown[] }).__liveproofEvents.length = 0));
