@@ -46,6 +46,7 @@ export {
   openCheck,
   waitForState,
   waitForOutcome,
+  waitForPass,
   screenshot,
 } from './check-page.ts';
 export type { CheckEvent } from './check-page.ts';
