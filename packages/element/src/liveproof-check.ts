@@ -247,7 +247,8 @@ export class LiveproofCheck extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    this.#listen();
+    // Not on every render: during a check the element renders for each camera frame.
+    if (changed.has('mode') || changed.has('clientToken') || changed.has('apiBase')) this.#listen();
     const flash = this.renderRoot.querySelector<HTMLElement>('.flash');
     if (flash && 'showPopover' in flash && !flash.matches(':popover-open')) flash.showPopover();
     if (changed.has('_state' as keyof LiveproofCheck)) {

@@ -7,6 +7,7 @@ import { rateLimiter } from 'hono-rate-limiter';
 import { LiveproofError } from '@liveproof/protocol';
 import { requestInfo, type AppEnv, type Deps } from './context.ts';
 import { sha256Hex } from './ids.ts';
+import type { IntegrationRecord } from './store.ts';
 import { verifyClientToken } from './tokens.ts';
 
 /** The token of an `Authorization: Bearer` header. */
@@ -16,14 +17,19 @@ export function bearer(c: Context): string | undefined {
   return match?.[1];
 }
 
+/** The integration an API key belongs to; `unauthorized` when it belongs to none. */
+export async function integrationForApiKey(deps: Deps, key: string): Promise<IntegrationRecord> {
+  const integration = await deps.store.findIntegrationByKeyHash(await sha256Hex(key));
+  if (!integration) throw new LiveproofError('unauthorized', 'The API key is not valid.');
+  return integration;
+}
+
 /** Hiring-system endpoints: `Authorization: Bearer <API key>`. */
 export function requireApiKey(deps: Deps): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     const key = bearer(c);
     if (!key) throw new LiveproofError('unauthorized', 'An API key is required: Authorization: Bearer <key>.');
-    const integration = await deps.store.findIntegrationByKeyHash(await sha256Hex(key));
-    if (!integration) throw new LiveproofError('unauthorized', 'The API key is not valid.');
-    c.set('integration', integration);
+    c.set('integration', await integrationForApiKey(deps, key));
     await next();
   });
 }

@@ -285,6 +285,8 @@ export interface Store {
   getAttempt(id: string): Promise<AttemptRecord | null>;
   /** Attempts of a session in sequence order. */
   listAttempts(sessionId: string): Promise<AttemptRecord[]>;
+  /** Attempts of several sessions at once (a page of a session list), each session's in sequence order. */
+  listAttemptsOfSessions(sessionIds: readonly string[]): Promise<AttemptRecord[]>;
   /**
    * Writes the outcome if, and only if, the attempt is still `started`, and in the same transaction
    * puts `messages` in the webhook outbox: a recorded result never loses its webhooks. Returns

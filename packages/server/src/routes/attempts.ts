@@ -212,6 +212,7 @@ export function attemptRoutes(deps: Deps) {
     const payloadBytes = await verifyResultSignature(attempt, c.req.valid('json').result);
     const info = requestInfo(c, deps);
     const base = { completedAt: receivedAt, resultIp: info.ip, resultUserAgent: info.userAgent };
+    const integration = await deps.store.getIntegration(session.integrationId);
 
     let outcome: AttemptOutcome;
     let rejection: RejectedResult | undefined;
@@ -221,7 +222,6 @@ export function attemptRoutes(deps: Deps) {
       payloadImage = payload.referenceImage;
       const { verdict, timings } = checkResult(attempt, payload, receivedAt);
       const signals = attemptSignals(attempt, payload.device);
-      const integration = await deps.store.getIntegration(session.integrationId);
       const reasons = applyPolicy(verdict.reasons, signals, integration?.virtualCameraPolicy ?? 'flag');
       outcome = {
         ...base,
@@ -262,7 +262,7 @@ export function attemptRoutes(deps: Deps) {
       userAgent: info.userAgent,
       detail: { status: outcome.status, reasons: outcome.reasons },
     });
-    const keptImage = outcome.status === 'passed' && !rejection ? await keepReferenceImage(deps, session, attempt, payloadImage, receivedAt) : false;
+    const keptImage = outcome.status === 'passed' && !rejection ? await keepReferenceImage(deps.store, integration, session, attempt, payloadImage, receivedAt) : false;
     const completed = (await deps.store.getAttempt(attempt.id))!;
     const response = await outcomeResponse(session, completed);
     await publish({

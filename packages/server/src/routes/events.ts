@@ -9,12 +9,20 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { LiveproofError, idSchema, type SessionEvent } from '@liveproof/protocol';
 import { requestInfo, type AppEnv, type Deps } from '../context.ts';
-import { newId, sha256Hex } from '../ids.ts';
-import { bearer, pageCors, rateLimit } from '../middleware.ts';
+import { newId } from '../ids.ts';
+import { bearer, integrationForApiKey, pageCors, rateLimit } from '../middleware.ts';
+import type { SessionRecord } from '../store.ts';
 import { livenessTokenFor, verifyWatchToken } from '../tokens.ts';
 import { iso, sessionView } from '../views.ts';
 
 const KEEPALIVE_MS = 15_000;
+
+/** Session `id`, if the verified watch token is for it; `session_not_found` otherwise. */
+async function watchedSession(deps: Deps, watcher: { sessionId: string }, id: string): Promise<SessionRecord> {
+  const session = watcher.sessionId === id && idSchema.safeParse(id).success ? await deps.store.getSession(id) : null;
+  if (!session) throw new LiveproofError('session_not_found', `No session ${id} for this token.`);
+  return session;
+}
 
 export function eventRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -26,9 +34,7 @@ export function eventRoutes(deps: Deps) {
     if (!idSchema.safeParse(id).success) throw new LiveproofError('session_not_found', `No session ${id}.`);
     const token = bearer(c) ?? c.req.query('access_token');
     if (!token) throw new LiveproofError('unauthorized', 'A viewer or client token is required: Authorization: Bearer <token>, or ?access_token=<token>.');
-    const watcher = await verifyWatchToken(deps.tokens, token);
-    const session = watcher.sessionId === id ? await deps.store.getSession(id) : null;
-    if (!session) throw new LiveproofError('session_not_found', `No session ${id} for this token.`);
+    const session = await watchedSession(deps, await verifyWatchToken(deps.tokens, token), id);
 
     return streamSSE(c, async (stream) => {
       // Writes come from the bus and from the keep-alive loop: one at a time, in order.
@@ -63,8 +69,7 @@ export function eventRoutes(deps: Deps) {
     if (!token) throw new LiveproofError('unauthorized', 'A viewer token with the re-check right is required: Authorization: Bearer <token>.');
     const watcher = await verifyWatchToken(deps.tokens, token);
     if (watcher.as !== 'viewer' || !watcher.rights.includes('recheck')) throw new LiveproofError('forbidden', 'This token may not ask for re-checks.');
-    const session = watcher.sessionId === id && idSchema.safeParse(id).success ? await deps.store.getSession(id) : null;
-    if (!session) throw new LiveproofError('session_not_found', `No session ${id} for this token.`);
+    const session = await watchedSession(deps, watcher, id);
     const now = deps.clock.now();
     if (now > session.expiresAt) throw new LiveproofError('session_expired', `Session ${id} has expired.`);
     const recheck = { id: newId('rck', deps.random), sessionId: id, requestedAt: now, expiresAt: now + RECHECK_TTL_MS, attemptId: null };
@@ -91,9 +96,7 @@ export function eventRoutes(deps: Deps) {
       const watcher = await verifyWatchToken(deps.tokens, token);
       allowed = watcher.as === 'viewer' && watcher.sessionId === session?.id;
     } else {
-      const integration = await deps.store.findIntegrationByKeyHash(await sha256Hex(token));
-      if (!integration) throw new LiveproofError('unauthorized', 'The API key is not valid.');
-      allowed = integration.id === session?.integrationId;
+      allowed = (await integrationForApiKey(deps, token)).id === session?.integrationId;
     }
     const image = allowed && attempt ? await deps.store.getReferenceImage(attempt.id, deps.clock.now()) : null;
     if (!image) throw new LiveproofError('not_found', `No reference image for attempt ${id}.`);

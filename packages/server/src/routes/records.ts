@@ -133,7 +133,9 @@ export function recordRoutes(deps: Deps) {
       ...(q.to ? { createdTo: ms(q.to)! } : {}),
       ...(before ? { before } : {}),
     });
-    const views = await Promise.all(sessions.map(async (s) => sessionView(s, await deps.store.listAttempts(s.id), now, false)));
+    // One query for the whole page's attempts, not one per session.
+    const attempts = await deps.store.listAttemptsOfSessions(sessions.map((s) => s.id));
+    const views = sessions.map((s) => sessionView(s, attempts.filter((a) => a.sessionId === s.id), now, false));
     const last = sessions.at(-1);
     return c.json({ sessions: views, next: sessions.length === pageSize && last ? encodeCursor(last.createdAt, last.id) : null }, 200);
   });

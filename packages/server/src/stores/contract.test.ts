@@ -412,6 +412,23 @@ function storeContract(name: string, newTarget: () => Target): void {
         expect(await store.listSessions(owner.id, { limit: 1 })).toEqual([records[3]]);
       });
 
+      it('lists the attempts of several sessions in one call, each in sequence order', async () => {
+        const first = await seedSession(store);
+        const second = session(first.integrationId);
+        const third = session(first.integrationId);
+        await store.insertSession(second);
+        await store.insertSession(third);
+        const a1 = await startAttempt(store, first.id);
+        const b1 = await startAttempt(store, second.id);
+        const a2 = await startAttempt(store, first.id);
+        await startAttempt(store, third.id);
+        const found = await store.listAttemptsOfSessions([first.id, second.id]);
+        expect(found.filter((a) => a.sessionId === first.id)).toEqual([a1, a2]);
+        expect(found.filter((a) => a.sessionId === second.id)).toEqual([b1]);
+        expect(found).toHaveLength(3);
+        expect(await store.listAttemptsOfSessions([])).toEqual([]);
+      });
+
       it('finds attempts by candidate, status and reason, with their sessions', async () => {
         const first = await seedSession(store, { candidateRef: 'cand-a' });
         const second = session(first.integrationId, { candidateRef: 'cand-b' });

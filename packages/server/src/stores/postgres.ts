@@ -315,6 +315,11 @@ export function createPostgresStore(options: { url: string; schema?: string; max
       const rows = await sql<AttemptRow[]>`SELECT * FROM attempts WHERE session_id = ${sessionId} ORDER BY sequence`;
       return rows.map((row) => attemptFromRow(row, json));
     },
+    async listAttemptsOfSessions(sessionIds) {
+      if (sessionIds.length === 0) return [];
+      const rows = await sql<AttemptRow[]>`SELECT * FROM attempts WHERE session_id IN ${sql([...sessionIds])} ORDER BY session_id, sequence`;
+      return rows.map((row) => attemptFromRow(row, json));
+    },
     async completeAttempt(id, outcome, messages = []) {
       return sql.begin(async (tx) => {
         const result = await tx`

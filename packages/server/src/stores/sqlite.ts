@@ -352,6 +352,13 @@ export function createSqliteStore(options: { path: string }): Store {
       const rows = prepare('SELECT * FROM attempts WHERE session_id = ? ORDER BY sequence').all(sessionId) as AttemptRow[];
       return rows.map((row) => attemptFromRow(row, json));
     },
+    async listAttemptsOfSessions(sessionIds) {
+      if (sessionIds.length === 0) return [];
+      const rows = db
+        .prepare(`SELECT * FROM attempts WHERE session_id IN (${sessionIds.map(() => '?').join(', ')}) ORDER BY session_id, sequence`)
+        .all(...sessionIds) as AttemptRow[];
+      return rows.map((row) => attemptFromRow(row, json));
+    },
     async completeAttempt(id, outcome, messages = []) {
       return completeAttempt.immediate(id, outcome, messages);
     },
