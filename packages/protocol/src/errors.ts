@@ -44,6 +44,10 @@ export const ErrorCode = {
   TokenIssuerMismatch: 'token_issuer_mismatch',
   TokenAlgorithmNotAllowed: 'token_algorithm_not_allowed',
   TokenKeyNotFound: 'token_key_not_found',
+  /** A re-check's token where the verifier did not ask for re-checks. */
+  TokenKindNotAccepted: 'token_kind_not_accepted',
+  /** The token is valid but for another session, candidate or interview than the verifier expected. */
+  TokenClaimMismatch: 'token_claim_mismatch',
   LivenessFailed: 'liveness_failed',
   JwksUnavailable: 'jwks_unavailable',
   // in the candidate's browser

@@ -23,6 +23,7 @@ export type {
   SessionStatus,
   AttemptStatus,
   CheckResult,
+  AttemptKind,
   Assurance,
   CreateSessionRequest,
   CreateSessionResponse,

@@ -14,6 +14,12 @@ export type SessionStatus = 'open' | 'passed' | 'failed' | 'expired';
 export type AttemptStatus = 'started' | 'passed' | 'failed' | 'abandoned';
 export type CheckResult = 'pass' | 'fail';
 /**
+ * `check`: one of the session's allowed checks, the one a hiring decision rests on. `recheck`: a short
+ * check an interviewer asked for during the call, outside the attempt limit. A re-check token is not
+ * a check token: verifiers refuse it unless asked for re-checks.
+ */
+export type AttemptKind = 'check' | 'recheck';
+/**
  * How much a pass can be relied on: `high` when no risk signal was seen, `reduced` when one was
  * (a virtual camera, a stream not from a capture device, automation, no screen-light challenge).
  */
@@ -33,7 +39,7 @@ export interface CreateSessionRequest {
 export interface AttemptSummary {
   id: string;
   sequence: number;
-  kind: 'check' | 'recheck';
+  kind: AttemptKind;
   status: AttemptStatus;
   challenges: ChallengeId[];
   createdAt: string;
@@ -161,6 +167,8 @@ export interface LivenessTokenClaims {
   sid: string;
   interview_ref: string;
   result: CheckResult;
+  /** Absent only in tokens issued before re-checks were marked, which were all checks. */
+  kind?: AttemptKind;
   challenges: { id: ChallengeId; passed: boolean }[];
   reasons: ReasonCode[];
   signals: string[];
