@@ -3,7 +3,7 @@
  * valid; this module proves the signed payload is what a Liveproof issuer sends, so a hiring system
  * never branches on a missing or mistyped field. A structurally wrong token is `token_invalid`.
  */
-import { LiveproofError, type Assurance, type ChallengeId, type LivenessTokenClaims, type ReasonCode } from '@liveproof/protocol';
+import { LiveproofError, type Assurance, type AttemptKind, type ChallengeId, type LivenessTokenClaims, type ReasonCode } from '@liveproof/protocol';
 
 /** One challenge of the check and whether the candidate passed it. */
 export interface LivenessChallenge {
@@ -14,9 +14,11 @@ export interface LivenessChallenge {
 
 /**
  * The claims of a verified liveness token: `LivenessTokenClaims` from the protocol, with challenge
- * ids and reason codes left open so a verifier keeps working when the issuer adds new ones.
+ * ids and reason codes left open so a verifier keeps working when the issuer adds new ones, and
+ * `kind` always present (a token issued before the claim existed reports a check).
  */
-export interface LivenessClaims extends Omit<LivenessTokenClaims, 'challenges' | 'reasons'> {
+export interface LivenessClaims extends Omit<LivenessTokenClaims, 'challenges' | 'reasons' | 'kind'> {
+  kind: AttemptKind;
   challenges: LivenessChallenge[];
   reasons: (ReasonCode | (string & {}))[];
 }
@@ -67,6 +69,13 @@ function assurance(value: unknown, hasSignals: boolean): Assurance {
   throw invalid('The "assurance" claim must be "high" or "reduced".', 'assurance');
 }
 
+function kind(value: unknown): AttemptKind {
+  // Tokens issued before re-checks were marked carry no kind, and were all full checks.
+  if (value === undefined) return 'check';
+  if (value === 'check' || value === 'recheck') return value;
+  throw invalid('The "kind" claim must be "check" or "recheck".', 'kind');
+}
+
 /** Checks the shape of a JWT payload already verified by jose and returns it typed. */
 export function parseLivenessClaims(payload: Record<string, unknown>): LivenessClaims {
   const result = payload['result'];
@@ -84,6 +93,7 @@ export function parseLivenessClaims(payload: Record<string, unknown>): LivenessC
     sid: text(payload, 'sid'),
     interview_ref: text(payload, 'interview_ref'),
     result,
+    kind: kind(payload['kind']),
     challenges: list(payload, 'challenges', challenge),
     reasons: list(payload, 'reasons', word),
     signals: list(payload, 'signals', word),

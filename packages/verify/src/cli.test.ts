@@ -66,7 +66,9 @@ describe('main', () => {
     const result = await run([await fresh({ signals: ['virtual_camera_label'] }), ...common()]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(/^result\s+pass$/m);
+    expect(result.stdout).toMatch(/^kind\s+check$/m);
     expect(result.stdout).toMatch(/^candidate\s+candidate-8841$/m);
+    expect(result.stdout).toMatch(/^session\s+ses_01JXSESSION$/m);
     expect(result.stdout).toMatch(/^interview\s+interview-2207$/m);
     expect(result.stdout).toMatch(/^challenges\s+blink passed, turn_left passed$/m);
     expect(result.stdout).toMatch(/^signals\s+virtual_camera_label$/m);
@@ -107,6 +109,46 @@ describe('main', () => {
     expect(result.stdout).toMatch(/^reasons\s+not_performed$/m);
   });
 
+  it("exits 1 for a re-check's token, and shows it with --accept-rechecks", async () => {
+    const token = await fresh({ kind: 'recheck', challenges: [{ id: 'turn_left', passed: true }] });
+    const refused = await run([token, ...common(), '--jwks', jwksFile]);
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused.stderr).toMatch(/^error token_kind_not_accepted: /);
+    const accepted = await run([token, ...common(), '--jwks', jwksFile, '--accept-rechecks']);
+    expect(accepted).toMatchObject({ code: 0, stderr: '' });
+    expect(accepted.stdout).toMatch(/^kind\s+recheck$/m);
+  });
+
+  it('exits 0 when the token is for the --candidate, --session and --interview given', async () => {
+    const expected = ['--candidate', 'candidate-8841', '--session', 'ses_01JXSESSION', '--interview', 'interview-2207'];
+    const result = await run([await fresh(), ...common(), '--jwks', jwksFile, ...expected]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it.each([
+    ['--candidate', 'candidate-1234'],
+    ['--session', 'ses_01JXOTHER'],
+    ['--interview', 'interview-9999'],
+  ])('exits 1 with token_claim_mismatch for a token that is not for the %s given', async (flag, value) => {
+    const result = await run([await fresh(), ...common(), '--jwks', jwksFile, flag, value]);
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toMatch(/^error token_claim_mismatch: The token is for another /);
+  });
+
+  it('exits 2, before fetching anything, for a plain http --jwks on another host', async () => {
+    const jwks = 'http://liveproof.example.com/.well-known/jwks.json';
+    const result = await run([await fresh(), ...common(), '--jwks', jwks]);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    const message = `error: --jwks ${jwks} must be an https URL (plain http is allowed only on localhost, 127.0.0.1 and [::1])`;
+    expect(result.stderr.split('\n')[0]).toBe(message);
+  });
+
+  it('exits 2 for a plain http --issuer on another host without --jwks', async () => {
+    const result = await run([await fresh(), '--issuer', 'http://liveproof.example.com', '--audience', AUDIENCE]);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(/^error: --issuer http:\/\/liveproof\.example\.com would have its JWKS fetched over plain http/);
+  });
+
   it('exits 1 for a token meant for another audience', async () => {
     const result = await run([await fresh(), '--issuer', issuer, '--audience', 'https://other.example', '--jwks', jwksFile]);
     expect(result.code).toBe(1);
@@ -143,6 +185,8 @@ describe('main', () => {
     ['an unknown option', ['tok', '--issuer', 'https://lp.example', '--audience', 'a', '--insecure']],
     ['an option without its value', ['tok', '--audience', 'a', '--issuer']],
     ['an issuer that is not a URL, without --jwks', ['tok', '--issuer', 'liveproof', '--audience', 'a']],
+    ['an empty --candidate', ['tok', '--issuer', 'https://lp.example', '--audience', 'a', '--candidate', '']],
+    ['a --jwks URL that does not parse', ['tok', '--issuer', 'https://lp.example', '--audience', 'a', '--jwks', 'http://[nope/jwks']],
   ])('exits 2 with usage for %s', async (_label, argv) => {
     const result = await run(argv);
     expect(result).toMatchObject({ code: 2, stdout: '' });

@@ -2,13 +2,14 @@
  * The `liveproof-verify` command: verifies one liveness token and prints what it says.
  * Exit status: 0 for a valid token with a passing result, 1 when verification fails (or the result
  * is `fail`, even with --accept-failed, so `&&` never treats a failed check as a pass), 2 for usage
- * errors. Node only; the library itself does not depend on this module.
+ * errors, among them a JWKS URL that would be fetched over plain http from another machine.
+ * Node only; the library itself does not depend on this module.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { LiveproofError, isLiveproofError } from '@liveproof/protocol';
 import type { JSONWebKeySet } from 'jose';
-import type { JwksSource } from './jwks.ts';
+import { isTrustedJwksUrl, type JwksSource } from './jwks.ts';
 import { formatSummary } from './summary.ts';
 import { verifyLivenessToken } from './verify.ts';
 
@@ -20,22 +21,33 @@ export interface CliIo {
   readFile(path: string): Promise<string>;
 }
 
-export const USAGE = `usage: liveproof-verify <token|-> --issuer <url> --audience <aud> [--jwks <url-or-file.json>] [--accept-failed] [--json]
+export const USAGE = `usage: liveproof-verify <token|-> --issuer <url> --audience <aud> [--jwks <url-or-file.json>]
+         [--candidate <ref>] [--session <id>] [--interview <ref>] [--accept-rechecks] [--accept-failed] [--json]
 
-  <token|->         the liveness token, or - to read it from stdin (keeps it out of shell history)
-  --issuer <url>    the Liveproof server's issuer, exactly as in the token's "iss"
-  --audience <aud>  your audience, as given when the session was created (repeatable)
-  --jwks <source>   JWKS URL or JSON file; default <issuer>/.well-known/jwks.json
-  --accept-failed   show a validly signed failed result instead of an error (exit status stays 1)
-  --json            print the verified token as JSON
+  <token|->          the liveness token, or - to read it from stdin (keeps it out of shell history)
+  --issuer <url>     the Liveproof server's issuer, exactly as in the token's "iss"
+  --audience <aud>   your audience, as given when the session was created (repeatable)
+  --jwks <source>    JWKS URL (https; plain http only on localhost, 127.0.0.1 or [::1]) or JSON file;
+                     default <issuer>/.well-known/jwks.json
+  --candidate <ref>  the candidate you expect (the token's "sub"); refuse another candidate's token
+  --session <id>     the Liveproof session you expect (the token's "sid")
+  --interview <ref>  the interview you expect (the token's "interview_ref")
+  --accept-rechecks  also accept a witnessed re-check's token (by default only a full check passes)
+  --accept-failed    show a validly signed failed result instead of an error (exit status stays 1)
+  --json             print the verified token as JSON
 
-exit status: 0 valid passing token, 1 verification failed or result fail, 2 usage error
+exit status: 0 valid passing token; 1 verification failed (a bad or expired token, a re-check,
+another candidate, session or interview) or result fail; 2 usage error
 `;
 
 const OPTIONS = {
   issuer: { type: 'string' },
   audience: { type: 'string', multiple: true },
   jwks: { type: 'string' },
+  candidate: { type: 'string' },
+  session: { type: 'string' },
+  interview: { type: 'string' },
+  'accept-rechecks': { type: 'boolean' },
   'accept-failed': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -51,6 +63,8 @@ function parse(argv: string[]) {
   }
 }
 
+const PLAIN_HTTP = 'plain http is allowed only on localhost, 127.0.0.1 and [::1]';
+
 function defaultJwksUrl(issuer: string): string {
   let url: URL;
   try {
@@ -59,11 +73,18 @@ function defaultJwksUrl(issuer: string): string {
     throw new UsageError('--issuer is not a URL; give --jwks explicitly');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('--issuer is not an http(s) URL; give --jwks explicitly');
+  if (!isTrustedJwksUrl(url)) {
+    throw new UsageError(`--issuer ${issuer} would have its JWKS fetched over plain http (${PLAIN_HTTP}); give an https --jwks`);
+  }
   return `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`;
 }
 
 async function loadJwks(source: string, io: CliIo): Promise<JwksSource> {
-  if (/^https?:\/\//i.test(source)) return source;
+  if (/^https?:\/\//i.test(source)) {
+    if (!URL.canParse(source)) throw new UsageError(`--jwks ${source} is not a valid URL`);
+    if (!isTrustedJwksUrl(new URL(source))) throw new UsageError(`--jwks ${source} must be an https URL (${PLAIN_HTTP})`);
+    return source;
+  }
   try {
     return JSON.parse(await io.readFile(source)) as JSONWebKeySet;
   } catch (cause) {
@@ -88,6 +109,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       issuer: values.issuer,
       audience: values.audience.length === 1 ? (values.audience[0] ?? '') : values.audience,
       jwks,
+      candidateRef: values.candidate,
+      sessionId: values.session,
+      interviewRef: values.interview,
+      acceptRechecks: values['accept-rechecks'] === true,
       acceptFailed: values['accept-failed'] === true,
     });
     io.stdout(values.json === true ? `${JSON.stringify(verified, null, 2)}\n` : formatSummary(verified));

@@ -13,4 +13,4 @@ export type { UnverifiedLivenessToken } from './decode.ts';
 export type { LivenessClaims, LivenessChallenge } from './claims.ts';
 export type { JwksSource } from './jwks.ts';
 export { LiveproofError, isLiveproofError, ErrorCode } from '@liveproof/protocol';
-export type { CheckResult, LivenessTokenClaims } from '@liveproof/protocol';
+export type { AttemptKind, CheckResult, LivenessTokenClaims } from '@liveproof/protocol';

@@ -1,7 +1,8 @@
 /**
- * Where the issuer's public keys come from: a JWKS URL (fetched by jose, cached per URL for the life
- * of the process, refetched on an unknown `kid` after a cooldown, which is how key rotation reaches
- * a verifier), a JWKS object, or a key lookup function of the caller's own.
+ * Where the issuer's public keys come from: a JWKS URL (`https:`, or `http:` on this machine only;
+ * fetched by jose, cached per URL for the life of the process, refetched on an unknown `kid` after a
+ * cooldown, which is how key rotation reaches a verifier), a JWKS object, or a key lookup function
+ * of the caller's own.
  */
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { LiveproofError } from '@liveproof/protocol';
@@ -11,6 +12,17 @@ import { isTokenKeyError } from './errors.ts';
 export type JwksSource = URL | string | JSONWebKeySet | JWTVerifyGetKey;
 
 const remoteSets = new Map<string, JWTVerifyGetKey>();
+
+/** The hosts a JWKS may be fetched from over plain `http:`: this machine, for development and tests. */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Whether keys fetched from `url` can be trusted: an `https:` URL, or an `http:` one on a loopback
+ * host. Anyone on the path of a plain `http:` fetch could hand over their own keys and sign any token.
+ */
+export function isTrustedJwksUrl(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+}
 
 function remote(url: URL): JWTVerifyGetKey {
   let set = remoteSets.get(url.href);
@@ -24,11 +36,12 @@ function remote(url: URL): JWTVerifyGetKey {
 function parseUrl(value: string): URL {
   try {
     const url = new URL(value);
-    if (url.protocol === 'https:' || url.protocol === 'http:') return url;
+    if (isTrustedJwksUrl(url)) return url;
   } catch {
     // reported below
   }
-  throw new TypeError(`jwks must be an http(s) URL, a JWKS object or a key lookup function; got ${JSON.stringify(value)}`);
+  const expected = 'an https URL (plain http only on localhost, 127.0.0.1 or [::1]), a JWKS object or a key lookup function';
+  throw new TypeError(`jwks must be ${expected}; got ${JSON.stringify(value)}`);
 }
 
 function local(jwks: JSONWebKeySet): JWTVerifyGetKey {

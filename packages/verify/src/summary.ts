@@ -11,8 +11,10 @@ export function formatSummary(verified: VerifiedLiveness): string {
   const challenges = verified.challenges.map((c) => `${c.id} ${c.passed ? 'passed' : 'failed'}`);
   const rows: [string, string][] = [
     ['result', verified.result],
+    ['kind', verified.kind],
     ['candidate', verified.candidateRef],
     ['interview', verified.interviewRef],
+    ['session', verified.sessionId],
     ['attempt', verified.attemptId],
     ['challenges', list(challenges)],
     ['reasons', list(verified.reasons)],

@@ -17,7 +17,7 @@ export interface TestIssuer {
   privateKey: CryptoKey;
   publicJwk: JWK;
   jwks: JSONWebKeySet;
-  /** The claims of a passing token issued at NOW, with `overrides` applied. */
+  /** The claims of a passing full check's token issued at NOW, with `overrides` applied. */
   claims(overrides?: Partial<LivenessTokenClaims>): LivenessTokenClaims;
   /** Signs `payload` as a liveness token; `header` and `key` override the defaults. */
   sign(payload?: object, header?: Partial<JWTHeaderParameters>, key?: CryptoKey | Uint8Array): Promise<string>;
@@ -36,6 +36,7 @@ export async function createTestIssuer(issuer = 'https://liveproof.example.com',
     sid: 'ses_01JXSESSION',
     interview_ref: 'interview-2207',
     result: 'pass',
+    kind: 'check',
     challenges: [
       { id: 'blink', passed: true },
       { id: 'turn_left', passed: true },
@@ -74,10 +75,15 @@ export interface JwksServer {
   close(): Promise<void>;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+export interface ServeJwksOptions {
+  /** Replaces the default behaviour (answering the JWKS at `/.well-known/jwks.json`). */
+  handler?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The loopback host to listen on and name in the URLs: `127.0.0.1` (default), `localhost` or `::1`. */
+  host?: string;
+}
 
-/** Serves `jwks` at `/.well-known/jwks.json` on a free local port; `handler` replaces that behaviour. */
-export async function serveJwks(jwks: JSONWebKeySet, handler?: Handler): Promise<JwksServer> {
+/** Serves `jwks` at `/.well-known/jwks.json` on a free local port. */
+export async function serveJwks(jwks: JSONWebKeySet, { handler, host = '127.0.0.1' }: ServeJwksOptions = {}): Promise<JwksServer> {
   let count = 0;
   const server = createServer((req, res) => {
     count += 1;
@@ -85,9 +91,9 @@ export async function serveJwks(jwks: JSONWebKeySet, handler?: Handler): Promise
     if (req.url !== '/.well-known/jwks.json') return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify(jwks));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     origin,
     url: `${origin}/.well-known/jwks.json`,

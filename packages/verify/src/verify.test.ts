@@ -2,6 +2,7 @@
  * verifyLivenessToken against real ES256 tokens and a real JWKS server: what it accepts, and the
  * RFC 8725 (JWT BCP) attack suite it must refuse, each refusal checked by its error code.
  */
+import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, base64url, errors, exportJWK, exportSPKI, generateKeyPair, importJWK, CompactSign, type CryptoKey } from 'jose';
 import { CLIENT_TOKEN_TYPE, LiveproofError, type ErrorCode, type LivenessTokenClaims } from '@liveproof/protocol';
@@ -39,12 +40,13 @@ describe('accepted tokens', () => {
   it('accepts a passing token and returns its typed claims and convenience fields', async () => {
     const issued = lp.claims({ signals: ['virtual_camera_label'] });
     const verified = await verifyLivenessToken(await lp.sign(issued), options);
-    const expected: LivenessClaims = issued; // the protocol's claims type fits the verifier's
+    const expected: LivenessClaims = { ...issued, kind: 'check' }; // the protocol's claims type fits the verifier's
     expect(verified.claims).toEqual(expected);
     expect(verified).toMatchObject({
       keyId: 'key-1',
       result: 'pass',
       passed: true,
+      kind: 'check',
       candidateRef: 'candidate-8841',
       interviewRef: 'interview-2207',
       attemptId: 'att_01JXPASS',
@@ -96,6 +98,65 @@ describe('failed results', () => {
     const verified = await verifyLivenessToken(await lp.sign(failed()), { ...options, acceptFailed: true });
     expect(verified).toMatchObject({ result: 'fail', passed: false, reasons: ['not_performed'] });
     expect(verified.challenges[1]).toEqual({ id: 'smile', passed: false });
+  });
+});
+
+describe('re-checks', () => {
+  const recheck = (overrides: Partial<LivenessTokenClaims> = {}) =>
+    lp.sign(lp.claims({ jti: 'att_01JXRECHECK', kind: 'recheck', challenges: [{ id: 'turn_left', passed: true }], ...overrides }));
+
+  it("refuses a witnessed re-check's token by default", async () => {
+    const error = await expectCode(verifyLivenessToken(await recheck(), options), 'token_kind_not_accepted');
+    expect(error.details).toEqual({ claim: 'kind', kind: 'recheck' });
+  });
+
+  it('refuses it for its kind even when it failed, so a re-check never reads as a failed check', async () => {
+    const token = await recheck({ result: 'fail', reasons: ['not_performed'] });
+    await expectCode(verifyLivenessToken(token, { ...options, acceptFailed: true }), 'token_kind_not_accepted');
+  });
+
+  it('returns it with acceptRechecks, marked as a re-check', async () => {
+    const verified = await verifyLivenessToken(await recheck(), { ...options, acceptRechecks: true });
+    expect(verified).toMatchObject({ kind: 'recheck', passed: true, attemptId: 'att_01JXRECHECK' });
+    expect(verified.claims.kind).toBe('recheck');
+  });
+
+  it('still accepts a full check with acceptRechecks', async () => {
+    const verified = await verifyLivenessToken(await lp.sign(), { ...options, acceptRechecks: true });
+    expect(verified.kind).toBe('check');
+  });
+
+  it('reads a token without kind, issued before the claim existed, as a full check', async () => {
+    const verified = await verifyLivenessToken(await lp.sign(without(lp.claims(), 'kind')), options);
+    expect(verified).toMatchObject({ kind: 'check', passed: true });
+    expect(verified.claims.kind).toBe('check');
+  });
+});
+
+describe('the session, candidate and interview the caller expects', () => {
+  const expected = { sessionId: 'ses_01JXSESSION', candidateRef: 'candidate-8841', interviewRef: 'interview-2207' };
+
+  it('accepts a token for the expected session, candidate and interview', async () => {
+    const verified = await verifyLivenessToken(await lp.sign(), { ...options, ...expected });
+    expect(verified).toMatchObject({ passed: true, ...expected });
+  });
+
+  it.each<[keyof typeof expected, keyof LivenessTokenClaims, string]>([
+    ['sessionId', 'sid', 'ses_01JXOTHER'],
+    ['candidateRef', 'sub', 'candidate-1234'],
+    ['interviewRef', 'interview_ref', 'interview-9999'],
+  ])('refuses a token whose %s differs (%s)', async (option, claim, value) => {
+    const token = await lp.sign(lp.claims({ [claim]: value }));
+    const error = await expectCode(verifyLivenessToken(token, { ...options, ...expected }), 'token_claim_mismatch');
+    expect(error.details).toEqual({ claim });
+    // The same token passes for a caller that expects what it says.
+    expect((await verifyLivenessToken(token, { ...options, ...expected, [option]: value })).passed).toBe(true);
+  });
+
+  it("refuses another candidate's failed result as a mismatch, not as this candidate's failure", async () => {
+    const token = await lp.sign(lp.claims({ sub: 'candidate-1234', result: 'fail', reasons: ['not_performed'] }));
+    const error = await expectCode(verifyLivenessToken(token, { ...options, candidateRef: 'candidate-8841' }), 'token_claim_mismatch');
+    expect(error.details).toEqual({ claim: 'sub' });
   });
 });
 
@@ -280,6 +341,9 @@ describe('claims shape', () => {
     ['aud as a list', { aud: [AUDIENCE] }, 'aud'],
     ['iat as a string', { iat: String(NOW_SECONDS) }, 'iat'],
     ['exp before iat', { exp: NOW_SECONDS - 1, iat: NOW_SECONDS }, 'exp'],
+    ['kind neither check nor recheck', { kind: 'interview' }, 'kind'],
+    ['kind as null', { kind: null }, 'kind'],
+    ['kind in another case', { kind: 'Recheck' }, 'kind'],
   ])('rejects %s', async (_label, change, claim) => {
     const token = await lp.sign({ ...lp.claims(), ...change });
     const error = await expectCode(verifyLivenessToken(token, { ...options, acceptFailed: true }), 'token_invalid');
@@ -341,7 +405,7 @@ describe('remote JWKS over HTTP', () => {
   });
 
   it('reports a JWKS server error as jwks_unavailable', async () => {
-    const failing = await serveJwks(lp.jwks, (_req, res) => void res.writeHead(503).end('busy'));
+    const failing = await serveJwks(lp.jwks, { handler: (_req, res) => void res.writeHead(503).end('busy') });
     try {
       await expectCode(verifyLivenessToken(await lp.sign(), { ...options, jwks: failing.url }), 'jwks_unavailable');
       expect(failing.requests()).toBe(1);
@@ -351,13 +415,34 @@ describe('remote JWKS over HTTP', () => {
   });
 
   it('reports a JWKS that is not JSON as jwks_unavailable', async () => {
-    const broken = await serveJwks(lp.jwks, (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('<html>'));
+    const handler = (_req: unknown, res: ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end('<html>');
+    const broken = await serveJwks(lp.jwks, { handler });
     try {
       await expectCode(verifyLivenessToken(await lp.sign(), { ...options, jwks: broken.url }), 'jwks_unavailable');
     } finally {
       await broken.close();
     }
   });
+
+  it('verifies against a JWKS served over plain http on localhost', async () => {
+    const local = await serveJwks(lp.jwks, { host: 'localhost' });
+    try {
+      expect(local.url).toMatch(/^http:\/\/localhost:\d+\//);
+      expect((await verifyLivenessToken(await lp.sign(), { ...options, jwks: local.url })).passed).toBe(true);
+      expect(local.requests()).toBe(1);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it.each(['http://localhost:8787/jwks.json', 'http://127.0.0.1/jwks.json', 'http://[::1]:8787/jwks.json', 'http://LOCALHOST/jwks'])(
+    'takes the loopback http URL %s as a JWKS source',
+    async (jwks) => {
+      // Refused on its header before any fetch: what matters is that the URL was not a TypeError.
+      const token = forgeToken({ alg: 'none', typ: 'liveproof+jwt' }, lp.claims());
+      await expectCode(verifyLivenessToken(token, { ...options, jwks }), 'token_algorithm_not_allowed');
+    },
+  );
 
   it('does not fetch keys for a token refused on its header', async () => {
     const watched = await serveJwks(lp.jwks);
@@ -400,6 +485,13 @@ describe('key lookup functions and options', () => {
     ['a zero maxAgeSeconds', { maxAgeSeconds: 0 }],
     ['an invalid date', { now: new Date(Number.NaN) }],
     ['a JWKS URL that is not http(s)', { jwks: 'file:///etc/jwks.json' }],
+    ['a plain http JWKS URL on another host', { jwks: 'http://liveproof.example.com/.well-known/jwks.json' }],
+    ['a plain http JWKS URL object on another host', { jwks: new URL('http://liveproof.example.com/.well-known/jwks.json') }],
+    ['a plain http JWKS URL on a private address', { jwks: 'http://10.0.0.5/.well-known/jwks.json' }],
+    ['a plain http JWKS URL on a host named like localhost', { jwks: 'http://localhost.evil.example/.well-known/jwks.json' }],
+    ['a plain http JWKS URL with localhost as its user name', { jwks: 'http://localhost@evil.example/.well-known/jwks.json' }],
+    ['an empty candidateRef', { candidateRef: '' }],
+    ['a sessionId that is not a string', { sessionId: 42 as unknown as string }],
     ['no jwks', { jwks: undefined as unknown as VerifyOptions['jwks'] }],
   ])('throws a TypeError for %s', async (_label, change) => {
     await expect(verifyLivenessToken(await lp.sign(), { ...options, ...change })).rejects.toBeInstanceOf(TypeError);

@@ -1,12 +1,13 @@
 /**
  * `verifyLivenessToken`: the one call a hiring system makes. It accepts a token only if the
  * issuer's ES256 key signed it as a `liveproof+jwt`, for this audience, within its lifetime, with the
- * claims a Liveproof issuer sends, and (unless told otherwise) with a passing result. Every failure
+ * claims a Liveproof issuer sends, for the session, candidate and interview the caller expects, and
+ * (unless told otherwise) for a full check with a passing result. Every failure
  * is a `LiveproofError` with a stable code (RFC 8725 practice: one algorithm, explicit `typ`,
  * issuer and audience always checked).
  */
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import { LIVENESS_TOKEN_TYPE, LiveproofError, SIGNING_ALG, type Assurance, type CheckResult } from '@liveproof/protocol';
+import { LIVENESS_TOKEN_TYPE, LiveproofError, SIGNING_ALG, type Assurance, type AttemptKind, type CheckResult } from '@liveproof/protocol';
 import { MAX_TOKEN_LENGTH, parseLivenessClaims, type LivenessChallenge, type LivenessClaims } from './claims.ts';
 import { toLiveproofError } from './errors.ts';
 import { keyLookup, type JwksSource } from './jwks.ts';
@@ -27,6 +28,21 @@ export interface VerifyOptions {
   maxAgeSeconds?: number;
   /** Return a validly signed token whose result is `fail` instead of throwing `liveness_failed`. */
   acceptFailed?: boolean;
+  /**
+   * Also accept the token of a witnessed re-check (`kind: 'recheck'`), the short check an interviewer
+   * asks for during the call. By default only a full check's token is accepted, and a re-check's
+   * throws `token_kind_not_accepted`: two movements are not the evidence of a full check.
+   */
+  acceptRechecks?: boolean;
+  /** The Liveproof session you expect (`sid`); a token for another throws `token_claim_mismatch`. */
+  sessionId?: string;
+  /**
+   * The candidate you expect (`sub`, the `candidateRef` you gave). Pass it: tokens for your audience
+   * are otherwise interchangeable between candidates. Another candidate's token throws `token_claim_mismatch`.
+   */
+  candidateRef?: string;
+  /** The interview you expect (`interview_ref`); a token for another throws `token_claim_mismatch`. */
+  interviewRef?: string;
   /** The current time, for tests and replays. Default: now. */
   now?: Date;
 }
@@ -38,6 +54,11 @@ export interface VerifiedLiveness {
   keyId: string | undefined;
   result: CheckResult;
   passed: boolean;
+  /**
+   * `check` for a full check (also what a token issued before the claim existed reports), `recheck`
+   * for a witnessed re-check during the call (returned only with `acceptRechecks`).
+   */
+  kind: AttemptKind;
   /** Your reference for the candidate (`sub`). */
   candidateRef: string;
   /** Your reference for the interview (`interview_ref`). */
@@ -61,6 +82,13 @@ export interface VerifiedLiveness {
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 const REQUIRED_CLAIMS = ['iss', 'aud', 'sub', 'jti', 'iat', 'exp'];
 
+/** The claims a caller can pin: option, claim, and what a mismatch means in words. */
+const EXPECTED_CLAIMS = [
+  ['sessionId', 'sid', 'session'],
+  ['candidateRef', 'sub', 'candidate'],
+  ['interviewRef', 'interview_ref', 'interview'],
+] as const;
+
 function checkOptions(options: VerifyOptions): void {
   const { issuer, audience, clockToleranceSeconds, maxAgeSeconds, now } = options;
   if (typeof issuer !== 'string' || issuer.length === 0) throw new TypeError('issuer must be a non-empty string');
@@ -75,6 +103,12 @@ function checkOptions(options: VerifyOptions): void {
     throw new TypeError('maxAgeSeconds must be a positive number of seconds');
   }
   if (now !== undefined && !(now instanceof Date && Number.isFinite(now.getTime()))) throw new TypeError('now must be a valid Date');
+  for (const [option] of EXPECTED_CLAIMS) {
+    const expected = options[option];
+    if (expected !== undefined && (typeof expected !== 'string' || expected.length === 0)) {
+      throw new TypeError(`${option} must be a non-empty string when given`);
+    }
+  }
   const { jwks } = options;
   if (typeof jwks !== 'function' && (typeof jwks !== 'object' || jwks === null) && typeof jwks !== 'string') {
     throw new TypeError('jwks must be a JWKS URL, a JWKS object or a key lookup function');
@@ -99,6 +133,16 @@ function checkHeader(token: string): void {
   }
   if (header.crit !== undefined) {
     throw new LiveproofError('token_invalid', 'The token carries critical header extensions.', { details: { header: 'crit' } });
+  }
+}
+
+/** Refuses a token for another session, candidate or interview than the caller expects. */
+function checkExpected(claims: LivenessClaims, options: VerifyOptions): void {
+  for (const [option, claim, what] of EXPECTED_CLAIMS) {
+    const expected = options[option];
+    if (expected !== undefined && claims[claim] !== expected) {
+      throw new LiveproofError('token_claim_mismatch', `The token is for another ${what} than the one expected.`, { details: { claim } });
+    }
   }
 }
 
@@ -130,6 +174,12 @@ export async function verifyLivenessToken(token: string, options: VerifyOptions)
       details: { claim: 'iat' },
     });
   }
+  // A token about someone else says nothing about this candidate, not even that they failed.
+  checkExpected(claims, options);
+  if (claims.kind === 'recheck' && options.acceptRechecks !== true) {
+    const message = 'The token reports a witnessed re-check, not a full check (pass acceptRechecks to accept re-checks).';
+    throw new LiveproofError('token_kind_not_accepted', message, { details: { claim: 'kind', kind: claims.kind } });
+  }
   if (claims.result !== 'pass' && options.acceptFailed !== true) {
     throw new LiveproofError('liveness_failed', 'The liveness check did not pass.', {
       details: { attemptId: claims.jti, reasons: claims.reasons },
@@ -140,6 +190,7 @@ export async function verifyLivenessToken(token: string, options: VerifyOptions)
     keyId: verified.protectedHeader.kid,
     result: claims.result,
     passed: claims.result === 'pass',
+    kind: claims.kind,
     candidateRef: claims.sub,
     interviewRef: claims.interview_ref,
     attemptId: claims.jti,
