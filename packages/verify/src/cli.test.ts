@@ -1,17 +1,13 @@
 /**
  * The `liveproof-verify` command: exit statuses and output through `main()` with captured streams,
- * then the built bin run as a real process with plain Node against a real JWKS server.
+ * against a real JWKS server. The bin of the installed package is run in ../test/packed.test.ts.
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from './cli.ts';
 import { AUDIENCE, createTestIssuer, serveJwks, type JwksServer, type TestIssuer } from './test-issuer.ts';
-
-const PACKAGE_DIR = resolve(import.meta.dirname, '..');
-const BIN = join(PACKAGE_DIR, 'bin', 'liveproof-verify.mjs');
 
 let lp: TestIssuer;
 let issuer: string;
@@ -197,25 +193,5 @@ describe('main', () => {
     const result = await run(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^usage: liveproof-verify <token\|->/);
-  });
-});
-
-describe('the bin, built and run with plain Node', () => {
-  beforeAll(() => {
-    execFileSync('pnpm', ['--filter', '@liveproof/verify', 'build'], { cwd: PACKAGE_DIR, stdio: 'pipe' });
-  }, 60_000);
-
-  it('verifies a token read from stdin against the issuer JWKS and prints JSON', async () => {
-    const token = await fresh();
-    const child = spawn(process.execPath, [BIN, '-', ...common(), '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdin.end(`${token}\n`);
-    const code = await new Promise<number | null>((done) => child.on('close', done));
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ passed: true, attemptId: 'att_01JXPASS', sessionId: 'ses_01JXSESSION' });
   });
 });
