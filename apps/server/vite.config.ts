@@ -1,16 +1,21 @@
 // Bundles the server, with the workspace packages it uses (TypeScript sources) and their pure-JS
-// dependencies, into one Node ES module, dist/main.js. The native SQLite driver stays external and
-// loads from this app's node_modules.
+// dependencies, into Node ES modules: dist/main.js (the `liveproof` command) and
+// dist/score-worker.js (the scoring threads). The native SQLite driver stays external and loads
+// from this app's node_modules.
 import { defineConfig } from 'vite';
 
 export default defineConfig({
   build: {
-    ssr: 'src/main.ts',
+    ssr: true,
     target: 'node20',
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
-    rollupOptions: { external: ['better-sqlite3'], output: { entryFileNames: 'main.js', format: 'es' } },
+    rollupOptions: {
+      input: { main: 'src/main.ts', 'score-worker': 'src/score-worker.ts' },
+      external: ['better-sqlite3'],
+      output: { entryFileNames: '[name].js', format: 'es' },
+    },
   },
   ssr: { noExternal: [/^@liveproof\//] },
 });

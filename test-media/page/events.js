@@ -1,4 +1,5 @@
-// Records every liveproof-* event the element fires into window.__liveproofEvents (injected as is).
+// Records every liveproof-* event the element fires into window.__liveproofEvents, and every
+// Content-Security-Policy violation into window.__cspViolations (injected as is).
 (() => {
   const events = [];
   window.__liveproofEvents = events;
@@ -7,4 +8,9 @@
       events.push({ type, at: performance.now(), detail: JSON.parse(JSON.stringify(event.detail || {})) });
     });
   }
+  const violations = [];
+  window.__cspViolations = violations;
+  document.addEventListener('securitypolicyviolation', (event) => {
+    violations.push({ directive: event.violatedDirective, blocked: event.blockedURI, sample: event.sample });
+  });
 })();

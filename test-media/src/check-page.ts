@@ -23,7 +23,7 @@ export async function createSession(server: RunningServer, body: Record<string, 
   const response = await fetch(`${server.url}/v1/sessions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ candidateRef: 'cand-e2e', interviewRef: 'int-e2e', audience: 'demo-ats', ...body }),
+    body: JSON.stringify({ candidateRef: 'cand-e2e', interviewRef: 'int-e2e', audience: 'dev-ats', ...body }),
   });
   if (response.status !== 201) throw new Error(`POST /v1/sessions: ${response.status} ${await response.text()}`);
   return (await response.json()) as CreateSessionResponse;
@@ -37,6 +37,11 @@ export async function getSession(server: RunningServer, id: string): Promise<Rec
 /** Records every `liveproof-*` event the element fires, from before any page script runs (`page/events.js`). */
 export async function recordEvents(page: Page): Promise<void> {
   await page.addInitScript({ path: join(TEST_MEDIA_DIR, 'page', 'events.js') });
+}
+
+/** Content-Security-Policy violations the page reported (`recordEvents` installs the listener). */
+export function cspViolations(page: Page): Promise<{ directive: string; blocked: string; sample: string }[]> {
+  return page.evaluate(() => (window as unknown as { __cspViolations: { directive: string; blocked: string; sample: string }[] }).__cspViolations);
 }
 
 export function events(page: Page): Promise<CheckEvent[]> {

@@ -177,9 +177,12 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
   const log = options.log ?? (() => undefined);
   const startedAt = new Date();
   const presentations = buildPresentations(options.manifest, options.mediaDir, options);
-  const servers: Servers = { flag: await startServer({ LIVEPROOF_SEED: String(options.seed) }) };
+  // Seeded draws (reproducible runs) need the evaluation mode; and one machine plays hundreds of
+  // candidates from one address, which the per-address rate limit exists to stop: off for this.
+  const evaluation = { LIVEPROOF_EVALUATION: '1', LIVEPROOF_RATE_LIMIT: 'off' };
+  const servers: Servers = { flag: await startServer({ ...evaluation, LIVEPROOF_SEED: String(options.seed) }) };
   if (presentations.some((p) => p.type === 'virtual_camera')) {
-    servers.reject = await startServer({ LIVEPROOF_SEED: String(options.seed + 1), LIVEPROOF_DEV_VIRTUAL_CAMERA_POLICY: 'reject' });
+    servers.reject = await startServer({ ...evaluation, LIVEPROOF_SEED: String(options.seed + 1), LIVEPROOF_DEV_VIRTUAL_CAMERA_POLICY: 'reject' });
   }
   const outcomes: PresentationOutcome[] = [];
   try {

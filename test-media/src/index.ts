@@ -43,6 +43,7 @@ export {
   getSession,
   recordEvents,
   events,
+  cspViolations,
   openCheck,
   waitForState,
   waitForOutcome,

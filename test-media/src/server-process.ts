@@ -1,9 +1,12 @@
 /**
- * The real Liveproof server (apps/server/dist/main.js) as a child process on a free port with its
- * own data directory, for end-to-end tests, benchmarks and evaluations.
+ * The real Liveproof server (apps/server/dist/main.js) as a child process, started the way the
+ * README's start command starts it (`liveproof dev`, with the shipped defaults: rate limits on),
+ * except for three documented settings every test server needs: a free port (PORT=0), loopback
+ * only (HOST=127.0.0.1) and a data directory of its own (LIVEPROOF_DATA_DIR), so servers of one
+ * test run never meet. A test passes any other setting it needs, and says why.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './paths.ts';
@@ -12,7 +15,10 @@ export const SERVER_ENTRY = join(REPO_ROOT, 'apps', 'server', 'dist', 'main.js')
 
 export interface RunningServer {
   url: string;
+  /** The development integration's API key (audience `dev-ats`). */
   apiKey: string;
+  /** The development administrator's key. */
+  adminKey: string;
   dataDir: string;
   process: ChildProcess;
   /** Everything the server printed, for diagnosing a failed test. */
@@ -23,22 +29,23 @@ export interface RunningServer {
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`pnpm build\` first`);
   const dataDir = env.LIVEPROOF_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'liveproof-data-'));
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LIVEPROOF_DATA_DIR: dataDir, LIVEPROOF_RATE_LIMIT: 'off', ...env },
+  const child = spawn(process.execPath, [SERVER_ENTRY, 'dev'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LIVEPROOF_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
-  const ready = await new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
+  const ready = await new Promise<{ url: string; apiKey: string; adminKey: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${output}`)), 20_000);
     const check = () => {
-      const url = /Demo page:\s+(http:\/\/localhost:\d+)\//.exec(output)?.[1];
-      const apiKey = /Development API key:\s+(\S+)/.exec(output)?.[1];
-      if (url && apiKey) {
+      const url = /JWKS:\s+(http:\/\/localhost:\d+)\//.exec(output)?.[1];
+      if (url && /Admin key:/.test(output)) {
         clearTimeout(timer);
-        resolve({ url, apiKey });
+        // Printed on the start that made them; kept in the data directory for the later ones.
+        const kept = (name: string) => (env.LIVEPROOF_API_KEY && name === 'dev-api-key' ? env.LIVEPROOF_API_KEY : readFileSync(join(dataDir, name), 'utf8').trim());
+        resolve({ url, apiKey: kept('dev-api-key'), adminKey: kept('dev-admin-key') });
       }
     };
     child.stdout!.on('data', check);

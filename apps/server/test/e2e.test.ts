@@ -24,6 +24,7 @@ import {
   waitForOutcome,
   waitForPass,
   events,
+  cspViolations,
   waitForState,
   type LaunchedBrowser,
   type RunningServer,
@@ -90,8 +91,8 @@ describe('a cooperative candidate', () => {
     const page = await cooperativePage();
     const requested: string[] = [];
     page.on('request', (request) => requested.push(request.url()));
-    // The demo page's hiring-system panel verifies tokens issued for its own audience.
-    const session = await createSession(server, { candidateRef: 'cand-coop', interviewRef: 'int-coop', audience: 'demo-ats' });
+    // The development integration's session; the demo page's hiring-system panel verifies its tokens too.
+    const session = await createSession(server, { candidateRef: 'cand-coop', interviewRef: 'int-coop', audience: 'dev-ats' });
     await openCheck(page, server, session.clientToken);
 
     await waitForState(page, 'positioning');
@@ -118,6 +119,8 @@ describe('a cooperative candidate', () => {
     await page.waitForTimeout(500);
     const elsewhere = requested.filter((url) => !url.startsWith(`${server.url}/`) && !/^(data|blob):/.test(url));
     expect(elsewhere).toEqual([]);
+    // The demo page runs under the server's strict Content-Security-Policy, and nothing broke it.
+    expect(await cspViolations(page)).toEqual([]);
     expect(requested.some((url) => url.endsWith('/assets/mediapipe/face_landmarker.task'))).toBe(true);
 
     // The actor answered every prompt the element showed, after its human-like delay.
@@ -130,7 +133,7 @@ describe('a cooperative candidate', () => {
     // The hiring system's side: verify offline against the published keys, then read the record.
     const verified = await verifyLivenessToken(outcome.detail.token as string, {
       issuer: server.url,
-      audience: 'demo-ats',
+      audience: 'dev-ats',
       jwks: new URL('/.well-known/jwks.json', server.url),
     });
     await expect(

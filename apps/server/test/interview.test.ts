@@ -48,12 +48,24 @@ const badgeStatus = (page: Page) => page.evaluate(() => (document.querySelector(
 const shownText = (page: Page, selector: string) => page.locator(selector).evaluate((el) => (el.shadowRoot ?? el).textContent?.replace(/\s+/g, ' ') ?? '');
 const badgeText = (page: Page) => shownText(page, 'liveproof-badge');
 
+/** What a hiring system puts in its interviewer's link: a viewer token (with the re-check right) and the audience. */
+async function viewerFragment(sessionId: string): Promise<string> {
+  const response = await fetch(`${server.url}/v1/sessions/${sessionId}/viewer-tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ recheck: true }),
+  });
+  const { viewerToken } = (await response.json()) as { viewerToken: string };
+  return new URLSearchParams({ viewer: viewerToken, audience: 'dev-ats' }).toString();
+}
+
 describe("the interviewer's badge", () => {
   it('shows each prompt live while the candidate is shown it, then the verified result', async () => {
-    const session = await createSession(server, { candidateRef: 'cand-interview', interviewRef: 'int-interview', audience: 'demo-ats' });
+    const session = await createSession(server, { candidateRef: 'cand-interview', interviewRef: 'int-interview', audience: 'dev-ats' });
 
+    // The hiring system gives its interviewer a link with a viewer token for this session.
     const interviewer = await newPage();
-    await interviewer.goto(`${server.url}/demo/interviewer.html?session=${session.id}`);
+    await interviewer.goto(`${server.url}/demo/interviewer.html?session=${session.id}#${await viewerFragment(session.id)}`);
     await expect.poll(() => badgeStatus(interviewer)).toBe('unchecked');
     await expect.poll(() => badgeText(interviewer)).toContain('Not yet checked');
     await screenshot(interviewer, 'interviewer-1-waiting');
@@ -127,9 +139,11 @@ describe("the interviewer's badge", () => {
     await screenshot(callTab, 'interviewer-0-call-video');
     await callTab.close();
 
-    // The interviewer, in a browser of their own.
+    // The interviewer, in a browser of their own, with the link the scheduling page gave (its
+    // fragment carries a viewer token; that browser has none of the candidate's demo cookie).
     const interviewer = await newPage();
-    await interviewer.goto(`${server.url}/demo/interviewer.html?session=${sessionId}`);
+    expect(new URL(link!, server.url).hash).toMatch(/^#viewer=/);
+    await interviewer.goto(new URL(link!, server.url).href);
     // The badge starts from the latest result, verified in the browser.
     await expect.poll(() => badgeStatus(interviewer), { timeout: 10_000 }).toBe('verified');
     await candidate.evaluate(() => ((window as unknown as { __liveproofEvents: unknown[] }).__liveproofEvents.length = 0));
@@ -157,10 +171,12 @@ describe("the interviewer's badge", () => {
     });
     expect(outcome.detail, JSON.stringify({ outcome: outcome.detail, actor: await actorLog(candidate) })).toMatchObject({ result: 'pass' });
     const prompts = (await events(candidate)).filter((e) => e.type === 'liveproof-prompt' && (e.detail as { attemptId: string }).attemptId === outcome.detail.attemptId);
-    expect(prompts).toHaveLength(2);
+    // Two movements and, as in the check, the screen light.
+    expect(prompts).toHaveLength(3);
     await expect.poll(() => badgeStatus(interviewer), { timeout: 10_000 }).toBe('verified');
-    // The badge now shows the re-check's own token: two challenges.
-    await expect.poll(() => badgeText(interviewer)).toMatch(/\(2 of 2\)/);
+    // The badge now shows the re-check's own token, and says it is a re-check.
+    await expect.poll(() => badgeText(interviewer)).toMatch(/\(3 of 3\)/);
+    expect(await badgeText(interviewer)).toContain('Re-check passed');
     await expect.poll(() => interviewer.locator('#history tr').last().innerText()).toMatch(/^\d+ \(re-check\)\s+passed/);
     await expect.poll(() => shownText(candidate, '#interview-check')).toContain('Re-check passed');
     await screenshot(interviewer, 'interviewer-5-recheck-passed');
@@ -168,7 +184,7 @@ describe("the interviewer's badge", () => {
   });
 
   it('says invalid for a token whose claims were changed, or that is for another audience', async () => {
-    const session = await createSession(server, { candidateRef: 'cand-badge', audience: 'demo-ats' });
+    const session = await createSession(server, { candidateRef: 'cand-badge', audience: 'dev-ats' });
     const page = await newPage();
     await recordEvents(page);
     await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
@@ -182,7 +198,7 @@ describe("the interviewer's badge", () => {
     const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url')}.${signature}`;
     const badge = await newPage();
     await badge.goto(`${server.url}/demo/interviewer.html`);
-    const show = async (value: string, audience = 'demo-ats') => {
+    const show = async (value: string, audience = 'dev-ats') => {
       await badge.evaluate(
         ([t, iss, aud]) => {
           const el = document.querySelector('liveproof-badge')!;
@@ -202,10 +218,19 @@ describe("the interviewer's badge", () => {
     expect(await show(token, 'another-ats')).toBe('invalid');
   });
 
-  it('the admin page lists every attempt, and filters them', async () => {
+  it("the admin page needs an administrator's key, then lists every integration's attempts, and filters them", async () => {
     const admin = await newPage();
     await admin.goto(`${server.url}/demo/admin.html`);
+    await expect.poll(() => admin.locator('#attempts-card').isHidden()).toBe(true);
+    await admin.getByLabel('Admin key').fill(server.apiKey);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => admin.getByRole('alert').innerText()).toContain('not a working admin key');
+    await admin.getByLabel('Admin key').fill(server.adminKey);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => admin.locator('#integrations tr').count()).toBe(2);
     await expect.poll(() => admin.locator('#attempts tr').count()).toBeGreaterThanOrEqual(4);
+    // The development integration's attempts and the demo's, each named.
+    expect(await admin.locator('#attempts').innerText()).toMatch(/Development[\s\S]*Demo|Demo[\s\S]*Development/);
     await admin.getByLabel('Interview').fill('int-backend-thu-1400');
     await admin.getByRole('button', { name: 'Filter' }).click();
     await expect.poll(() => admin.locator('#attempts tr').count()).toBe(2);

@@ -6,6 +6,7 @@
  * session's event stream on one instance sees what happens on the other (LISTEN/NOTIFY), and the
  * hiring system's webhooks arrive once each though both instances deliver from the outbox.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { CompactSign, exportJWK, generateKeyPair } from 'jose';
@@ -49,7 +50,9 @@ async function cooperativeTrace(plan: StartAttemptResponse['plan']) {
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
-  const env = { DATABASE_URL, LIVEPROOF_PG_SCHEMA: SCHEMA, LIVEPROOF_PUBLIC_URL: ISSUER, LIVEPROOF_API_KEY: API_KEY, LIVEPROOF_DEV_AUDIENCES: 'ats-pg' };
+  // Instances behind one load balancer share one database, one public URL, one key-encryption key
+  // (it seals the signing keys they share) and, here, the development API key.
+  const env = { DATABASE_URL, LIVEPROOF_PG_SCHEMA: SCHEMA, LIVEPROOF_PUBLIC_URL: ISSUER, LIVEPROOF_KEK: randomBytes(32).toString('base64'), LIVEPROOF_API_KEY: API_KEY, LIVEPROOF_DEV_AUDIENCES: 'ats-pg' };
   a = await startServer(env);
   b = await startServer(env);
 });

@@ -154,6 +154,11 @@ export class LiveproofBadge extends LitElement {
   }
 
   #show(verdict: BadgeVerdict): void {
+    // In live mode the token must be one of the watched session's: a token of another candidate's
+    // session, however validly signed, says nothing about this one.
+    if ('claims' in verdict && this.sessionId && verdict.claims.sid !== this.sessionId) {
+      verdict = { status: 'invalid', why: 'This result is for another session than the one watched.' };
+    }
     this._claims = 'claims' in verdict ? verdict.claims : undefined;
     this._why = 'why' in verdict ? verdict.why : '';
     this._status = verdict.status;
@@ -196,7 +201,7 @@ export class LiveproofBadge extends LitElement {
   }
 
   /**
-   * Asks the candidate's element for a witnessed re-check: two movements, whose prompts this badge
+   * Asks the candidate's element for a witnessed re-check (two movements and the screen light), whose prompts this badge
    * then shows live while you watch the candidate on the call.
    */
   async requestRecheck(): Promise<void> {
@@ -248,7 +253,10 @@ export class LiveproofBadge extends LitElement {
   }
 
   protected override render() {
-    const { icon, label } = STATUS_TEXT[this._status];
+    const { icon } = STATUS_TEXT[this._status];
+    // A re-check is never shown as a check: it is the interviewer's witnessed one, outside the attempts.
+    const recheck = this._claims?.kind === 'recheck' && (this._status === 'verified' || this._status === 'failed');
+    const label = recheck ? (this._status === 'verified' ? 'Re-check passed (witnessed)' : 'Re-check failed') : STATUS_TEXT[this._status].label;
     const reduced = this._status === 'verified' && this._claims?.assurance === 'reduced';
     const live = this._status === 'checking' && this._attempt;
     return html`<section part="badge" class="badge" data-status=${this._status} aria-label="Liveness check">
@@ -266,7 +274,7 @@ export class LiveproofBadge extends LitElement {
       ${this._image
         ? html`<figure part="reference-image">
             <img src=${this._image} width="120" height="120" alt="Photo taken at the end of the candidate's passed check" />
-            <figcaption>From the check: compare with the person on the call.</figcaption>
+            <figcaption>Supplied by the candidate's page at the end of the check: compare with the person on the call.</figcaption>
           </figure>`
         : nothing}
       ${this.allowRecheck && this.sessionId && this.viewerToken

@@ -350,7 +350,8 @@ export class LiveproofCheck extends LitElement {
     this.#recheckId = undefined;
     const started = await api.startAttempt(
       sessionId,
-      { publicKey: key.publicJwk, device, ...(recheckId ? { recheckId } : lightOptOut ? { lightOptOut } : {}) },
+      // A re-check follows the same light policy as a check: the candidate's opt-out goes with it.
+      { publicKey: key.publicJwk, device, ...(recheckId ? { recheckId } : {}), ...(lightOptOut ? { lightOptOut } : {}) },
       signal,
     );
     const origin = performance.now();

@@ -2,7 +2,8 @@
  * The templates of `<liveproof-check>`, as pure functions of what the element shows, so that the
  * element's own file holds its behaviour and these hold its looks.
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, noChange, nothing, type TemplateResult } from 'lit';
+import { Directive, directive, type ElementPart, type PartInfo, PartType } from 'lit/directive.js';
 import { CHALLENGES, LIGHT_RGB, type ChallengeId, type ErrorCode, type LightColour, type ResultResponse } from '@liveproof/protocol';
 import type { CheckState } from './events/state.ts';
 import { errorCopy, promptCue, promptText, reasonText } from './messages.ts';
@@ -42,9 +43,29 @@ export interface CheckHandlers {
 
 const percent = (share: number) => Math.round(share * 100);
 
+/**
+ * Inline styles through the CSSOM, always. (Lit's styleMap writes a `style` attribute on its first
+ * render, which a page's strict Content-Security-Policy refuses; CSSOM changes it allows.)
+ */
+class CssProperties extends Directive {
+  constructor(part: PartInfo) {
+    super(part);
+    if (part.type !== PartType.ELEMENT) throw new Error('cssProperties() goes on an element, not in an attribute');
+  }
+  render(_properties: Record<string, string>) {
+    return noChange;
+  }
+  override update(part: ElementPart, [properties]: [Record<string, string>]) {
+    const { style } = part.element as HTMLElement;
+    for (const [name, value] of Object.entries(properties)) style.setProperty(name, value);
+    return noChange;
+  }
+}
+const cssProperties = directive(CssProperties);
+
 function meter(label: string, share: number): TemplateResult {
   return html`<div class="meter" role="progressbar" aria-label=${label} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent(share)}>
-    <div style="width:${percent(share)}%"></div>
+    <div ${cssProperties({ width: `${percent(share)}%` })}></div>
   </div>`;
 }
 
@@ -52,8 +73,8 @@ function meter(label: string, share: number): TemplateResult {
 function flashOverlay(colour: LightColour | undefined) {
   if (!colour) return nothing;
   // A manual popover sits in the top layer, above the page whatever its layout or transforms.
-  return html`<div class="flash" part="flash" popover="manual" data-colour=${colour} style="background: rgb(${LIGHT_RGB[colour].join(' ')})">
-    <span style="color: ${colour === 'green' ? '#000' : '#fff'}">Keep still and look at the screen<br /><small>Press Esc to stop</small></span>
+  return html`<div class="flash" part="flash" popover="manual" data-colour=${colour} ${cssProperties({ background: `rgb(${LIGHT_RGB[colour].join(' ')})` })}>
+    <span ${cssProperties({ color: colour === 'green' ? '#000' : '#fff' })}>Keep still and look at the screen<br /><small>Press Esc to stop</small></span>
   </div>`;
 }
 

@@ -35,6 +35,7 @@ export type {
   StartAttemptResponse,
   Plan,
   ResultPayload,
+  StopPayload,
   SubmitResultRequest,
   ResultResponse,
   LivenessTokenClaims,
@@ -46,6 +47,9 @@ export type {
 export {
   MAX_TRACE_FRAMES,
   MAX_STEPS,
+  FACE_BOX_LIMITS,
+  isWellFormedText,
+  stopPayloadSchema,
   challengeIdSchema,
   createSessionSchema,
   publicJwkSchema,

@@ -31,6 +31,8 @@ export const ReasonCode = {
   // decided by the server around the trace
   ClockMismatch: 'clock_mismatch',
   AttemptExpired: 'attempt_expired',
+  /** The candidate stopped the flashing colours (Esc): not a failure, and it does not use up an attempt. */
+  StoppedFlashing: 'stopped_flashing',
 } as const;
 export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];
 
@@ -59,6 +61,7 @@ export const REASON_TEXT: Readonly<Record<ReasonCode, string>> = {
   virtual_camera: 'The video came from a virtual camera, which this check does not accept.',
   clock_mismatch: "The evidence's timing does not fit the time the server saw pass.",
   attempt_expired: 'The result arrived after the attempt had expired.',
+  stopped_flashing: 'The candidate stopped the flashing colours; this does not use up an attempt.',
 };
 
 /**

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CHALLENGE_IDS, MOTION_CHALLENGE_IDS, type ChallengeId } from './challenges.ts';
 import { LIGHT_COLOURS, TRACE_BLENDSHAPES, TRACE_VERSION, type DeviceInfo, type Trace } from './trace.ts';
-import type { CreateSessionRequest, ProgressRequest, ResultPayload, StartAttemptRequest } from './wire.ts';
+import type { CreateSessionRequest, ProgressRequest, ResultPayload, StartAttemptRequest, StopPayload } from './wire.ts';
 
 /** At 30 frames a second, ten minutes of frames: far beyond any check. */
 export const MAX_TRACE_FRAMES = 18_000;
@@ -14,11 +14,31 @@ export const MAX_STEPS = 8;
 export const MAX_REFERENCE_IMAGE_BASE64 = 64_000;
 export const MAX_FLASHES = 16;
 
-/** Text without control characters (PostgreSQL refuses NUL, and none belongs in these fields). */
-const text = (max: number) => z.string().max(max).regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed');
+/**
+ * Text without control characters and without lone UTF-16 surrogates: PostgreSQL refuses NUL and
+ * unpaired surrogates in jsonb, SQLite would store them, and none belongs in these fields.
+ */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed')
+    .refine(isWellFormedText, 'unpaired UTF-16 surrogates are not allowed');
 const ref = text(200).trim().min(1);
 const finite = z.number().finite();
 const unit = z.number().min(0).max(1);
+
+/** Whether `value` is well-formed UTF-16 (every surrogate paired). */
+export function isWellFormedText(value: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
+}
+
+/**
+ * Where a face box may lie, in frame units. A face can fill the frame and overflow it (a candidate
+ * leaning in) or sit partly outside it; the recorder clamps to these bounds, the schema accepts
+ * exactly them, and positioning asks the candidate to move back or to the centre.
+ */
+export const FACE_BOX_LIMITS = { min: -1, max: 2, maxSize: 3 } as const;
 
 export const challengeIdSchema = z.enum(CHALLENGE_IDS as [ChallengeId, ...ChallengeId[]]);
 
@@ -69,7 +89,14 @@ export const startAttemptSchema = z.strictObject({
 export const traceFrameSchema = z.strictObject({
   t: finite.min(-60_000).max(3_600_000),
   n: z.number().int().min(0).max(10),
-  box: z.tuple([finite.min(-1).max(2), finite.min(-1).max(2), unit, unit]).optional(),
+  box: z
+    .tuple([
+      finite.min(FACE_BOX_LIMITS.min).max(FACE_BOX_LIMITS.max),
+      finite.min(FACE_BOX_LIMITS.min).max(FACE_BOX_LIMITS.max),
+      finite.min(0).max(FACE_BOX_LIMITS.maxSize),
+      finite.min(0).max(FACE_BOX_LIMITS.maxSize),
+    ])
+    .optional(),
   pose: z.tuple([finite.min(-180).max(180), finite.min(-180).max(180), finite.min(-180).max(180)]).optional(),
   bs: z.array(unit).length(TRACE_BLENDSHAPES.length).optional(),
   luma: finite.min(0).max(255),
@@ -105,6 +132,18 @@ export const resultPayloadSchema = z.strictObject({
 }) satisfies z.ZodType<ResultPayload>;
 
 
+
+/**
+ * The payload the element signs when the candidate stops the flashing colours (Esc): the attempt
+ * ends without using up one of the session's attempts.
+ */
+export const stopPayloadSchema = z.strictObject({
+  v: z.literal(1),
+  attemptId: text(100),
+  nonce: text(100),
+  stop: z.literal('flashing'),
+  sentAt: finite,
+}) satisfies z.ZodType<StopPayload>;
 
 /** Ids in paths: what the server issues (`ses_…`, `att_…`), nothing else. */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a Liveproof id');

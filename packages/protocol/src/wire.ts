@@ -10,8 +10,11 @@ import type { DeviceInfo, Trace } from './trace.ts';
 
 /** Session status, derived from its attempts and its expiry. */
 export type SessionStatus = 'open' | 'passed' | 'failed' | 'expired';
-/** Attempt status: `started` until a signed result is accepted; `abandoned` when it expired unanswered. */
-export type AttemptStatus = 'started' | 'passed' | 'failed' | 'abandoned';
+/**
+ * Attempt status: `started` until a signed result is accepted; `abandoned` when it expired
+ * unanswered; `stopped` when the candidate stopped the flashing colours (it does not use up an attempt).
+ */
+export type AttemptStatus = 'started' | 'passed' | 'failed' | 'abandoned' | 'stopped';
 export type CheckResult = 'pass' | 'fail';
 /**
  * `check`: one of the session's allowed checks, the one a hiring decision rests on. `recheck`: a short
@@ -139,12 +142,22 @@ export interface ResultPayload {
   referenceImage?: { type: 'image/jpeg'; data: string };
 }
 
+/** What the element signs (with the attempt key) when the candidate stops the flashing colours. */
+export interface StopPayload {
+  v: 1;
+  attemptId: string;
+  nonce: string;
+  stop: 'flashing';
+  sentAt: number;
+}
+
 export interface SubmitResultRequest {
   result: string;
 }
 
 export interface ResultResponse {
   attemptId: string;
+  kind: AttemptKind;
   result: CheckResult;
   reasons: ReasonCode[];
   steps: StepVerdict[];
@@ -181,7 +194,7 @@ export interface LivenessTokenClaims {
  * mode hear it over the session's event stream (server-sent events; the SSE event name is `type`).
  */
 export type SessionEvent =
-  | { type: 'attempt.started'; sessionId: string; attemptId: string; sequence: number; kind: 'check' | 'recheck'; challenges: ChallengeId[]; at: string }
+  | { type: 'attempt.started'; sessionId: string; attemptId: string; sequence: number; kind: AttemptKind; challenges: ChallengeId[]; at: string }
   /** An interviewer asked for a witnessed re-check; the candidate's element in interview mode answers it. */
   | { type: 'recheck.requested'; sessionId: string; recheckId: string; expiresAt: string; at: string }
   /** The candidate's element has just shown the prompt of step `index`. */
@@ -191,6 +204,7 @@ export type SessionEvent =
       sessionId: string;
       attemptId: string;
       sequence: number;
+      kind: AttemptKind;
       result: CheckResult;
       reasons: ReasonCode[];
       signals: string[];

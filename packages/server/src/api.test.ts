@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { SignJWT, generateKeyPair, decodeJwt, decodeProtectedHeader } from 'jose';
 import { verifyLivenessToken } from '@liveproof/verify';
 import type { SessionView, StartAttemptResponse } from '@liveproof/protocol';
-import { createHarness, neutralTrace, type Harness } from './test-harness.ts';
+import { createIntegration } from './domain/integrations.ts';
+import { createHarness, neutralTrace, type Harness } from './testing/harness.ts';
 
 async function startedAttempt(h: Harness, sessionExtra: Record<string, unknown> = {}) {
   const session = await h.createSession(sessionExtra);
@@ -62,8 +63,7 @@ describe('hiring-system endpoints', () => {
     const unknown = await h.api('GET', '/v1/sessions/ses_nope', undefined, auth);
     expect([unknown.status, unknown.json.error?.code]).toEqual([404, 'session_not_found']);
     const session = await h.createSession();
-    const { createIntegration } = await import('./integrations.ts');
-    const other = await createIntegration(h.store, 'Other ATS', { audiences: ['other-ats'] });
+    const other = await createIntegration(h.store, { name: 'Other ATS', audiences: ['other-ats'] });
     const foreign = await h.api('GET', `/v1/sessions/${session.id}`, undefined, { authorization: `Bearer ${other.apiKey}` });
     expect(foreign.json.error?.code).toBe('session_not_found');
   });
@@ -89,12 +89,15 @@ describe('hiring-system endpoints', () => {
 
 describe('abuse', () => {
   it('limits requests per address before it looks at credentials', async () => {
-    const h = await createHarness({ rateLimit: { windowMs: 60_000, clientLimit: 2, apiLimit: 2 } });
+    const h = await createHarness({ rateLimit: { windowMs: 60_000, page: 2, viewer: 2, hiring: 2, admin: 2 } });
     const guess = () => h.api('POST', '/v1/sessions', { candidateRef: 'c', interviewRef: 'i', audience: 'ats-test' }, { authorization: 'Bearer lp_guess' });
     expect((await guess()).status).toBe(401);
     expect((await guess()).status).toBe(401);
     const third = await guess();
     expect([third.status, third.json.error?.code]).toEqual([429, 'rate_limited']);
+    // The client is told when to come back.
+    const retry = await h.app.request('/v1/sessions', { method: 'POST', headers: { authorization: 'Bearer lp_guess' } });
+    expect(Number(retry.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('behind a proxy, records the address the proxy saw, not one the client made up', async () => {
@@ -109,13 +112,25 @@ describe('abuse', () => {
     expect(attempts[0]!.ip).toBe('198.51.100.23');
   });
 
-  it('keeps a request refused before authentication on record against its attempt', async () => {
+  it('counts refusals nobody can be held to, and audits those of a valid credential against their session', async () => {
     const h = await createHarness();
-    const refused = await h.api('POST', '/v1/attempts/att_someone/result', { result: 'a.b.c' });
-    expect(refused.json.error?.code).toBe('unauthorized');
-    const events = await h.store.listEvents({ attemptId: 'att_someone' });
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: 'request_refused', code: 'unauthorized', ip: '203.0.113.7' });
+    for (let i = 0; i < 50; i++) {
+      expect((await h.api('GET', `/v1/sessions/ses_probe${i}`)).json.error?.code).toBe('unauthorized');
+      expect((await h.api('POST', `/v1/attempts/att_someone${i}/result`, { result: 'a.b.c' })).json.error?.code).toBe('attempt_not_found');
+    }
+    // Not a row each: one count per window, group and code.
+    expect(await h.store.listEvents({})).toEqual([]);
+    await h.deps.refusals.flush();
+    const counts = await h.store.listRefusalCounts(0);
+    expect(counts.map((c) => [c.route, c.code, c.count])).toEqual(expect.arrayContaining([
+      ['hiring', 'unauthorized', 50],
+      ['page', 'attempt_not_found', 50],
+    ]));
+    // With the hiring system's own key, a refusal about one of its sessions is on record.
+    const session = await h.createSession();
+    await h.api('POST', `/v1/sessions/${session.id}/viewer-tokens`, { ttlSeconds: 1 }, { authorization: `Bearer ${h.apiKey}` });
+    const events = await h.store.listEvents({ sessionId: session.id });
+    expect(events.at(-1)).toMatchObject({ type: 'request_refused', code: 'invalid_request', ip: '203.0.113.7', integrationId: h.integrationId });
   });
 
   it('refuses control characters in ids and text instead of failing on them', async () => {
@@ -276,8 +291,8 @@ describe('results', () => {
     const garbage = await page.submit(start.attemptId, 'not.a.jws');
     expect(garbage.json.error?.code).toBe('invalid_signature');
     expect((await page.submit(start.attemptId, await page.sign(payload))).status).toBe(200);
-    const events = await h.store.listEvents({ attemptId: start.attemptId });
-    expect(events.filter((e) => e.code === 'invalid_signature')).toHaveLength(2);
+    await h.deps.refusals.flush();
+    expect((await h.store.listRefusalCounts(0)).find((c) => c.code === 'invalid_signature')?.count).toBe(2);
     expect((await sessionWithAttempts(h, session.id)).attempts![0]!.status).toBe('failed');
   });
 
@@ -295,12 +310,24 @@ describe('results', () => {
     expect(attempt!.timings!.traceSpanMs).toBeGreaterThan(5900);
   });
 
-  it('lets exactly one of two racing results through', async () => {
+  it('scores copies of one result arriving together once, and answers them all the same', async () => {
     const h = await createHarness();
     const { page, start } = await startedAttempt(h);
     h.clock.advance(7000);
     const jws = await page.sign(page.payload(start, neutralTrace(start.plan.challenges)));
-    const statuses = (await Promise.all([page.submit(start.attemptId, jws), page.submit(start.attemptId, jws)])).map((r) => r.status).sort();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => page.submit(start.attemptId, jws)));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(new Set(answers.map((r) => r.json.token)).size).toBe(1);
+    expect((await h.store.listEvents({ attemptId: start.attemptId })).filter((e) => e.type === 'attempt_completed')).toHaveLength(1);
+  });
+
+  it('lets exactly one of two different racing results through', async () => {
+    const h = await createHarness();
+    const { page, start } = await startedAttempt(h);
+    h.clock.advance(7000);
+    const one = await page.sign(page.payload(start, neutralTrace(start.plan.challenges)));
+    const two = await page.sign(page.payload(start, neutralTrace(start.plan.challenges, 5000)));
+    const statuses = (await Promise.all([page.submit(start.attemptId, one), page.submit(start.attemptId, two)])).map((r) => r.status).sort();
     expect(statuses).toEqual([200, 409]);
   });
 
@@ -351,17 +378,25 @@ describe('results', () => {
     const bad = { ...payload, trace: { ...payload.trace, frames: [{ t: 'soon', n: 1 }] } };
     const { status, json } = await page.submit(start.attemptId, await page.sign(bad));
     expect([status, json.error?.code]).toEqual([422, 'invalid_result']);
-    expect((await h.store.getAttempt(start.attemptId))!.status).toBe('failed');
+    const attempt = (await h.store.getAttempt(start.attemptId))!;
+    expect(attempt.status).toBe('failed');
+    // The schema's complaint is kept (bounded), so the next such case can be diagnosed.
+    expect(attempt.diagnostics).toMatchObject({ rejection: { code: 'invalid_result', details: { issues: [{ path: 'trace.frames.0.t' }, expect.anything()] } } });
   });
 
-  it('refuses results for unknown attempts and oversized results, and records them', async () => {
-    const h = await createHarness({ maxBodyBytes: 50_000 });
+  it('refuses results for unknown attempts, and results larger than their plan allows, before any work', async () => {
+    const h = await createHarness();
     const { session, page, start } = await startedAttempt(h);
     const unknown = await page.submit('att_unknown', 'a.b.c');
     expect([unknown.status, unknown.json.error?.code]).toEqual([404, 'attempt_not_found']);
-    const huge = await page.submit(start.attemptId, 'x'.repeat(60_000));
+    const { maxResultBytesFor } = await import('./domain/evidence.ts');
+    const { planFacts } = await import('./domain/plan.ts');
+    const limit = maxResultBytesFor(planFacts((await h.store.getAttempt(start.attemptId))!));
+    const huge = await page.submit(start.attemptId, 'x'.repeat(limit + 1));
     expect([huge.status, huge.json.error?.code]).toEqual([413, 'body_too_large']);
-    expect((await h.store.listEvents({ attemptId: 'att_unknown' }))[0]).toMatchObject({ code: 'attempt_not_found', ip: '203.0.113.7' });
+    expect((await h.store.getAttempt(start.attemptId))!.status).toBe('started');
+    const beyondAny = await page.submit(start.attemptId, 'x'.repeat(3_000_000));
+    expect([beyondAny.status, beyondAny.json.error?.code]).toEqual([413, 'body_too_large']);
     expect((await h.store.listEvents({ sessionId: session.id })).map((e) => e.type)).toContain('attempt_started');
   });
 
@@ -422,8 +457,7 @@ describe('plans, signals and policies', () => {
 
   it('refuses to start a light opt-out when the integration requires the screen light', async () => {
     const h = await createHarness();
-    const { createIntegration } = await import('./integrations.ts');
-    const strict = await createIntegration(h.store, 'Light ATS', { audiences: ['light-ats'], lightOptOutPolicy: 'reject' });
+    const strict = await createIntegration(h.store, { name: 'Light ATS', audiences: ['light-ats'], lightOptOutPolicy: 'reject' });
     const created = await h.api('POST', '/v1/sessions', { candidateRef: 'c', interviewRef: 'i', audience: 'light-ats' }, { authorization: `Bearer ${strict.apiKey}` });
     const session = created.json as unknown as { id: string; clientToken: string };
     const page = await h.page(session.clientToken);
@@ -434,8 +468,7 @@ describe('plans, signals and policies', () => {
 
   it("fails a check from a virtual camera when the integration's policy is reject", async () => {
     const h = await createHarness();
-    const { createIntegration } = await import('./integrations.ts');
-    const strict = await createIntegration(h.store, 'Strict ATS', { audiences: ['strict-ats'], virtualCameraPolicy: 'reject' });
+    const strict = await createIntegration(h.store, { name: 'Strict ATS', audiences: ['strict-ats'], virtualCameraPolicy: 'reject' });
     const created = await h.api('POST', '/v1/sessions', { candidateRef: 'c', interviewRef: 'i', audience: 'strict-ats' }, { authorization: `Bearer ${strict.apiKey}` });
     const session = created.json as unknown as { id: string; clientToken: string };
     const page = await h.page(session.clientToken);
@@ -449,7 +482,7 @@ describe('plans, signals and policies', () => {
 });
 
 describe('signing keys', () => {
-  it('keeps the previous key published after rotation, so its tokens still verify', async () => {
+  it('publishes a new key a day before it signs, and keeps the old one published until its tokens expire', async () => {
     const h = await createHarness();
     const { page, start } = await startedAttempt(h);
     h.clock.advance(7000);
@@ -457,11 +490,24 @@ describe('signing keys', () => {
     const oldKid = decodeProtectedHeader(json.token).kid;
     const newKid = await h.deps.keys.rotate();
     expect(newKid).not.toBe(oldKid);
-    const jwks = (await h.api('GET', '/.well-known/jwks.json')).json as unknown as { keys: { kid: string }[] };
-    expect(jwks.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, newKid]));
-    const verified = await verifyLivenessToken(json.token, { issuer: 'https://liveproof.test', audience: 'ats-test', jwks, acceptFailed: true, now: new Date(h.clock.now()) });
+    const kids = async () => ((await h.api('GET', '/.well-known/jwks.json')).json as unknown as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+    // Published at once, but not signing yet: verifiers that cache the JWKS have it before any token does.
+    expect(await kids()).toEqual(expect.arrayContaining([oldKid, newKid]));
+    expect(decodeProtectedHeader((await h.createSession()).clientToken).kid).toBe(oldKid);
+    h.clock.advance(24 * 3600 * 1000 + 1);
+    expect(decodeProtectedHeader((await h.createSession()).clientToken).kid).toBe(newKid);
+    const jwks = (await h.api('GET', '/.well-known/jwks.json')).json as unknown as { keys: [] };
+    const verified = await verifyLivenessToken(json.token, { issuer: 'https://liveproof.test', audience: 'ats-test', jwks, acceptFailed: true, now: new Date(h.clock.now() - 24 * 3600 * 1000) });
     expect(verified.keyId).toBe(oldKid);
-    const next = await h.createSession();
-    expect(decodeProtectedHeader(next.clientToken).kid).toBe(newKid);
+    // The old key leaves the JWKS once every token it could have signed has expired (7 days).
+    h.clock.advance(7 * 24 * 3600 * 1000 + 1);
+    expect(await kids()).toEqual([newKid]);
+  });
+
+  it('keeps private keys sealed in the store: a copy of the database alone signs nothing', async () => {
+    const h = await createHarness();
+    const [key] = await h.store.listSigningKeys();
+    expect(key!.privateSealed).toMatch(/^lps1\./);
+    expect(JSON.stringify(key)).not.toMatch(/"d"/);
   });
 });

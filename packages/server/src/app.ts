@@ -1,78 +1,96 @@
 /**
  * `createLiveproofApp`: the whole Liveproof API as one Hono app, with storage, keys, clock and
  * configuration injected so that tests drive it with `app.request()` and a frozen clock, and
- * production serves it on Node or any other Hono runtime.
+ * production serves it on Node or any other Hono runtime. Routes come in groups by who calls them
+ * (`http/routes/*`), each behind its own guards.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { LiveproofError } from '@liveproof/protocol';
 import { systemClock, type Clock } from './clock.ts';
 import { MAX_TOKEN_TTL_SECONDS, resolveConfig, type LiveproofConfig } from './config.ts';
 import type { AppEnv, Deps } from './context.ts';
-import { createLocalEventBus, type EventBus } from './events.ts';
-import { createErrorHandler } from './http-errors.ts';
-import { cryptoRandom, type RandomSource } from './ids.ts';
-import { createKeyRing, type KeyRing } from './keys.ts';
-import { attemptRoutes } from './routes/attempts.ts';
-import { eventRoutes } from './routes/events.ts';
-import { sessionRoutes } from './routes/sessions.ts';
-import { documentApi } from './openapi.ts';
-import { recordRoutes } from './routes/records.ts';
-import { webhookRoutes } from './routes/webhooks.ts';
-import { wellKnownRoutes } from './routes/well-known.ts';
+import { inlineScorer, type Scorer } from './domain/evidence.ts';
+import { createLocalEventBus, type EventBus } from './event-bus.ts';
+import { createErrorHandler } from './http/errors.ts';
+import { validationHook } from './http/group.ts';
+import { documentApi } from './http/openapi.ts';
+import { createOriginPolicy } from './http/origins.ts';
+import { createRefusalCounter } from './http/refusals.ts';
+import { adminRoutes } from './http/routes/admin.ts';
+import { hiringRoutes } from './http/routes/hiring/index.ts';
+import { pageRoutes } from './http/routes/page.ts';
+import { publicRoutes } from './http/routes/public.ts';
+import { resultRoutes } from './http/routes/results.ts';
+import { viewerRoutes } from './http/routes/viewer.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { createStreamRegistry } from './http/streams.ts';
+import { createKeyRing, sealLegacySigningKeys, type KeyRing } from './keys/key-ring.ts';
+import { createSealer, newKek, parseKek, type Sealer } from './keys/sealing.ts';
+import { cryptoRandom, type RandomSource } from './random.ts';
 import type { Store } from './store.ts';
+import { sealLegacyWebhookSecrets } from './webhooks/signing.ts';
 
 export interface LiveproofAppOptions {
   store: Store;
+  config: Partial<LiveproofConfig> & { issuer: string };
+  /** Seals private signing keys and webhook secrets at rest. Tests get one over a fresh random KEK. */
+  sealer?: Sealer;
   /** Defaults to a key ring kept in `store`. */
   keys?: KeyRing;
   clock?: Clock;
-  config: Partial<LiveproofConfig> & { issuer: string };
   /** Randomness for ids, nonces and challenge draws; seed it only for reproducible evaluations. */
   random?: RandomSource;
   peerAddress?: Deps['peerAddress'];
   /** Where session events go; in-process by default, PostgreSQL NOTIFY to reach other instances. */
   events?: EventBus;
+  /** Where results are evaluated; inline by default (the runnable server uses worker threads). */
+  scorer?: Scorer;
+  /** DNS for webhook URLs at registration (tests). */
+  lookup?: Deps['lookup'];
 }
 
 export interface LiveproofApp {
   app: OpenAPIHono<AppEnv>;
   deps: Deps;
+  /** Writes what is still counted in memory; call before closing the store. */
+  close(): Promise<void>;
 }
 
 export async function createLiveproofApp(options: LiveproofAppOptions): Promise<LiveproofApp> {
   const clock = options.clock ?? systemClock;
   const config = resolveConfig(options.config);
-  const keys = options.keys ?? (await createKeyRing({ store: options.store, clock, maxTokenTtlSeconds: MAX_TOKEN_TTL_SECONDS }));
+  const sealer = options.sealer ?? (await createSealer([parseKek(newKek())]));
+  // Secrets stored before sealing existed are sealed now, once.
+  await sealLegacySigningKeys(options.store, sealer);
+  await sealLegacyWebhookSecrets(options.store, sealer);
+  const keys = options.keys ?? (await createKeyRing({ store: options.store, clock, sealer, maxTokenTtlSeconds: MAX_TOKEN_TTL_SECONDS }));
+  const refusals = createRefusalCounter(options.store, clock, { onError: (error) => console.error('liveproof: writing refusal counts:', error) });
   const deps: Deps = {
     store: options.store,
     keys,
+    sealer,
     clock,
     config,
     random: options.random ?? cryptoRandom,
     peerAddress: options.peerAddress ?? (() => undefined),
     tokens: { keys, clock, issuer: config.issuer },
     events: options.events ?? createLocalEventBus(),
+    scorer: options.scorer ?? inlineScorer,
+    refusals,
+    streams: createStreamRegistry(config.streams),
+    origins: createOriginPolicy(options.store, clock, { issuer: config.issuer }),
+    ...(options.lookup ? { lookup: options.lookup } : {}),
   };
 
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) {
-        const issues = result.error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-        throw new LiveproofError('invalid_request', 'The request does not have the expected shape.', { details: { issues } });
-      }
-    },
-  });
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use('*', securityHeaders({ issuer: config.issuer }));
   app.onError(createErrorHandler(deps));
   app.notFound(() => {
     throw new LiveproofError('not_found', 'No such endpoint.');
   });
-  app.get('/v1/health', (c) => c.json({ ok: true }));
-  app.route('/', wellKnownRoutes(deps));
-  app.route('/', sessionRoutes(deps));
-  app.route('/', attemptRoutes(deps));
-  app.route('/', webhookRoutes(deps));
-  app.route('/', recordRoutes(deps));
-  app.route('/', eventRoutes(deps));
+  for (const group of [publicRoutes(deps), pageRoutes(deps), resultRoutes(deps), ...viewerRoutes(deps), hiringRoutes(deps), adminRoutes(deps)]) {
+    app.route('/', group.app as OpenAPIHono<AppEnv>);
+  }
   documentApi(app, deps);
-  return { app, deps };
+  return { app, deps, close: () => refusals.stop() };
 }

@@ -2,15 +2,30 @@
 
 export interface RateLimitConfig {
   windowMs: number;
-  /** Requests per window per client address on the page-facing endpoints. */
-  clientLimit: number;
-  /** Requests per window per client address on the hiring-system endpoints. */
-  apiLimit: number;
+  /** Requests per window per client address, for each group of routes. */
+  page: number;
+  viewer: number;
+  hiring: number;
+  admin: number;
+}
+
+export interface StreamLimits {
+  /** Event streams open at once on one token. */
+  perToken: number;
+  /** Event streams open at once from one client address. */
+  perAddress: number;
+  /** Event streams open at once in this process. */
+  perProcess: number;
 }
 
 export interface LiveproofConfig {
   /** Public base URL of this server: the `iss` of every token it signs. */
   issuer: string;
+  /**
+   * `development` (the README's start): the development integration may accept any origin and
+   * webhooks may go to plain http and private addresses. `production`: neither.
+   */
+  mode: 'development' | 'production';
   clientTokenTtlSeconds: number;
   /** Default lifetime of an interviewer's viewer token. */
   viewerTokenTtlSeconds: number;
@@ -24,15 +39,26 @@ export interface LiveproofConfig {
   lightChallenge: boolean;
   /** Time beyond the steps' own deadlines before an attempt's plan expires. */
   planSlackMs: number;
+  /** Largest request body, results aside (their limit follows from their plan). */
   maxBodyBytes: number;
-  /** Origins allowed to call the page-facing endpoints from a browser, or '*' for any. */
-  corsOrigins: readonly string[] | '*';
   rateLimit: RateLimitConfig | false;
   /** Take the client address from the last X-Forwarded-For entry (only behind one proxy you control). */
   trustProxy: boolean;
+  /** Audit rows, refusal counts and finished webhook messages are deleted after this many days. */
+  retentionDays: number;
+  /** Attempt traces, addresses, user agents and device facts are cleared after this many days (verdicts stay). */
+  evidenceRetentionDays: number;
+  streams: StreamLimits;
+  /** Webhook endpoints per integration. */
+  maxWebhookEndpoints: number;
+  /** Let webhooks go to plain http and private or loopback addresses (always so in development). */
+  webhooksAllowPrivate: boolean;
+  /** How long an interviewer's re-check request waits for the candidate's element. */
+  recheckTtlMs: number;
 }
 
 export const DEFAULT_CONFIG: Omit<LiveproofConfig, 'issuer'> = {
+  mode: 'production',
   clientTokenTtlSeconds: 15 * 60,
   viewerTokenTtlSeconds: 4 * 60 * 60,
   defaultAttemptLimit: 3,
@@ -42,15 +68,22 @@ export const DEFAULT_CONFIG: Omit<LiveproofConfig, 'issuer'> = {
   stepTimeoutMs: 6000,
   lightChallenge: true,
   planSlackMs: 30_000,
-  maxBodyBytes: 1_000_000,
-  corsOrigins: '*',
-  rateLimit: { windowMs: 60_000, clientLimit: 120, apiLimit: 1200 },
+  maxBodyBytes: 64_000,
+  rateLimit: { windowMs: 60_000, page: 120, viewer: 120, hiring: 1200, admin: 120 },
   trustProxy: false,
+  retentionDays: 90,
+  evidenceRetentionDays: 30,
+  streams: { perToken: 3, perAddress: 20, perProcess: 2000 },
+  maxWebhookEndpoints: 10,
+  webhooksAllowPrivate: false,
+  recheckTtlMs: 2 * 60_000,
 };
 
 /** Tokens never outlive this, which bounds how long a retired signing key stays published. */
 export const MAX_TOKEN_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 export function resolveConfig(partial: Partial<LiveproofConfig> & { issuer: string }): LiveproofConfig {
-  return { ...DEFAULT_CONFIG, ...partial, issuer: partial.issuer.replace(/\/+$/, '') };
+  const config = { ...DEFAULT_CONFIG, ...partial, issuer: partial.issuer.replace(/\/+$/, '') };
+  if (config.mode === 'development') config.webhooksAllowPrivate = true;
+  return config;
 }

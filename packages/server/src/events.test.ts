@@ -3,10 +3,12 @@
  * PostgreSQL bus that carries events between server instances.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
 import type { SessionEvent } from '@liveproof/protocol';
-import { readServerSentEvents } from '@liveproof/test-media';
-import { createPostgresEventBus, type EventBus } from './events.ts';
-import { createHarness, neutralTrace, type Harness } from './test-harness.ts';
+import { readServerSentEvents } from './testing/sse.ts';
+import { createPostgresEventBus } from './adapters/postgres/event-bus.ts';
+import type { BusEvent, EventBus } from './event-bus.ts';
+import { createHarness, neutralTrace, type Harness } from './testing/harness.ts';
 
 const DATABASE_URL = process.env.LIVEPROOF_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -32,7 +34,10 @@ describe('the session event stream', () => {
     const response = await h.app.request(`/v1/sessions/${session.id}/events`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
     const stream = readServerSentEvents(response);
-    expect(await stream.next()).toMatchObject({ event: 'snapshot', data: { id: session.id, candidateRef: 'cand-live', status: 'open', attempts: [] } });
+    const snapshot = await stream.next();
+    expect(snapshot).toMatchObject({ event: 'snapshot', data: { id: session.id, status: 'open', attempts: [], openRechecks: [] } });
+    // A viewer needs the status, not the hiring system's references.
+    expect(JSON.stringify(snapshot.data)).not.toContain('cand-live');
 
     const page = await h.page(session.clientToken);
     const start = (await page.start(session.id)).json;
@@ -117,14 +122,22 @@ describe('witnessed re-checks', () => {
 
     const answer = await page.start(session.id, undefined, { recheckId });
     expect(answer.status).toBe(201);
-    expect(answer.json.plan.challenges).toHaveLength(2);
-    expect(answer.json.plan.light).toBeUndefined();
+    // Two movements and, as in the check, the screen light.
+    expect(answer.json.plan.challenges).toHaveLength(3);
+    expect(answer.json.plan.challenges.filter((c) => c === 'light')).toHaveLength(1);
+    expect(answer.json.plan.light?.colours.length).toBeGreaterThan(0);
     expect(await candidateStream.next()).toMatchObject({ event: 'attempt.started', data: { attemptId: answer.json.attemptId, kind: 'recheck', sequence: 2 } });
     // Answered once only.
     expect((await page.start(session.id, undefined, { recheckId })).json.error?.code).toBe('recheck_not_found');
     const record = (await h.api('GET', `/v1/sessions/${session.id}`, undefined, auth)).json as { status: string; attemptsUsed: number; attempts: { kind: string }[] };
     expect(record).toMatchObject({ status: 'failed', attemptsUsed: 1 });
     expect(record.attempts.map((a) => a.kind)).toEqual(['check', 'recheck']);
+    // A re-check's result says so, in the answer and in its token: it is never taken for a check.
+    h.clock.advance(7_000);
+    const result = await page.submit(answer.json.attemptId, await page.sign(page.payload(answer.json, neutralTrace(answer.json.plan.challenges))));
+    expect(result.json.kind).toBe('recheck');
+    expect(decodeJwt(result.json.token)).toMatchObject({ kind: 'recheck', sid: session.id });
+    expect((await h.api('POST', '/v1/tokens/introspect', { token: result.json.token }, auth)).json).toMatchObject({ active: true, kind: 'recheck' });
     await candidateStream.cancel();
   });
 
@@ -160,8 +173,8 @@ describe('the PostgreSQL event bus', () => {
       createPostgresEventBus({ url: DATABASE_URL, schema: `${schema}_other` }),
     ]);
     buses.push(a, b, elsewhere);
-    const seen: SessionEvent[] = [];
-    const strays: SessionEvent[] = [];
+    const seen: BusEvent[] = [];
+    const strays: BusEvent[] = [];
     b.subscribe('ses_1', (event) => seen.push(event));
     b.subscribe('ses_2', (event) => strays.push(event));
     elsewhere.subscribe('ses_1', (event) => strays.push(event));

@@ -1,7 +1,7 @@
 /** The hiring system's view of the record: listing and filtering, attempt detail, introspection and revocation. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createIntegration } from './integrations.ts';
-import { createHarness, neutralTrace, type ApiJson, type Harness } from './test-harness.ts';
+import { createIntegration } from './domain/integrations.ts';
+import { createHarness, neutralTrace, type ApiJson, type Harness } from './testing/harness.ts';
 
 let h: Harness;
 let auth: Record<string, string>;
@@ -73,7 +73,7 @@ describe('listing sessions and attempts', () => {
 
   it('shows another integration none of it', async () => {
     const a = await failedAttempts('cand-a', 1);
-    const { apiKey } = await createIntegration(h.store, 'Other ATS', { audiences: ['other'], now: h.clock.now() });
+    const { apiKey } = await createIntegration(h.store, { name: 'Other ATS', audiences: ['other'] }, { now: h.clock.now() });
     const stranger = { authorization: `Bearer ${apiKey}` };
     expect(await get('/v1/sessions', stranger)).toEqual({ sessions: [], next: null });
     expect(await get('/v1/attempts', stranger)).toEqual({ attempts: [], next: null });
@@ -163,8 +163,9 @@ describe('the API description', () => {
     // The body schema is the one the server validates with.
     expect(doc.paths['/v1/sessions']!.post!.requestBody!.content['application/json']!.schema.required).toEqual(['candidateRef', 'interviewRef', 'audience']);
     expect(doc.paths['/v1/sessions']!.post!.security).toEqual([{ apiKey: [] }]);
-    expect(doc.paths['/v1/attempts/{id}/result']!.post!.security).toEqual([{ clientToken: [] }]);
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'clientToken', 'viewerToken']);
+    // A result is authorised by the attempt key's signature, not by the client token.
+    expect(doc.paths['/v1/attempts/{id}/result']!.post!.security).toEqual([{ attemptKey: [] }]);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['adminKey', 'apiKey', 'attemptKey', 'clientToken', 'viewerToken']);
 
     const page = await h.app.request('/v1/docs');
     expect(page.headers.get('content-type')).toMatch(/text\/html/);

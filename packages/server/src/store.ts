@@ -1,60 +1,93 @@
 /**
- * The one storage contract. `stores/sqlite.ts` (embedded default) and `stores/postgres.ts`
- * (shared by many server instances) both implement it, and `stores/contract.test.ts` runs the
- * same suite against each. Times are epoch milliseconds; JSON columns hold plain objects.
- * Attempts are append-only in spirit: a result is written once, never overwritten.
+ * The one storage contract, in the parts a deployment's data falls into. `adapters/sqlite`
+ * (embedded default) and `adapters/postgres` (shared by many server instances) implement it from
+ * the same table definitions (`adapters/tables.ts`), and `adapters/contract.test.ts` runs one suite
+ * against each. Times are epoch milliseconds; JSON columns hold plain objects.
+ *
+ * The stores own atomicity, not rules: what a session allows is decided by `domain/session-rules.ts`,
+ * passed in as a function the store calls inside its transaction, so the rule is written once.
  */
-import type { AttemptTimings, ChallengeId, DeviceInfo, ReasonCode, StepVerdict, Trace } from '@liveproof/protocol';
+import type { AttemptKind, AttemptTimings, ChallengeId, DeviceInfo, ReasonCode, SessionStatus, StepVerdict, Trace } from '@liveproof/protocol';
+
+export type { AttemptKind, SessionStatus };
+
+/** What a risk signal does under an integration's policy: lower the assurance, or fail the check. */
+export type Policy = 'flag' | 'reject';
+/** @deprecated the same as `Policy`. */
+export type VirtualCameraPolicy = Policy;
+
+/** Integrations the server itself creates and looks up by purpose; others have none. */
+export type IntegrationPurpose = 'development' | 'demo';
 
 export interface IntegrationRecord {
   id: string;
   name: string;
-  /** SHA-256 (hex) of the API key; the key itself is never stored. */
-  apiKeyHash: string;
+  purpose: IntegrationPurpose | null;
   /**
-   * The audiences (verifiers) this integration may issue tokens for. All integrations share the
-   * server's signing key, so without this list one integration could mint tokens another
-   * integration's verifier accepts.
+   * The audiences (verifiers) this integration may issue tokens for; unique across integrations.
+   * All integrations share the server's signing keys, so without this one integration could mint
+   * tokens another integration's verifier accepts.
    */
   audiences: string[];
   /**
-   * What a virtual camera (recognised by its label) does to a check: `flag` records the signal and
-   * lowers the result's assurance; `reject` fails the check.
+   * Origins of the pages allowed to embed the check (`https://careers.example.com`). They drive
+   * CORS and `frame-ancestors`. `*` (any origin) is accepted for the development integration only.
    */
-  virtualCameraPolicy: VirtualCameraPolicy;
-  /**
-   * What a candidate's opt-out from the screen-light challenge does: `flag` runs a movement-only
-   * plan and records the signal; `reject` refuses to start the attempt (the light is required).
-   */
-  lightOptOutPolicy: VirtualCameraPolicy;
-  /**
-   * Opt-in: keep one small face image from each passed check for this many days, for interviewers
-   * to compare with the person on the call. Null: no image is captured, sent or kept.
-   */
+  origins: string[];
+  /** A camera named like a virtual camera: `flag` lowers the assurance, `reject` fails the check. */
+  virtualCameraPolicy: Policy;
+  /** A candidate's opt-out from the screen light: `flag` runs movements only, `reject` refuses. */
+  lightOptOutPolicy: Policy;
+  /** Opt-in: keep one small face image of each passed check for this many days. Null: none. */
   referenceImageDays: number | null;
   createdAt: number;
+  updatedAt: number;
 }
 
-export interface ReferenceImageRecord {
-  attemptId: string;
-  sessionId: string;
-  contentType: 'image/jpeg';
-  data: Uint8Array;
+export type NewIntegration = Omit<IntegrationRecord, 'audiences'>;
+export type IntegrationPatch = Partial<Pick<IntegrationRecord, 'name' | 'origins' | 'virtualCameraPolicy' | 'lightOptOutPolicy' | 'referenceImageDays'>>;
+
+/** An integration's API key. Only its SHA-256 is kept; `hint` is its last four characters, for people. */
+export interface ApiKeyRecord {
+  id: string;
+  integrationId: string;
+  hash: string;
+  hint: string;
+  label: string;
   createdAt: number;
-  /** Purged by the server after this. */
-  expiresAt: number;
+  /** Set when a rotation replaced it: it keeps working until then, and stops after. */
+  expiresAt: number | null;
+  /** Set when revoked: it stops working at once. */
+  revokedAt: number | null;
 }
 
-export type VirtualCameraPolicy = 'flag' | 'reject';
+/** A credential for the admin API. */
+export interface AdminKeyRecord {
+  id: string;
+  hash: string;
+  hint: string;
+  label: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
 
 export interface SigningKeyRecord {
   kid: string;
   alg: 'ES256';
   publicJwk: Record<string, unknown>;
-  privateJwk: Record<string, unknown>;
+  /** The private JWK sealed with the key-encryption key (`keys/sealing.ts`). */
+  privateSealed: string;
   createdAt: number;
+  /** Published from creation; signs from this moment, so verifiers have it before any token does. */
+  activatesAt: number;
   /** When it stopped signing; it stays published until every token it signed has expired. */
   retiredAt: number | null;
+}
+
+/** A signing key as stored before keys were sealed; `keys/` seals it on the first start. */
+export interface LegacySigningKey {
+  kid: string;
+  privateJwk: Record<string, unknown>;
 }
 
 export interface SessionRecord {
@@ -68,15 +101,21 @@ export interface SessionRecord {
   tokenTtlSeconds: number;
   createdAt: number;
   expiresAt: number;
+  /** The last status a lifecycle event was sent for; changed only by `session-rules`' transitions. */
+  status: SessionStatus;
+  statusAt: number | null;
 }
+
+export type NewSession = Omit<SessionRecord, 'status' | 'statusAt'>;
 
 export type StoredAttemptStatus = 'started' | 'passed' | 'failed';
 
 export interface AttemptRecord {
   id: string;
   sessionId: string;
-  /** 1-based position within its session. */
+  /** 1-based position within its session, re-checks included. */
   sequence: number;
+  kind: AttemptKind;
   status: StoredAttemptStatus;
   createdAt: number;
   expiresAt: number;
@@ -85,7 +124,7 @@ export interface AttemptRecord {
   planToken: string;
   publicJwk: Record<string, unknown>;
   keyThumbprint: string;
-  /** Request facts when the attempt started. */
+  /** Request facts when the attempt started; cleared after the retention period. */
   ip: string | null;
   userAgent: string | null;
   device: DeviceInfo | null;
@@ -98,39 +137,19 @@ export interface AttemptRecord {
   timings: AttemptTimings | null;
   resultIp: string | null;
   resultUserAgent: string | null;
-  /** When the hiring system revoked the attempt's verification tokens; introspection then says inactive. */
+  /** Why a signed result was refused (bounded), so the next such case can be diagnosed. */
+  diagnostics: Record<string, unknown> | null;
+  /** When the hiring system revoked the attempt's verification tokens. */
   revokedAt: number | null;
-  /** `check`: one of the session's allowed attempts. `recheck`: a short check an interviewer asked for during the call. */
-  kind: AttemptKind;
 }
 
-export type AttemptKind = 'check' | 'recheck';
-
-/** An interviewer's request for a witnessed re-check; the candidate's element answers it with one attempt. */
-export interface RecheckRecord {
-  id: string;
-  sessionId: string;
-  requestedAt: number;
-  expiresAt: number;
-  /** The attempt that answered it, once started. */
-  attemptId: string | null;
-}
+/** What session rules read of an attempt: no trace, no request facts. */
+export type AttemptState = Pick<AttemptRecord, 'id' | 'sessionId' | 'sequence' | 'kind' | 'status' | 'createdAt' | 'expiresAt' | 'completedAt' | 'reasons'>;
 
 export type NewAttempt = Pick<
   AttemptRecord,
-  | 'id'
-  | 'sessionId'
-  | 'createdAt'
-  | 'expiresAt'
-  | 'nonce'
-  | 'challenges'
-  | 'planToken'
-  | 'publicJwk'
-  | 'keyThumbprint'
-  | 'ip'
-  | 'userAgent'
-  | 'device'
-> & { kind?: AttemptKind };
+  'id' | 'sessionId' | 'kind' | 'createdAt' | 'expiresAt' | 'nonce' | 'challenges' | 'planToken' | 'publicJwk' | 'keyThumbprint' | 'ip' | 'userAgent' | 'device'
+>;
 
 export interface AttemptOutcome {
   status: 'passed' | 'failed';
@@ -142,12 +161,52 @@ export interface AttemptOutcome {
   timings: AttemptTimings | null;
   resultIp: string | null;
   resultUserAgent: string | null;
+  diagnostics: Record<string, unknown> | null;
 }
 
 /** Why a new attempt was refused, decided atomically with the insert. */
-export type AttemptRefusal = 'limit_reached' | 'session_passed' | 'session_not_found' | 'recheck_not_found';
+export type AttemptRefusal = 'limit_reached' | 'session_passed' | 'session_closed' | 'session_not_found' | 'recheck_not_found';
 
-/** Something that happened and must stay on record, including every refused request about an attempt. */
+/**
+ * Decides, inside the store's transaction, whether `session` may take another attempt of `kind`
+ * given its attempts so far. `domain/session-rules.ts` provides it.
+ */
+export type AdmitRule = (session: SessionRecord, attempts: readonly AttemptState[], kind: AttemptKind) => AttemptRefusal | null;
+
+/** A session's transition and the webhook messages it causes, decided inside the transaction. */
+export interface Settlement {
+  /** The new status, when it changed. */
+  status?: SessionStatus;
+  messages: NewWebhookMessage[];
+}
+
+/**
+ * Decides, inside the store's transaction and after a result (`completed`) or on a sweep (none),
+ * what the session's attempts now mean. `domain/session-rules.ts` provides it.
+ */
+export type SettleRule = (session: SessionRecord, attempts: readonly AttemptState[], completed: AttemptRecord | null) => Settlement;
+
+/** An interviewer's request for a witnessed re-check; the candidate's element answers it with one attempt. */
+export interface RecheckRecord {
+  id: string;
+  sessionId: string;
+  requestedAt: number;
+  expiresAt: number;
+  /** The attempt that answered it, once started. */
+  attemptId: string | null;
+}
+
+export interface ReferenceImageRecord {
+  attemptId: string;
+  sessionId: string;
+  contentType: 'image/jpeg';
+  data: Uint8Array;
+  createdAt: number;
+  /** Purged by the server after this. */
+  expiresAt: number;
+}
+
+/** Something that happened and must stay on record. */
 export interface AuditEvent {
   at: number;
   type: string;
@@ -165,6 +224,14 @@ export interface AuditEventRecord extends AuditEvent {
   id: number;
 }
 
+/** Refusals nobody could be held to (no valid credential, rate-limited): counted, not written one by one. */
+export interface RefusalCount {
+  windowStart: number;
+  route: string;
+  code: string;
+  count: number;
+}
+
 /** Filters a hiring system lists its sessions by; every one given must hold. */
 export interface SessionFilter {
   candidateRef?: string;
@@ -178,6 +245,8 @@ export interface SessionFilter {
 }
 
 export interface AttemptFilter {
+  /** One integration's attempts, or (admin) every integration's. */
+  integrationId?: string;
   candidateRef?: string;
   interviewRef?: string;
   sessionId?: string;
@@ -191,17 +260,22 @@ export interface AttemptFilter {
 }
 
 /** Events a hiring system can subscribe to. */
-export type WebhookEventType = 'attempt.completed' | 'session.passed' | 'session.failed';
+export type WebhookEventType = 'attempt.completed' | 'session.passed' | 'session.failed' | 'session.expired';
 
 /** Where an integration wants its webhooks, and the secret they are signed with (Standard Webhooks). */
 export interface WebhookEndpointRecord {
   id: string;
   integrationId: string;
   url: string;
-  /** `whsec_` and base64 of 32 random bytes. Kept in the clear: the server signs with it. */
-  secret: string;
+  /** The `whsec_` secret, sealed with the key-encryption key. */
+  secretSealed: string;
   events: WebhookEventType[];
   createdAt: number;
+  /** Set when the endpoint was switched off (by its owner, an administrator, or after failing too long). */
+  disabledAt: number | null;
+  disabledReason: string | null;
+  /** Delivery attempts that failed in a row; reset by a success. */
+  consecutiveFailures: number;
 }
 
 export type WebhookMessageStatus = 'pending' | 'delivered' | 'failed';
@@ -218,23 +292,37 @@ export interface WebhookMessageRecord {
   /** The exact JSON body sent (signed as is). */
   body: string;
   createdAt: number;
+  /** Not delivered before this message (same endpoint) is delivered or given up: events arrive in order. */
+  afterId: string | null;
   status: WebhookMessageStatus;
-  /** Delivery attempts made so far. */
   attempts: number;
   /** When the next attempt is due (pending), or null once delivered or given up. */
   nextAttemptAt: number | null;
   lastAttemptAt: number | null;
   lastResponseStatus: number | null;
+  /** A coarse category (`timeout`, `connection_failed`, `http_status`, `address_not_allowed`…), never a raw error. */
   lastError: string | null;
   deliveredAt: number | null;
 }
 
-export type NewWebhookMessage = Pick<WebhookMessageRecord, 'id' | 'endpointId' | 'integrationId' | 'type' | 'body' | 'createdAt'>;
+export type NewWebhookMessage = Pick<WebhookMessageRecord, 'id' | 'endpointId' | 'integrationId' | 'type' | 'body' | 'createdAt' | 'afterId'>;
 
 /** A message claimed for delivery, with where it goes. */
 export interface WebhookDelivery {
   message: WebhookMessageRecord;
   endpoint: WebhookEndpointRecord;
+}
+
+export interface WebhookClaim {
+  now: number;
+  limit: number;
+  leaseMs: number;
+  /** At most this many messages per integration in one claim: one tenant cannot take every slot. */
+  perIntegration: number;
+  /** Endpoints already at their in-flight cap in this process. */
+  skipEndpoints: readonly string[];
+  /** Integrations already at their in-flight cap in this process. */
+  skipIntegrations: readonly string[];
 }
 
 /** What one delivery attempt came to. */
@@ -245,76 +333,157 @@ export interface WebhookAttemptResult {
   error: string | null;
   /** When to try again; null to give up (with `delivered` false). */
   retryAt: number | null;
+  /** Disable the endpoint after this many failures in a row (counting this one). */
+  disableAfter: number;
 }
 
-export interface Store {
-  /** Creates or upgrades the schema; safe to call from several instances at once. */
-  migrate(): Promise<void>;
-  close(): Promise<void>;
+/** What `purge` removes or clears: everything personal older than its retention period. */
+export interface PurgeCutoffs {
+  now: number;
+  /** Audit rows, refusal counts and finished webhook messages created before this. */
+  recordsBefore: number;
+  /** Attempt traces, addresses, user agents and device facts of attempts created before this. */
+  evidenceBefore: number;
+}
 
-  insertIntegration(integration: IntegrationRecord): Promise<void>;
-  findIntegrationByKeyHash(apiKeyHash: string): Promise<IntegrationRecord | null>;
+export interface PurgeCounts {
+  events: number;
+  refusalCounts: number;
+  webhookMessages: number;
+  attemptsCleared: number;
+  referenceImages: number;
+  revokedTokens: number;
+}
+
+export interface IntegrationStore {
+  /** Inserts the integration and its audiences; `audience_taken` (the audiences) when one belongs to another. */
+  insertIntegration(integration: NewIntegration, audiences: readonly string[]): Promise<{ taken: string[] }>;
   getIntegration(id: string): Promise<IntegrationRecord | null>;
+  findIntegrationByPurpose(purpose: IntegrationPurpose): Promise<IntegrationRecord | null>;
+  listIntegrations(): Promise<IntegrationRecord[]>;
+  updateIntegration(id: string, patch: IntegrationPatch, at: number): Promise<IntegrationRecord | null>;
+  /** Replaces the audiences, unless one of them belongs to another integration (then nothing changes). */
+  setAudiences(integrationId: string, audiences: readonly string[], at: number): Promise<{ taken: string[] }>;
 
+  insertApiKey(key: ApiKeyRecord): Promise<void>;
+  listApiKeys(integrationId: string): Promise<ApiKeyRecord[]>;
+  /** Sets an expiry (rotation) or revokes; the first revocation stays. False if no such key. */
+  updateApiKey(integrationId: string, id: string, change: { expiresAt?: number; revokedAt?: number }): Promise<boolean>;
+  /** The key with this hash and its integration, if it is neither revoked nor expired at `now`. */
+  findApiKey(hash: string, now: number): Promise<{ key: ApiKeyRecord; integration: IntegrationRecord } | null>;
+
+  insertAdminKey(key: AdminKeyRecord): Promise<void>;
+  listAdminKeys(): Promise<AdminKeyRecord[]>;
+  findAdminKey(hash: string): Promise<AdminKeyRecord | null>;
+  revokeAdminKey(id: string, at: number): Promise<boolean>;
+}
+
+export interface KeyStore {
   /** All keys, newest first. */
   listSigningKeys(): Promise<SigningKeyRecord[]>;
+  /** Keys stored before sealing, still in the clear. */
+  listLegacySigningKeys(): Promise<LegacySigningKey[]>;
   insertSigningKey(key: SigningKeyRecord): Promise<void>;
-  retireSigningKey(kid: string, at: number): Promise<void>;
+  updateSigningKey(kid: string, change: { retiredAt?: number; privateSealed?: string }): Promise<void>;
+}
 
-  insertSession(session: SessionRecord): Promise<void>;
+export interface SessionStore {
+  insertSession(session: NewSession): Promise<void>;
   getSession(id: string): Promise<SessionRecord | null>;
+  /** An integration's sessions, newest first, filtered. */
+  listSessions(integrationId: string, filter: SessionFilter): Promise<SessionRecord[]>;
+  /**
+   * Open sessions that may have reached a final state without a result: expired, or with an attempt
+   * whose plan expired unanswered. The sweep settles them.
+   */
+  sessionsToSettle(now: number, limit: number): Promise<string[]>;
+  /** Settles one session in a transaction (the sweep) at time `at`. Returns the new status, if it changed. */
+  settleSession(id: string, settle: SettleRule, at: number): Promise<SessionStatus | null>;
+}
 
+export interface AttemptStore {
   /**
-   * Inserts the attempt with the next sequence number unless the session already has a passed
-   * attempt or `attemptLimit` attempts. Atomic: concurrent calls never exceed the limit.
+   * Inserts the attempt with the next sequence number if `admit` allows it (and, for a re-check,
+   * if `recheckId` is an open request of that session at `now`). Atomic: concurrent calls for one
+   * session take turns, so a limit can never be exceeded.
    */
-  createAttempt(attempt: NewAttempt): Promise<AttemptRecord | AttemptRefusal>;
+  createAttempt(attempt: NewAttempt, admit: AdmitRule, recheck?: { id: string; now: number }): Promise<AttemptRecord | AttemptRefusal>;
   /**
-   * Inserts a re-check attempt answering `recheckId`, which must be of the attempt's session, not
-   * yet answered and not expired at `now`. Re-checks do not count against the attempt limit and
-   * may follow a pass. Atomic: a re-check is answered once.
+   * Writes the outcome if, and only if, the attempt is still `started`; then, in the same
+   * transaction, asks `settle` what it means for the session, applies the status change and puts
+   * the messages in the webhook outbox: a recorded result never loses its webhooks, and a
+   * transition happens once. Null when another result got there first (then nothing is written).
    */
-  createRecheckAttempt(attempt: NewAttempt, recheckId: string, now: number): Promise<AttemptRecord | AttemptRefusal>;
-  insertRecheck(recheck: RecheckRecord): Promise<void>;
-  insertReferenceImage(image: ReferenceImageRecord): Promise<void>;
-  /** The image of an attempt, unless it has expired at `now`. */
-  getReferenceImage(attemptId: string, now: number): Promise<ReferenceImageRecord | null>;
-  /** Deletes every image expired at `now`; returns how many. */
-  purgeReferenceImages(now: number): Promise<number>;
-  getRecheck(id: string): Promise<RecheckRecord | null>;
+  completeAttempt(id: string, outcome: AttemptOutcome, settle: SettleRule): Promise<{ status: SessionStatus | null } | null>;
   getAttempt(id: string): Promise<AttemptRecord | null>;
   /** Attempts of a session in sequence order. */
   listAttempts(sessionId: string): Promise<AttemptRecord[]>;
+  /** What session rules read of a session's attempts, in sequence order (no traces: cheap). */
+  listAttemptStates(sessionId: string): Promise<AttemptState[]>;
   /** Attempts of several sessions at once (a page of a session list), each session's in sequence order. */
   listAttemptsOfSessions(sessionIds: readonly string[]): Promise<AttemptRecord[]>;
-  /**
-   * Writes the outcome if, and only if, the attempt is still `started`, and in the same transaction
-   * puts `messages` in the webhook outbox: a recorded result never loses its webhooks. Returns
-   * false when another result got there first (single use); then nothing is written.
-   */
-  completeAttempt(id: string, outcome: AttemptOutcome, messages?: readonly NewWebhookMessage[]): Promise<boolean>;
-
+  /** Attempts with their sessions, newest first, filtered. */
+  findAttempts(filter: AttemptFilter): Promise<{ attempt: AttemptRecord; session: SessionRecord }[]>;
   /** Marks a completed attempt's tokens revoked (once; the first time stays). False if no such completed attempt. */
   revokeAttempt(id: string, at: number): Promise<boolean>;
-  /** An integration's sessions, newest first, filtered. */
-  listSessions(integrationId: string, filter: SessionFilter): Promise<SessionRecord[]>;
-  /** An integration's attempts with their sessions, newest first, filtered. */
-  findAttempts(integrationId: string, filter: AttemptFilter): Promise<{ attempt: AttemptRecord; session: SessionRecord }[]>;
 
+  insertRecheck(recheck: RecheckRecord): Promise<void>;
+  getRecheck(id: string): Promise<RecheckRecord | null>;
+  /** Re-check requests of a session still waiting for an answer at `now`. */
+  listOpenRechecks(sessionId: string, now: number): Promise<RecheckRecord[]>;
+
+  insertReferenceImage(image: ReferenceImageRecord): Promise<void>;
+  /** The image of an attempt, unless it has expired at `now`. */
+  getReferenceImage(attemptId: string, now: number): Promise<ReferenceImageRecord | null>;
+}
+
+export interface WebhookOutbox {
   insertWebhookEndpoint(endpoint: WebhookEndpointRecord): Promise<void>;
   listWebhookEndpoints(integrationId: string): Promise<WebhookEndpointRecord[]>;
+  /** Endpoints whose secret is still in the clear, from before secrets were sealed. */
+  listLegacyWebhookSecrets(): Promise<{ id: string; secret: string }[]>;
+  updateWebhookEndpoint(
+    integrationId: string,
+    id: string,
+    change: { secretSealed?: string; disabledAt?: number | null; disabledReason?: string | null },
+  ): Promise<boolean>;
   /** Removes an endpoint of that integration; its undelivered messages are given up. False if none. */
   deleteWebhookEndpoint(integrationId: string, id: string): Promise<boolean>;
   /**
-   * Takes up to `limit` pending messages due at `now` for delivery, and pushes their next attempt to
-   * `now + leaseMs` so that no other server instance takes them meanwhile. A process that dies
+   * Takes due messages for delivery (oldest first, at most `perIntegration` per integration, none
+   * waiting for an earlier message, none of a disabled endpoint) and pushes their next attempt to
+   * `now + leaseMs`, so that no other server instance takes them meanwhile. A process that dies
    * mid-delivery leaves them to be taken again once the lease runs out.
    */
-  claimWebhookMessages(now: number, limit: number, leaseMs: number): Promise<WebhookDelivery[]>;
-  recordWebhookAttempt(id: string, result: WebhookAttemptResult): Promise<void>;
+  claimWebhookMessages(claim: WebhookClaim): Promise<WebhookDelivery[]>;
+  /** Records one attempt and keeps the endpoint's failure count; returns whether the endpoint was disabled by it. */
+  recordWebhookAttempt(id: string, result: WebhookAttemptResult): Promise<{ endpointDisabled: boolean }>;
   /** An integration's messages, newest first. */
   listWebhookMessages(integrationId: string, filter?: { endpointId?: string; limit?: number }): Promise<WebhookMessageRecord[]>;
+}
 
+export interface AuditLog {
   appendEvent(event: AuditEvent): Promise<void>;
-  listEvents(filter: { sessionId?: string; attemptId?: string }): Promise<AuditEventRecord[]>;
+  listEvents(filter: { sessionId?: string; attemptId?: string; integrationId?: string; limit?: number }): Promise<AuditEventRecord[]>;
+  /** Adds counted refusals (one row per window, route and code). */
+  addRefusalCounts(counts: readonly RefusalCount[]): Promise<void>;
+  listRefusalCounts(since: number): Promise<RefusalCount[]>;
+}
+
+export interface TokenRevocations {
+  /** Revokes a viewer token by its `jti` until it would have expired anyway. */
+  revokeToken(jti: string, sessionId: string, expiresAt: number, at: number): Promise<void>;
+  isTokenRevoked(jti: string): Promise<boolean>;
+}
+
+export interface Store extends IntegrationStore, KeyStore, SessionStore, AttemptStore, WebhookOutbox, AuditLog, TokenRevocations {
+  /** Which adapter: for messages and diagnostics. */
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Creates or upgrades the schema; safe to call from several instances at once. */
+  migrate(): Promise<void>;
+  /** Removes or clears what is older than its retention period. */
+  purge(cutoffs: PurgeCutoffs): Promise<PurgeCounts>;
+  /** A cheap round trip, for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
 }

@@ -13,13 +13,12 @@ import {
   SIGNING_ALG,
   type CheckResult,
   type LivenessTokenClaims,
-  type Plan,
 } from '@liveproof/protocol';
 import type { Clock } from './clock.ts';
-import { planFacts } from './results.ts';
-import { assuranceOf } from './signals.ts';
+import { planClaims, planFacts, type PlanFacts } from './domain/plan.ts';
+import { assuranceOf } from './domain/signals.ts';
 import type { AttemptRecord, SessionRecord } from './store.ts';
-import type { KeyRing } from './keys.ts';
+import type { KeyRing } from './keys/key-ring.ts';
 
 export const CLIENT_AUDIENCE = 'liveproof:client';
 export const PLAN_AUDIENCE = 'liveproof:plan';
@@ -69,9 +68,14 @@ export function issueClientToken(ctx: TokenContext, sessionId: string, expiresAt
 
 /** The session id a valid client token is for; `unauthorized` otherwise. */
 export async function verifyClientToken(ctx: TokenContext, token: string): Promise<string> {
+  return (await verifyClientTokenClaims(ctx, token)).sessionId;
+}
+
+/** A valid client token's session and expiry; `unauthorized` otherwise. */
+export async function verifyClientTokenClaims(ctx: TokenContext, token: string): Promise<{ sessionId: string; expiresAt: number }> {
   try {
     const payload = await verifyOwn(ctx, token, CLIENT_TOKEN_TYPE, CLIENT_AUDIENCE);
-    return payload.sub!;
+    return { sessionId: payload.sub!, expiresAt: payload.exp! * 1000 };
   } catch (error) {
     const expired = error instanceof joseErrors.JWTExpired;
     throw new LiveproofError('unauthorized', expired ? 'The client token has expired.' : 'The client token is not valid.', {
@@ -81,26 +85,9 @@ export async function verifyClientToken(ctx: TokenContext, token: string): Promi
   }
 }
 
-/** The plan as the element reads it, with its times as epoch milliseconds, and whether the candidate opted out of flashing lights. */
-export type PlanTokenFacts = Omit<Plan, 'issuedAt' | 'expiresAt'> & { issuedAt: number; expiresAt: number; lightOptOut: boolean };
-
 /** The signed plan: proof that this server drew these challenges, in this order, for this attempt. */
-export function issuePlanToken(ctx: TokenContext, plan: PlanTokenFacts): Promise<string> {
-  return sign(ctx, PLAN_TOKEN_TYPE, {
-    iss: ctx.issuer,
-    aud: PLAN_AUDIENCE,
-    sub: plan.attemptId,
-    sid: plan.sessionId,
-    nonce: plan.nonce,
-    challenges: plan.challenges,
-    step_timeout_ms: plan.stepTimeoutMs,
-    thresholds: plan.thresholds,
-    ...(plan.light ? { light: plan.light } : {}),
-    ...(plan.lightOptOut ? { light_opt_out: true } : {}),
-    ...(plan.referenceImage ? { reference_image: true } : {}),
-    iat: seconds(plan.issuedAt),
-    exp: seconds(plan.expiresAt),
-  });
+export function issuePlanToken(ctx: TokenContext, plan: PlanFacts): Promise<string> {
+  return sign(ctx, PLAN_TOKEN_TYPE, { ...planClaims(plan), iss: ctx.issuer, aud: PLAN_AUDIENCE });
 }
 
 export function verifyPlanToken(ctx: TokenContext, token: string): Promise<JWTPayload> {
@@ -134,19 +121,37 @@ export function issueViewerToken(ctx: TokenContext, sessionId: string, expiresAt
   return sign(ctx, VIEWER_TOKEN_TYPE, { iss: ctx.issuer, aud: VIEWER_AUDIENCE, sub: sessionId, jti, rights: [...rights], iat: seconds(ctx.clock.now()), exp: seconds(expiresAt) });
 }
 
+/** Who may watch a session's events, as a verified token says. */
+export interface Watcher {
+  sessionId: string;
+  as: 'viewer' | 'candidate';
+  rights: ViewerRight[];
+  /** The token's id (viewer tokens can be revoked by it) and expiry: a stream closes then. */
+  jti: string;
+  expiresAt: number;
+}
+
 /**
  * The session a viewer token, or the session's own client token (the candidate's element in
- * interview mode), lets its bearer watch; `unauthorized` otherwise.
+ * interview mode), lets its bearer watch; `unauthorized` otherwise. Revocation is checked by the caller.
  */
-export async function verifyWatchToken(ctx: TokenContext, token: string): Promise<{ sessionId: string; as: 'viewer' | 'candidate'; rights: ViewerRight[] }> {
+export async function verifyWatchToken(ctx: TokenContext, token: string): Promise<Watcher> {
   let payload: JWTPayload;
   try {
     payload = await verifyOwn(ctx, token, VIEWER_TOKEN_TYPE, VIEWER_AUDIENCE);
-  } catch {
-    return { sessionId: await verifyClientToken(ctx, token), as: 'candidate', rights: ['watch'] };
+  } catch (viewerError) {
+    try {
+      const client = await verifyOwn(ctx, token, CLIENT_TOKEN_TYPE, CLIENT_AUDIENCE);
+      return { sessionId: client.sub!, as: 'candidate', rights: ['watch'], jti: String(client.jti ?? ''), expiresAt: client.exp! * 1000 };
+    } catch {
+      const expired = viewerError instanceof joseErrors.JWTExpired;
+      throw new LiveproofError('unauthorized', expired ? 'The viewer token has expired.' : 'The token is not a valid viewer or client token.', {
+        details: { reason: expired ? 'expired' : 'invalid' },
+      });
+    }
   }
   const rights = Array.isArray(payload.rights) ? (payload.rights.filter((r) => r === 'watch' || r === 'recheck') as ViewerRight[]) : ['watch' as const];
-  return { sessionId: payload.sub!, as: 'viewer', rights };
+  return { sessionId: payload.sub!, as: 'viewer', rights, jti: String(payload.jti ?? ''), expiresAt: payload.exp! * 1000 };
 }
 
 /** The verification token for a completed attempt, as the result response and the event stream hand it out. */
@@ -168,6 +173,7 @@ export async function livenessTokenFor(
     sid: session.id,
     interview_ref: session.interviewRef,
     result,
+    kind: attempt.kind,
     challenges: attempt.challenges.map((id, i) => ({ id, passed: attempt.steps[i]?.passed ?? false })),
     reasons: attempt.reasons,
     signals: attempt.signals,

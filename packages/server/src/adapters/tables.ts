@@ -1,0 +1,196 @@
+/**
+ * Every table as the stores read and write it: which record it holds and each field's column kind.
+ * The column names follow from the field names (`integrationId` → `integration_id`).
+ */
+import type {
+  AdminKeyRecord,
+  ApiKeyRecord,
+  AttemptRecord,
+  AttemptState,
+  AuditEventRecord,
+  IntegrationRecord,
+  RecheckRecord,
+  ReferenceImageRecord,
+  RefusalCount,
+  SessionRecord,
+  SigningKeyRecord,
+  WebhookEndpointRecord,
+  WebhookMessageRecord,
+} from '../store.ts';
+import { rowCodec } from './schema.ts';
+
+/** Integrations without their audiences, which live in their own table (unique across integrations). */
+export const integrations = rowCodec<Omit<IntegrationRecord, 'audiences'>>('integrations', {
+  id: 'text',
+  name: 'text',
+  purpose: 'text?',
+  origins: 'json',
+  virtualCameraPolicy: 'text',
+  lightOptOutPolicy: 'text',
+  referenceImageDays: 'int?',
+  createdAt: 'bigint',
+  updatedAt: 'bigint',
+});
+
+export const apiKeys = rowCodec<ApiKeyRecord>('api_keys', {
+  id: 'text',
+  integrationId: 'text',
+  hash: 'text',
+  hint: 'text',
+  label: 'text',
+  createdAt: 'bigint',
+  expiresAt: 'bigint?',
+  revokedAt: 'bigint?',
+});
+
+export const adminKeys = rowCodec<AdminKeyRecord>('admin_keys', {
+  id: 'text',
+  hash: 'text',
+  hint: 'text',
+  label: 'text',
+  createdAt: 'bigint',
+  revokedAt: 'bigint?',
+});
+
+export const signingKeys = rowCodec<SigningKeyRecord>('signing_keys', {
+  kid: 'text',
+  alg: 'text',
+  publicJwk: 'json',
+  // A JSON string once sealed; a JSON object in keys stored before sealing.
+  privateSealed: 'json',
+  createdAt: 'bigint',
+  activatesAt: 'bigint',
+  retiredAt: 'bigint?',
+});
+
+export const sessions = rowCodec<SessionRecord>('sessions', {
+  id: 'text',
+  integrationId: 'text',
+  candidateRef: 'text',
+  interviewRef: 'text',
+  audience: 'text',
+  attemptLimit: 'int',
+  challengeCount: 'int',
+  tokenTtlSeconds: 'int',
+  createdAt: 'bigint',
+  expiresAt: 'bigint',
+  status: 'text',
+  statusAt: 'bigint?',
+});
+
+export const attempts = rowCodec<AttemptRecord>('attempts', {
+  id: 'text',
+  sessionId: 'text',
+  sequence: 'int',
+  kind: 'text',
+  status: 'text',
+  createdAt: 'bigint',
+  expiresAt: 'bigint',
+  nonce: 'text',
+  challenges: 'json',
+  planToken: 'text',
+  publicJwk: 'json',
+  keyThumbprint: 'text',
+  ip: 'text?',
+  userAgent: 'text?',
+  device: 'json?',
+  completedAt: 'bigint?',
+  reasons: 'json',
+  steps: 'json',
+  signals: 'json',
+  trace: 'json?',
+  timings: 'json?',
+  resultIp: 'text?',
+  resultUserAgent: 'text?',
+  diagnostics: 'json?',
+  revokedAt: 'bigint?',
+});
+
+/** The columns session rules read: no trace, no request facts. */
+export const attemptStates = rowCodec<AttemptState>('attempts', {
+  id: 'text',
+  sessionId: 'text',
+  sequence: 'int',
+  kind: 'text',
+  status: 'text',
+  createdAt: 'bigint',
+  expiresAt: 'bigint',
+  completedAt: 'bigint?',
+  reasons: 'json',
+});
+
+export const rechecks = rowCodec<RecheckRecord>('rechecks', {
+  id: 'text',
+  sessionId: 'text',
+  requestedAt: 'bigint',
+  expiresAt: 'bigint',
+  attemptId: 'text?',
+});
+
+export const referenceImages = rowCodec<ReferenceImageRecord>('reference_images', {
+  attemptId: 'text',
+  sessionId: 'text',
+  contentType: 'text',
+  data: 'blob',
+  createdAt: 'bigint',
+  expiresAt: 'bigint',
+});
+
+export const events = rowCodec<AuditEventRecord>('events', {
+  id: 'bigint',
+  at: 'bigint',
+  type: 'text',
+  sessionId: 'text?',
+  attemptId: 'text?',
+  integrationId: 'text?',
+  code: 'text?',
+  ip: 'text?',
+  userAgent: 'text?',
+  detail: 'json',
+});
+
+export const refusalCounts = rowCodec<RefusalCount>('refusal_counts', {
+  windowStart: 'bigint',
+  route: 'text',
+  code: 'text',
+  count: 'int',
+});
+
+export const webhookEndpoints = rowCodec<WebhookEndpointRecord>('webhook_endpoints', {
+  id: 'text',
+  integrationId: 'text',
+  url: 'text',
+  secretSealed: 'text',
+  events: 'json',
+  createdAt: 'bigint',
+  disabledAt: 'bigint?',
+  disabledReason: 'text?',
+  consecutiveFailures: 'int',
+});
+
+export const webhookMessages = rowCodec<WebhookMessageRecord>('webhook_messages', {
+  id: 'text',
+  endpointId: 'text',
+  integrationId: 'text',
+  type: 'text',
+  body: 'text',
+  createdAt: 'bigint',
+  afterId: 'text?',
+  status: 'text',
+  attempts: 'int',
+  nextAttemptAt: 'bigint?',
+  lastAttemptAt: 'bigint?',
+  lastResponseStatus: 'int?',
+  lastError: 'text?',
+  deliveredAt: 'bigint?',
+});
+
+/** Every mapped table, for the check that migrations produce exactly these columns. */
+export const TABLES = [integrations, apiKeys, adminKeys, signingKeys, sessions, attempts, rechecks, referenceImages, events, refusalCounts, webhookEndpoints, webhookMessages];
+
+/** Tables with columns no record maps (join tables and the like), with their columns. */
+export const UNMAPPED_TABLES: Record<string, readonly string[]> = {
+  audiences: ['audience', 'integration_id', 'created_at'],
+  revoked_tokens: ['jti', 'session_id', 'expires_at', 'revoked_at'],
+  schema_migrations: ['version', 'applied_at'],
+};

@@ -1,0 +1,141 @@
+/**
+ * A signed result (or a signed stop) arrives. It is authorised by the attempt key's signature,
+ * until the attempt expires, whatever became of the page's client token: evidence that reached the
+ * page reaches the record. Evaluation (signature, schema, plan binding, clock, `score()`) runs in
+ * the injected scorer, off the event loop in the runnable server. Every result the attempt key
+ * signed is recorded, pass or fail, with why a refused one was refused; a stranger's request
+ * (not signed by the attempt key) cannot end the attempt.
+ *
+ * Copies of one result arriving together are evaluated once: the later ones wait for the first and
+ * get its answer, so a flood of duplicates costs one scoring.
+ */
+import { LiveproofError, type ResultResponse } from '@liveproof/protocol';
+import type { Deps, RequestInfo } from '../../context.ts';
+import type { AttemptOutcome } from '../../store.ts';
+import { attemptForResult } from '../access.ts';
+import { audit } from '../audit.ts';
+import { rejectionError, type Evaluation } from '../evidence.ts';
+import { planFacts } from '../plan.ts';
+import { checkReferenceImage } from '../reference-images.ts';
+import { settlementRule } from '../settlement.ts';
+import { assuranceOf } from '../signals.ts';
+import { iso } from '../views.ts';
+import { outcomeResponse } from './outcome.ts';
+
+export interface SubmitInput {
+  attemptId: string;
+  jws: string;
+  purpose: 'result' | 'stop';
+  info: RequestInfo;
+}
+
+/** Thrown for a request that may not end the attempt (not signed by its key): counted, not audited. */
+export class StrangerRequest extends LiveproofError {}
+
+const inflight = new WeakMap<Deps, Map<string, { jws: string; answer: Promise<ResultResponse> }>>();
+
+export function submitResult(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
+  let pending = inflight.get(deps);
+  if (!pending) inflight.set(deps, (pending = new Map()));
+  const running = pending.get(input.attemptId);
+  if (running) {
+    if (running.jws !== input.jws) return Promise.reject(new LiveproofError('result_already_submitted', `Attempt ${input.attemptId} already has a result on its way.`));
+    return running.answer;
+  }
+  const answer = record(deps, input).finally(() => pending.delete(input.attemptId));
+  pending.set(input.attemptId, { jws: input.jws, answer });
+  return answer;
+}
+
+async function record(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
+  const receivedAt = deps.clock.now();
+  const { attempt, session, integration } = await attemptForResult(deps.store, input.attemptId);
+  if (attempt.status !== 'started') throw new LiveproofError('result_already_submitted', `Attempt ${attempt.id} already has a result.`);
+
+  const evaluation: Evaluation = await deps.scorer({
+    attempt: {
+      id: attempt.id,
+      kind: attempt.kind,
+      nonce: attempt.nonce,
+      planToken: attempt.planToken,
+      publicJwk: attempt.publicJwk,
+      createdAt: attempt.createdAt,
+      expiresAt: attempt.expiresAt,
+      device: attempt.device,
+    },
+    jws: input.jws,
+    purpose: input.purpose,
+    receivedAt,
+    virtualCameraPolicy: integration.virtualCameraPolicy,
+  });
+  if (evaluation.kind === 'stranger') {
+    const { code, message } = evaluation.rejection;
+    throw new StrangerRequest(code, message);
+  }
+
+  // A reference image only from a check that passed, when the plan asked for one.
+  const image =
+    evaluation.status === 'passed' && !evaluation.rejection ? checkReferenceImage(planFacts(attempt), integration, evaluation.referenceImage) : undefined;
+  const dropped = image && !image.kept && image.reason !== 'not_sent' ? image.reason : undefined;
+  const outcome: AttemptOutcome = {
+    status: evaluation.status,
+    completedAt: receivedAt,
+    reasons: evaluation.reasons,
+    steps: evaluation.steps,
+    signals: evaluation.signals,
+    trace: evaluation.trace,
+    timings: evaluation.timings,
+    resultIp: input.info.ip,
+    resultUserAgent: input.info.userAgent,
+    diagnostics: evaluation.rejection
+      ? { rejection: evaluation.rejection }
+      : dropped
+        ? { referenceImage: { dropped } }
+        : null,
+  };
+  const endpoints = await deps.store.listWebhookEndpoints(session.integrationId);
+  const settled = await deps.store.completeAttempt(attempt.id, outcome, settlementRule(endpoints, receivedAt, deps.random));
+  // Single use: only the first result for an attempt is written, with its webhooks.
+  if (!settled) throw new LiveproofError('result_already_submitted', `Attempt ${attempt.id} already has a result.`);
+  const keptImage = image?.kept === true;
+  if (image?.kept) {
+    await deps.store.insertReferenceImage({
+      attemptId: attempt.id,
+      sessionId: session.id,
+      contentType: 'image/jpeg',
+      data: image.bytes,
+      createdAt: receivedAt,
+      expiresAt: receivedAt + integration.referenceImageDays! * 24 * 3600 * 1000,
+    });
+  }
+  await audit(deps.store, receivedAt, {
+    type: input.purpose === 'stop' ? 'attempt_stopped' : 'attempt_completed',
+    sessionId: session.id,
+    attemptId: attempt.id,
+    integrationId: session.integrationId,
+    code: evaluation.rejection?.code ?? null,
+    info: input.info,
+    detail: { status: outcome.status, reasons: outcome.reasons, ...(settled.status ? { sessionStatus: settled.status } : {}), ...(dropped ? { referenceImageDropped: dropped } : {}) },
+  });
+  const completed = (await deps.store.getAttempt(attempt.id))!;
+  const response = await outcomeResponse(deps, session, completed);
+  await deps.events
+    .publish({
+      type: 'attempt.completed',
+      sessionId: session.id,
+      attemptId: attempt.id,
+      sequence: attempt.sequence,
+      kind: attempt.kind,
+      result: response.result,
+      reasons: outcome.reasons,
+      signals: outcome.signals,
+      assurance: assuranceOf(outcome.signals),
+      steps: outcome.steps,
+      token: response.token,
+      referenceImage: keptImage,
+      at: iso(receivedAt),
+    })
+    .catch(() => undefined);
+  if (evaluation.rejection) throw rejectionError(evaluation.rejection);
+  return response;
+}
