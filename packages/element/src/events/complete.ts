@@ -1,8 +1,10 @@
 /** `liveproof-complete`: the server's verdict on an attempt, with the verification token to hand on. */
-import type { Assurance, CheckResult, ReasonCode, ResultResponse } from '@liveproof/protocol';
+import type { AttemptKind, Assurance, CheckResult, ReasonCode, ResultResponse } from '@liveproof/protocol';
 
 export interface LiveproofCompleteDetail {
   attemptId: string;
+  /** `recheck` for an interviewer's re-check during the call: not one of the session's checks. */
+  kind: AttemptKind;
   result: CheckResult;
   /** The verification token (JWT) a hiring system verifies against the issuer's JWKS. */
   token: string;
@@ -22,6 +24,7 @@ export class LiveproofCompleteEvent extends Event {
     super(LiveproofCompleteEvent.type, { bubbles: true, composed: true });
     this.detail = {
       attemptId: response.attemptId,
+      kind: response.kind,
       result: response.result,
       token: response.token,
       tokenExpiresAt: response.tokenExpiresAt,
