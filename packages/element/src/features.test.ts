@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FaceLandmarkerResult, Matrix, NormalizedLandmark } from '@mediapipe/tasks-vision';
-import { BS, TRACE_BLENDSHAPES } from '@liveproof/protocol';
+import { BS, CURRENT_THRESHOLDS, TRACE_BLENDSHAPES, traceFrameSchema } from '@liveproof/protocol';
 import { frameFromResult, poseFromMatrix } from './features.ts';
+import { assessPosition } from './positioning.ts';
 
 const DEG = Math.PI / 180;
 
@@ -71,5 +73,41 @@ describe('frameFromResult', () => {
   it('records a frame without a face as just a count', () => {
     const frame = frameFromResult({ faceLandmarks: [], faceBlendshapes: [], facialTransformationMatrixes: [] }, 10, 50);
     expect(frame).toEqual({ t: 10, n: 0, luma: 50 });
+  });
+});
+
+describe('what the recorder emits, against the schema the server checks it with', () => {
+  // Any number MediaPipe could hand back, and some it should not: out of frame, huge, not finite.
+  const anyNumber = fc.oneof(fc.double({ noNaN: false }), fc.double({ min: -3, max: 4 }), fc.constantFrom(0, 1, -0.2, 1.7, Number.NaN, Infinity, -Infinity));
+  const landmark = fc.record({ x: anyNumber, y: anyNumber, z: fc.double({ min: -1, max: 1 }), visibility: fc.constant(1) });
+  const faceLandmarks = fc.array(landmark, { minLength: 0, maxLength: 30 });
+  const matrix = fc.array(anyNumber, { minLength: 16, maxLength: 16 }).map((data): Matrix => ({ rows: 4, columns: 4, data }));
+  const blendshapes = fc.array(fc.record({ categoryName: fc.constantFrom(...TRACE_BLENDSHAPES, 'cheekPuff'), score: anyNumber }), { maxLength: 12 });
+
+  it('never makes a frame the trace schema refuses: faces larger than the frame, partly outside it, none, or garbage', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(faceLandmarks, matrix, blendshapes), { maxLength: 12 }), fc.double({ min: -60_000, max: 600_000, noNaN: true }), anyNumber, (faces, t, luma) => {
+        const result = {
+          faceLandmarks: faces.map(([f]) => f),
+          facialTransformationMatrixes: faces.map(([, m]) => m),
+          faceBlendshapes: faces.map(([, , b], headIndex) => ({ categories: b.map((c, index) => ({ ...c, index, displayName: c.categoryName })), headIndex, headName: '' })),
+        } as unknown as FaceLandmarkerResult;
+        const frame = frameFromResult(result, t, luma);
+        const parsed = traceFrameSchema.safeParse(frame);
+        expect(parsed.success, JSON.stringify({ frame, issues: parsed.error?.issues })).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keeps a face that fills and overflows the frame, so positioning can ask the candidate to move back', () => {
+    const close = frameFromResult({ faceLandmarks: [face(-0.15, -0.2, 1.3)], facialTransformationMatrixes: [transform(0, 0)], faceBlendshapes: [] } as unknown as FaceLandmarkerResult, 0, 120);
+    expect(close.box![2]).toBeGreaterThan(1);
+    expect(traceFrameSchema.safeParse(close).success).toBe(true);
+    expect(assessPosition(close, CURRENT_THRESHOLDS)).toBe('move_back');
+    const tall = { ...close, box: [0.2, -0.05, 0.6, 1.02] as [number, number, number, number] };
+    expect(assessPosition(tall, CURRENT_THRESHOLDS)).toBe('move_back');
+    const offToOneSide = { ...close, box: [-0.12, 0.2, 0.5, 0.6] as [number, number, number, number] };
+    expect(assessPosition(offToOneSide, CURRENT_THRESHOLDS)).toBe('centre');
   });
 });

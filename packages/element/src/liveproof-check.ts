@@ -1,5 +1,4 @@
 import { LitElement, type PropertyValues } from 'lit';
-import { decodeJwt } from 'jose';
 import {
   CURRENT_THRESHOLDS,
   LiveproofError,
@@ -12,8 +11,11 @@ import {
   type TraceFrame,
 } from '@liveproof/protocol';
 import { ApiClient } from './api.ts';
+import { expiresSoon, missingTokenAdvice, sessionIdOf } from './client-token.ts';
+import { clearPending, loadPending, savePending, type PendingResult } from './pending-result.ts';
+import { SessionEventsController } from './session-events-controller.ts';
 import { captureReferenceImage } from './reference-image.ts';
-import { createAttemptKey } from './attempt-key.ts';
+import { createAttemptKey, type AttemptKey } from './attempt-key.ts';
 import { CameraController } from './camera-controller.ts';
 import { createFaceEngine, type FaceEngine } from './engine.ts';
 import { LiveproofCompleteEvent } from './events/complete.ts';
@@ -29,8 +31,18 @@ import { renderCheck, type CheckHandlers, type StepStatus } from './liveproof-ch
 
 /** Give up positioning after this long (seconds) and say why. */
 const POSITIONING_TIMEOUT_S = 60;
-/** Retries of a result upload lost to the network, with their delays. */
-const SUBMIT_RETRY_DELAYS_MS = [500, 1500, 3000];
+
+/** Refusals of a signed result that the server still recorded: the element then shows the recorded outcome. */
+const RECORDED_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid_result', 'plan_mismatch', 'clock_mismatch', 'attempt_expired']);
+
+/** The attempt under way: what a stop (Esc during the flashing colours) must sign. */
+interface RunningAttempt {
+  sessionId: string;
+  attemptId: string;
+  nonce: string;
+  expiresAt: number;
+  key: AttemptKey;
+}
 
 
 /** Timestamps (performance.now()) and costs of the current run, for benchmarks and diagnostics. */
@@ -53,6 +65,9 @@ export interface CheckMetrics {
  * verdict. Video never leaves the device; only measurements do.
  *
  * @attr client-token - The session's client token from the hiring system's backend (required).
+ * @prop tokenProvider - `() => Promise<string>`: a fresh client token from your backend
+ *   (`POST /v1/sessions/{id}/client-tokens`), asked for shortly before the current one expires, so
+ *   interview mode keeps working through a call longer than a token lives.
  * @attr api-base - Base URL of the Liveproof API (default: this page's origin).
  * @attr assets-base - Where the MediaPipe WASM files and model are served (default: `<api-base>/assets/mediapipe`).
  * @attr autostart - Start at once instead of showing the introduction (only with `flash-consent` or `no-flash`).
@@ -61,7 +76,8 @@ export interface CheckMetrics {
  * @fires liveproof-state - The element moved to another stage.
  * @fires liveproof-prompt - A challenge was shown.
  * @fires liveproof-complete - The server's verdict and verification token.
- * @fires liveproof-error - The check cannot go on; `detail.code` is stable.
+ * @fires liveproof-error - The check cannot go on; `detail.code` is stable (`client_token_missing`
+ *   when the page gave no token: the console says what is wrong).
  *
  * @csspart stage - The camera view. @csspart video - The self-view.
  * @csspart prompt - The current instruction. @csspart steps - The list of challenges.
@@ -89,7 +105,10 @@ export class LiveproofCheck extends LitElement {
     flashConsent: { type: Boolean, attribute: 'flash-consent' },
     positioningTimeout: { type: Number, attribute: 'positioning-timeout' },
     stream: { attribute: false },
+    tokenProvider: { attribute: false },
     mode: { type: String },
+    _notice: { state: true },
+    _retrying: { state: true },
     _recheck: { state: true },
     _imageSent: { state: true },
     _flashOptOut: { state: true },
@@ -109,6 +128,11 @@ export class LiveproofCheck extends LitElement {
 
   readonly #camera = new CameraController(this);
   readonly #loop = new FrameLoopController(this);
+  readonly #sessionEvents = new SessionEventsController(this, {
+    base: () => this.#apiBase(),
+    token: () => this.#freshToken().catch(() => undefined),
+    onRecheck: (recheckId) => this.#onRecheck(recheckId),
+  });
   readonly #internals: ElementInternals;
 
   declare clientToken: string;
@@ -119,6 +143,8 @@ export class LiveproofCheck extends LitElement {
   declare flashConsent: boolean;
   declare positioningTimeout: number;
   declare stream: MediaStream | undefined;
+  /** Asked for a fresh client token before the current one expires (interview mode, long checks). */
+  declare tokenProvider: (() => Promise<string>) | undefined;
   /**
    * `check` (default): the check before the interview. `interview`: during the call, the element
    * listens to the session's events and runs a short re-check whenever the interviewer asks for one
@@ -127,6 +153,10 @@ export class LiveproofCheck extends LitElement {
   declare mode: 'check' | 'interview';
 
   declare private _recheck: boolean;
+  /** Said on the introduction after something the candidate should know (a stop that cost no attempt). */
+  declare private _notice: string;
+  /** While a result waits to be sent again: what is happening. */
+  declare private _retrying: string;
   declare private _imageSent: boolean;
   declare private _state: CheckState;
   declare private _hint: PositionHint | undefined;
@@ -143,12 +173,12 @@ export class LiveproofCheck extends LitElement {
   declare private _error: { code: ErrorCode; message: string } | undefined;
 
   #engine: Promise<FaceEngine> | undefined;
-  #events: EventSource | undefined;
-  #eventsFor = '';
   /** The re-check request the running attempt answers, in interview mode. */
   #recheckId: string | undefined;
   #abort: AbortController | undefined;
-  #pending: { attemptId: string; jws: string } | undefined;
+  /** A signed result (or stop) the server has not acknowledged yet: it is sent before anything else. */
+  #pending: PendingResult | undefined;
+  #running: RunningAttempt | undefined;
   #metrics: CheckMetrics = { connectedAt: 0, processingMs: [] };
 
   constructor() {
@@ -159,8 +189,11 @@ export class LiveproofCheck extends LitElement {
     this.assetsBase = '';
     this.autostart = false;
     this.stream = undefined;
+    this.tokenProvider = undefined;
     this.mode = 'check';
     this._recheck = false;
+    this._notice = '';
+    this._retrying = '';
     this._imageSent = false;
     this._state = 'idle';
     this._hold = 0;
@@ -195,6 +228,7 @@ export class LiveproofCheck extends LitElement {
     addEventListener('keydown', this.#onKeyDown);
     // Back in the page after a move: listen again for re-check requests (interview mode).
     queueMicrotask(() => this.#listen());
+    if (!this.clientToken) queueMicrotask(() => this.#warnIfNoToken());
     // Starting at once skips the introduction and its flashing notice: only when the page has
     // warned the candidate itself (flash-consent) or nothing will flash (no-flash).
     if (this.autostart && (this.noFlash || this.flashConsent)) queueMicrotask(() => void this.start());
@@ -203,52 +237,101 @@ export class LiveproofCheck extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     removeEventListener('keydown', this.#onKeyDown);
-    this.#events?.close();
-    this.#events = undefined;
-    this.#eventsFor = '';
     this.cancel();
     void this.#engine?.then((engine) => engine.close()).catch(() => undefined);
     this.#engine = undefined;
   }
 
-  /** Esc stops the check while colours flash: nobody should have to sit through them. */
+  /**
+   * Esc stops the check while colours flash: nobody should have to sit through them. The stop is
+   * signed and sent like a result; it does not use up an attempt, and the next try skips the
+   * flashing colours (a movement instead, recorded as an opt-out).
+   */
   #onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape' || this._flash === undefined) return;
+    const running = this.#running;
     this.cancel();
-    this.#announce('Check stopped.');
+    this._flashOptOut = true;
+    this._notice = 'You stopped the flashing colours. That did not use up an attempt; the next try skips them.';
+    this.#announce('Check stopped. The flashing colours are off.');
+    if (running) void this.#sendStop(running);
   };
+
+  async #sendStop(running: RunningAttempt): Promise<void> {
+    const jws = await running.key.sign({ v: 1, attemptId: running.attemptId, nonce: running.nonce, stop: 'flashing', sentAt: Date.now() });
+    const pending: PendingResult = { sessionId: running.sessionId, attemptId: running.attemptId, purpose: 'stop', jws, expiresAt: running.expiresAt };
+    this.#keep(pending);
+    try {
+      await new ApiClient(this.#apiBase(), this.clientToken).submitWithRetry(pending);
+      this.#forget(pending);
+    } catch {
+      // Kept: the next start sends it first.
+    }
+  }
 
   /** In interview mode, listens for the interviewer's re-check requests on the session's event stream. */
   #listen(): void {
-    const wanted = this.mode === 'interview' && this.clientToken && this.isConnected ? `${this.#apiBase()}|${this.clientToken}` : '';
-    if (wanted === this.#eventsFor) return;
-    this.#events?.close();
-    this.#events = undefined;
-    this.#eventsFor = wanted;
-    if (!wanted) return;
-    let sessionId: string;
+    let sessionId: string | undefined;
     try {
-      sessionId = sessionIdOf(this.clientToken);
+      sessionId = this.mode === 'interview' && this.clientToken && this.isConnected ? sessionIdOf(this.clientToken) : undefined;
     } catch {
-      return;
+      sessionId = undefined;
     }
-    const source = new EventSource(`${this.#apiBase()}/v1/sessions/${encodeURIComponent(sessionId)}/events?access_token=${encodeURIComponent(this.clientToken)}`);
-    this.#events = source;
+    this.#sessionEvents.follow(sessionId);
     // Load the face model now, so a re-check starts the moment the interviewer asks for it.
-    void this.#loadEngine().catch(() => undefined);
-    source.addEventListener('recheck.requested', (message) => {
-      const { recheckId } = JSON.parse((message as MessageEvent<string>).data) as { recheckId: string };
-      if (this._state !== 'idle' && this._state !== 'passed' && this._state !== 'failed' && this._state !== 'error') return;
-      this.#recheckId = recheckId;
-      this._recheck = true;
-      this.#announce('Your interviewer asked for a quick re-check.');
-      void this.start();
-    });
+    if (sessionId) void this.#loadEngine().catch(() => undefined);
+  }
+
+  #onRecheck(recheckId: string): void {
+    if (this._state !== 'idle' && this._state !== 'passed' && this._state !== 'failed' && this._state !== 'error') return;
+    if (recheckId === this.#recheckId) return;
+    this.#recheckId = recheckId;
+    this._recheck = true;
+    this.#announce('Your interviewer asked for a quick re-check.');
+    void this.start();
+  }
+
+  /** The client token, fresh: the page's `tokenProvider` is asked for a new one shortly before it expires. */
+  async #freshToken(): Promise<string> {
+    if (!this.clientToken) {
+      this.#warnIfNoToken();
+      throw new LiveproofError('client_token_missing', 'The page did not give the check its client token.');
+    }
+    if (this.tokenProvider && expiresSoon(this.clientToken)) {
+      const fresh = await this.tokenProvider();
+      if (fresh) this.clientToken = fresh;
+    }
+    return this.clientToken;
+  }
+
+  #warnIfNoToken(): void {
+    if (!this.clientToken && this.isConnected) console.error(missingTokenAdvice(this));
+  }
+
+  #hasPendingResult(): boolean {
+    try {
+      return loadPending(sessionIdOf(this.clientToken))?.purpose === 'result';
+    } catch {
+      return false;
+    }
+  }
+
+  #keep(pending: PendingResult): void {
+    this.#pending = pending;
+    savePending(pending);
+  }
+
+  #forget(pending: PendingResult): void {
+    if (this.#pending?.attemptId === pending.attemptId) this.#pending = undefined;
+    clearPending(pending.sessionId);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     // Not on every render: during a check the element renders for each camera frame.
-    if (changed.has('mode') || changed.has('clientToken') || changed.has('apiBase')) this.#listen();
+    const newSession = changed.has('clientToken') && this.#sessionChanged(changed.get('clientToken') as string | undefined);
+    if (changed.has('mode') || changed.has('apiBase') || newSession) this.#listen();
+    // A signed result this tab could not deliver before (a reload, a lost connection): send it now.
+    if (newSession && this._state === 'idle' && this.#hasPendingResult()) void this.start();
     const flash = this.renderRoot.querySelector<HTMLElement>('.flash');
     if (flash && 'showPopover' in flash && !flash.matches(':popover-open')) flash.showPopover();
     if (changed.has('_state' as keyof LiveproofCheck)) {
@@ -258,6 +341,15 @@ export class LiveproofCheck extends LitElement {
       // The button the candidate pressed is gone: take keyboard focus to the outcome, if it was ours.
       const outcome = this.renderRoot.querySelector<HTMLElement>('.outcome h2');
       if (outcome && this.matches(':focus-within')) outcome.focus();
+    }
+  }
+
+  /** A fresh token for the same session does not need a new stream. */
+  #sessionChanged(previous: string | undefined): boolean {
+    try {
+      return !previous || !this.clientToken || sessionIdOf(previous) !== sessionIdOf(this.clientToken);
+    } catch {
+      return true;
     }
   }
 
@@ -272,7 +364,7 @@ export class LiveproofCheck extends LitElement {
     },
   };
 
-  /** Starts a check, or resumes sending a result that the network lost. */
+  /** Starts a check, or first sends a signed result (or stop) the server has not acknowledged. */
   async start(): Promise<void> {
     const again = this._state === 'failed' || this._state === 'error' || (this._state === 'passed' && this.#recheckId !== undefined);
     if (this._state !== 'idle' && !again) return;
@@ -284,10 +376,14 @@ export class LiveproofCheck extends LitElement {
     this._error = undefined;
     this.#metrics.startedAt = performance.now();
     try {
-      if (!this.clientToken) throw new LiveproofError('unauthorized', 'No client token was given to the check.');
-      const api = new ApiClient(this.#apiBase(), this.clientToken);
-      const response = this.#pending ? await this.#submit(api, this.#pending, signal) : await this.#run(api, signal);
-      this.#finish(response);
+      const token = await this.#freshToken();
+      const sessionId = sessionIdOf(token);
+      const api = new ApiClient(this.#apiBase(), token);
+      const pending = this.#pending?.sessionId === sessionId ? this.#pending : loadPending(sessionId);
+      if (pending?.purpose === 'result') return this.#finish(await this.#submit(api, pending, signal));
+      if (pending?.purpose === 'stop') await this.#submit(api, pending, signal).catch(() => undefined);
+      this._notice = '';
+      this.#finish(await this.#run(api, sessionId, signal));
     } catch (error) {
       if (signal.aborted) return;
       this.#fail(error);
@@ -297,13 +393,13 @@ export class LiveproofCheck extends LitElement {
   /** Stops the check and releases the camera. A result not yet sent is kept for `start()`. */
   cancel(): void {
     this.#abort?.abort();
+    this.#running = undefined;
     this.#loop.stop();
     this.#camera.stop();
     if (this._state !== 'passed' && this._state !== 'failed') this._state = 'idle';
   }
 
-  async #run(api: ApiClient, signal: AbortSignal): Promise<ResultResponse> {
-    const sessionId = sessionIdOf(this.clientToken);
+  async #run(api: ApiClient, sessionId: string, signal: AbortSignal): Promise<ResultResponse> {
     this._state = 'loading';
     this._loading = 'Starting your camera…';
     const enginePromise = this.#loadEngine();
@@ -348,16 +444,16 @@ export class LiveproofCheck extends LitElement {
     const lightOptOut = this.noFlash || this._flashOptOut;
     const recheckId = this.#recheckId;
     this.#recheckId = undefined;
-    const started = await api.startAttempt(
-      sessionId,
-      // A re-check follows the same light policy as a check: the candidate's opt-out goes with it.
-      { publicKey: key.publicJwk, device, ...(recheckId ? { recheckId } : {}), ...(lightOptOut ? { lightOptOut } : {}) },
-      signal,
-    );
+    // A re-check follows the same light policy as a check: the candidate's opt-out goes with it.
+    const body = { publicKey: key.publicJwk, device, ...(recheckId ? { recheckId } : {}), ...(lightOptOut ? { lightOptOut } : {}) };
+    api.token = await this.#freshToken();
+    const started = await api.startAttempt(sessionId, body, signal);
     const origin = performance.now();
+    this.#running = { sessionId, attemptId: started.attemptId, nonce: started.plan.nonce, expiresAt: Date.parse(started.plan.expiresAt), key };
     const finished = this.#runChallenges(runner, started, origin, signal, api);
     const trace = await finished;
     this.#loop.stop();
+    this.#running = undefined;
     const passedHere = this._stepStatus.every((s) => s === 'done');
     const referenceImage = started.plan.referenceImage && passedHere ? await captureReferenceImage(video, trace.frames).catch(() => undefined) : undefined;
     this._imageSent = referenceImage !== undefined;
@@ -374,8 +470,9 @@ export class LiveproofCheck extends LitElement {
       sentAt: Date.now(),
       ...(referenceImage ? { referenceImage } : {}),
     };
-    this.#pending = { attemptId: started.attemptId, jws: await key.sign(payload) };
-    return this.#submit(api, this.#pending, signal);
+    const pending: PendingResult = { sessionId, attemptId: started.attemptId, purpose: 'result', jws: await key.sign(payload), expiresAt: Date.parse(started.plan.expiresAt) };
+    this.#keep(pending);
+    return this.#submit(api, pending, signal);
   }
 
   #runChallenges(runner: CheckRunner, started: StartAttemptResponse, origin: number, signal: AbortSignal, api: ApiClient) {
@@ -433,28 +530,30 @@ export class LiveproofCheck extends LitElement {
     });
   }
 
-  /** Sends the signed result; retries what the network lost; reads back a result already recorded. */
-  async #submit(api: ApiClient, pending: { attemptId: string; jws: string }, signal: AbortSignal): Promise<ResultResponse> {
-    this._state = 'submitting';
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const response = await api.submitResult(pending.attemptId, pending.jws, signal);
-        this.#pending = undefined;
-        return response;
-      } catch (error) {
-        if (error instanceof LiveproofError && error.code === 'result_already_submitted') {
-          this.#pending = undefined;
-          return api.outcome(pending.attemptId, signal);
-        }
-        const retry = SUBMIT_RETRY_DELAYS_MS[attempt];
-        if (!(error instanceof LiveproofError && error.code === 'network_error') || retry === undefined) {
-          // A refusal (not a network loss) is final for this result.
-          if (!(error instanceof LiveproofError && error.code === 'network_error')) this.#pending = undefined;
-          throw error;
-        }
-        await new Promise((resolve) => setTimeout(resolve, retry));
-        signal.throwIfAborted();
+  /**
+   * Sends a signed result (or stop) until the server acknowledges it: after a network loss, a rate
+   * limit or a server error it waits (as long as `Retry-After` says) and sends it again. A refusal
+   * the server recorded (a malformed or late result) shows the recorded outcome.
+   */
+  async #submit(api: ApiClient, pending: PendingResult, signal: AbortSignal): Promise<ResultResponse> {
+    if (pending.purpose === 'result') this._state = 'submitting';
+    try {
+      const response = await api.submitWithRetry(pending, {
+        signal,
+        onRetry: (_error, delayMs) => (this._retrying = `The connection failed; sending your result again in ${Math.ceil(delayMs / 1000)} s. Nothing is lost.`),
+      });
+      this.#forget(pending);
+      return response;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      this.#forget(pending);
+      if (error instanceof LiveproofError && RECORDED_REFUSALS.has(error.code)) {
+        const recorded = await api.outcome(pending.attemptId, signal).catch(() => undefined);
+        if (recorded) return recorded;
       }
+      throw error;
+    } finally {
+      this._retrying = '';
     }
   }
 
@@ -545,21 +644,12 @@ export class LiveproofCheck extends LitElement {
         outcome: this._outcome,
         error: this._error,
         announcement: this._announcement,
+        notice: this._notice,
+        retrying: this._retrying,
       },
       this.#handlers,
     );
   }
-}
-
-/** The session a client token is for (its `sub`); the server checks the token itself. */
-function sessionIdOf(clientToken: string): string {
-  try {
-    const sub = decodeJwt(clientToken).sub;
-    if (sub) return sub;
-  } catch {
-    // fall through
-  }
-  throw new LiveproofError('unauthorized', 'The client token is malformed.');
 }
 
 if (!customElements.get('liveproof-check')) customElements.define('liveproof-check', LiveproofCheck);

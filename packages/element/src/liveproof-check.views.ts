@@ -33,6 +33,10 @@ export interface CheckView {
   outcome: ResultResponse | undefined;
   error: { code: ErrorCode; message: string } | undefined;
   announcement: string;
+  /** Something the candidate should know on the introduction (a stop that cost no attempt). */
+  notice: string;
+  /** While a result waits to be sent again. */
+  retrying: string;
 }
 
 export interface CheckHandlers {
@@ -111,22 +115,29 @@ function steps(view: CheckView) {
   </ol>`;
 }
 
+function flashNotice(view: CheckView, on: CheckHandlers) {
+  if (view.noFlash) return nothing;
+  return html`<div class="notice" part="flash-notice">
+    <p><strong>Flashing colours.</strong> One step briefly flashes colours on your screen, at most 3 times a second. Press Esc to stop them at any time.</p>
+    <label><input type="checkbox" .checked=${view.flashOptOut} @change=${on.flashOptOut} /> Skip flashing lights (you will get a different step
+      instead)</label>
+  </div>`;
+}
+
 function intro(view: CheckView, on: CheckHandlers) {
+  const notice = view.notice ? html`<p class="hint" part="status" role="status">${view.notice}</p>` : nothing;
   if (view.interview) {
     return html`<h2>Interview in progress</h2>
-      <p>Your interviewer may ask you for a quick re-check during the call: two simple movements, about five seconds. It starts by itself when they ask, and nothing flashes.</p>
-      <p class="muted">Your video stays on this device. Only measurements of your face's movements are sent.</p>`;
+      ${notice}
+      <p>Your interviewer may ask you for a quick re-check during the call: a few simple steps, about ten seconds. It starts by itself when they ask.</p>
+      <p class="muted">Your video stays on this device. Only measurements of your face's movements and colour are sent.</p>
+      ${flashNotice(view, on)}`;
   }
   return html`<h2>Quick liveness check</h2>
+    ${notice}
     <p>You will be asked to do a few simple things, like blinking or turning your head. Do each one as soon as it appears. It takes about 15 seconds.</p>
     <p class="muted">Your video stays on this device. Only measurements of your face's movements and colour are sent.</p>
-    ${view.noFlash
-      ? nothing
-      : html`<div class="notice" part="flash-notice">
-          <p><strong>Flashing colours.</strong> One step briefly flashes colours on your screen, at most 3 times a second.</p>
-          <label><input type="checkbox" .checked=${view.flashOptOut} @change=${on.flashOptOut} /> Skip flashing lights (you will get a different step
-            instead)</label>
-        </div>`}
+    ${flashNotice(view, on)}
     <button part="button" @click=${on.start}>Start check</button>`;
 }
 
@@ -179,7 +190,7 @@ function body(view: CheckView, on: CheckHandlers) {
         <p class="hint" part="status">Step ${view.stepIndex + 1} of ${view.challenges.length}</p>
         ${meter('Progress on this step', view.progress)}`;
     case 'submitting':
-      return html`${steps(view)}<p class="hint" part="status">Checking your result…</p>`;
+      return html`${steps(view)}<p class="hint" part="status" role="status">${view.retrying || 'Checking your result…'}</p>`;
     case 'passed':
       return html`<div class="outcome passed" part="outcome">
           <div class="icon" aria-hidden="true">✓</div>

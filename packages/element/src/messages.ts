@@ -43,6 +43,16 @@ export function errorCopy(code: ErrorCode, message: string): ErrorCopy {
       return { title: 'This browser is not supported', body: message, canRetry: false };
     case 'unauthorized':
       return { title: 'This check link has expired', body: 'Reload the page to start a new check.', canRetry: false };
+    case 'client_token_missing':
+      return {
+        title: 'This check is not set up yet',
+        body: 'The page did not give the check the link it needs. Reload the page; if this stays, tell the person who invited you (their developers will find the details in the browser console).',
+        canRetry: true,
+      };
+    case 'origin_not_allowed':
+      return { title: 'This page may not run the check', body: 'The check is set up for another website. Tell the person who invited you.', canRetry: false };
+    case 'too_many_streams':
+      return { title: 'Too many open windows', body: 'Close other tabs with this check, then try again.', canRetry: true };
     case 'session_expired':
       return { title: 'This check has expired', body: 'Ask the person who invited you for a new link.', canRetry: false };
     case 'session_completed':

@@ -28,6 +28,8 @@ export const POSITION_HINT_TEXT: Readonly<Record<PositionHint, string>> = {
 
 /** The largest head rotation, in degrees, that still counts as facing the camera. */
 const MAX_POSITIONING_ANGLE = 20;
+/** A face taller than this share of the frame is too close: its chin or forehead leaves the view when it moves. */
+const MAX_FACE_HEIGHT = 0.9;
 
 /** The first problem with this frame, or `hold_still` when it is usable. */
 export function assessPosition(frame: TraceFrame, th: Thresholds): PositionHint {
@@ -36,8 +38,11 @@ export function assessPosition(frame: TraceFrame, th: Thresholds): PositionHint 
   if (frame.n > 1) return 'multiple_faces';
   const [x, y, w, h] = frame.box;
   if (w < p.minFaceWidth) return 'move_closer';
-  if (w > p.maxFaceWidth) return 'move_back';
+  // Too close: wider or taller than the frame allows, or overflowing it on both sides.
+  if (w > p.maxFaceWidth || h > MAX_FACE_HEIGHT || (x < 0 && x + w > 1) || (y < 0 && y + h > 1)) return 'move_back';
   if (Math.abs(x + w / 2 - 0.5) > p.maxCentreOffset || Math.abs(y + h / 2 - 0.5) > p.maxCentreOffset) return 'centre';
+  // Partly out of view on one side.
+  if (x < 0 || y < 0 || x + w > 1 || y + h > 1) return 'centre';
   if (frame.luma < p.minLuma) return 'too_dark';
   if (frame.luma > p.maxLuma) return 'too_bright';
   if (frame.pose && (Math.abs(frame.pose[0]) > MAX_POSITIONING_ANGLE || Math.abs(frame.pose[1]) > MAX_POSITIONING_ANGLE)) return 'face_camera';

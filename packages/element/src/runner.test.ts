@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CURRENT_THRESHOLDS, score, type TraceFrame } from '@liveproof/protocol';
+import { CURRENT_THRESHOLDS, resultPayloadSchema, score, traceSchema, type ChallengeId, type LightColour, type TraceFrame } from '@liveproof/protocol';
 import { CheckRunner } from './runner.ts';
 
 /** A frame of one steady, well-placed face; `yaw` turns it. */
@@ -95,5 +96,52 @@ describe('CheckRunner: the screen-light challenge', () => {
     for (let t = 0; t < 3000; t += 1000 / 60) runner.tickLight(origin + t);
     const flashes = runner.trace().steps[0]!.flashes!;
     for (let i = 1; i < flashes.length; i++) expect(flashes[i]!.at - flashes[i - 1]!.at).toBeGreaterThanOrEqual(334);
+  });
+});
+
+describe('the trace the runner records, against the schema the server checks it with', () => {
+  const frame = fc.record(
+    {
+      n: fc.integer({ min: 0, max: 10 }),
+      box: fc.tuple(fc.double({ min: -1, max: 2, noNaN: true }), fc.double({ min: -1, max: 2, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true })),
+      pose: fc.tuple(fc.double({ min: -180, max: 180, noNaN: true }), fc.double({ min: -180, max: 180, noNaN: true }), fc.double({ min: -180, max: 180, noNaN: true })),
+      bs: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 8, maxLength: 8 }),
+      luma: fc.double({ min: 0, max: 255, noNaN: true }),
+    },
+    { requiredKeys: ['n', 'luma'] },
+  );
+  // Gaps between frames: a camera's 33 ms, a stall, and once in a while a very long one (a start
+  // request that hung, a tab in the background).
+  const gap = fc.oneof({ weight: 20, arbitrary: fc.integer({ min: 1, max: 60 }) }, { weight: 2, arbitrary: fc.integer({ min: 60, max: 3000 }) }, { weight: 1, arbitrary: fc.integer({ min: 3000, max: 90_000 }) });
+  const plan = fc.record({
+    challenges: fc.shuffledSubarray(['blink', 'smile', 'open_mouth', 'turn_left', 'turn_right', 'look_up', 'light'] as ChallengeId[], { minLength: 1, maxLength: 5 }),
+    stepTimeoutMs: fc.integer({ min: 500, max: 8000 }),
+    colours: fc.array(fc.constantFrom('red', 'green', 'blue'), { minLength: 1, maxLength: 8 }),
+  });
+
+  it('is always a trace the schema accepts: very short, cut off early, timed out, no face, late start', () => {
+    // `startDelay`: how long the start request took between positioning and the first prompt.
+    const startDelay = fc.oneof(fc.integer({ min: 20, max: 2_000 }), fc.integer({ min: 2_000, max: 120_000 }));
+    fc.assert(
+      fc.property(plan, fc.array(fc.tuple(frame, gap), { maxLength: 120 }), startDelay, fc.array(fc.tuple(frame, gap), { maxLength: 400 }), fc.integer({ min: 0, max: 400 }), (p, positioning, delay, challenge, cut) => {
+        const runner = new CheckRunner(CURRENT_THRESHOLDS);
+        let t = 1_000;
+        for (const [f, dt] of positioning) runner.position({ ...f, t: (t += dt) } as TraceFrame);
+        const origin = (t += delay);
+        const light = p.challenges.includes('light') ? { colours: p.colours as LightColour[], flashMs: 350 } : undefined;
+        runner.begin({ challenges: p.challenges, stepTimeoutMs: p.stepTimeoutMs, ...(light ? { light } : {}) }, origin, origin + 5);
+        for (const [f, dt] of challenge.slice(0, cut)) {
+          t += dt;
+          runner.tickLight(t);
+          if (runner.challenge({ ...f, t } as TraceFrame, t + 3)?.outcome) break;
+        }
+        const trace = runner.trace();
+        const parsed = traceSchema.safeParse(trace);
+        expect(parsed.success, JSON.stringify(parsed.error?.issues.slice(0, 3))).toBe(true);
+        const payload = { v: 1, attemptId: 'att_1', nonce: 'n', planToken: 'p', trace, device: { cameraLabel: 'Integrated Camera', width: 640, height: 480 }, sentAt: Date.now() };
+        expect(resultPayloadSchema.safeParse(payload).success).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

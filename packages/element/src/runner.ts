@@ -24,6 +24,9 @@ import { assessPosition, type PositionHint } from './positioning.ts';
 
 export type RunnerPhase = 'positioning' | 'ready' | 'challenge' | 'finished';
 
+/** Positioning frames kept in the trace are at most this old when the challenges begin (the schema allows 60 s). */
+const MAX_BASELINE_AGE_MS = 50_000;
+
 export interface RunnerPlan {
   challenges: readonly ChallengeId[];
   stepTimeoutMs: number;
@@ -99,7 +102,9 @@ export class CheckRunner {
   begin(plan: RunnerPlan, origin: number, now: number): ChallengeUpdate {
     this.#plan = plan;
     this.#origin = origin;
-    this.#frames = this.#frames.map((f) => ({ ...f, t: Math.round((f.t - origin) * 10) / 10 }));
+    // Positioning frames older than the trace format allows (a start request that hung for a
+    // minute) are of no use to the baseline anyway.
+    this.#frames = this.#frames.map((f) => ({ ...f, t: Math.round((f.t - origin) * 10) / 10 })).filter((f) => f.t >= -MAX_BASELINE_AGE_MS);
     const promptedAt = this.#rel(now);
     this.#baseline = computeBaseline(this.#frames, promptedAt, this.#th);
     this.#phase = 'challenge';

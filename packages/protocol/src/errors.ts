@@ -66,6 +66,8 @@ export const ErrorCode = {
   NetworkError: 'network_error',
   UnsupportedBrowser: 'unsupported_browser',
   PositioningTimeout: 'positioning_timeout',
+  /** The page gave the element no client token (or set it under a wrong name). */
+  ClientTokenMissing: 'client_token_missing',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

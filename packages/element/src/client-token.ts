@@ -1,0 +1,49 @@
+/**
+ * What the element reads of its client token (without trusting it: the server checks it): the
+ * session it is for and when it expires, so that a page which can mint fresh ones (a
+ * `tokenProvider`) is asked before the token runs out rather than after.
+ */
+import { decodeJwt } from 'jose';
+import { LiveproofError } from '@liveproof/protocol';
+
+/** Ask for a fresh token this long before the old one expires. */
+export const REFRESH_AHEAD_MS = 60_000;
+
+function claims(token: string): { sub?: string; exp?: number } {
+  try {
+    return decodeJwt(token);
+  } catch {
+    throw new LiveproofError('unauthorized', 'The client token is malformed.', { details: { reason: 'malformed' } });
+  }
+}
+
+/** The session a client token is for (its `sub`). */
+export function sessionIdOf(token: string): string {
+  const sub = claims(token).sub;
+  if (!sub) throw new LiveproofError('unauthorized', 'The client token is malformed.', { details: { reason: 'malformed' } });
+  return sub;
+}
+
+/** When it expires (epoch ms), or Infinity when it does not say. */
+export function expiresAtOf(token: string): number {
+  const exp = claims(token).exp;
+  return typeof exp === 'number' ? exp * 1000 : Infinity;
+}
+
+export function expiresSoon(token: string, now = Date.now()): boolean {
+  return expiresAtOf(token) - now < REFRESH_AHEAD_MS;
+}
+
+/** The message an embedder sees in the console when the page gave the element no token. */
+export function missingTokenAdvice(element: Element): string {
+  const lowercase = element.getAttribute('clienttoken') !== null;
+  return [
+    '<liveproof-check>: no client token was given, so the check cannot start.',
+    'Set the `client-token` attribute, or the `clientToken` property, to the client token your backend got from POST /v1/sessions.',
+    lowercase
+      ? 'This element has a `clienttoken` attribute: a framework set it before the element was defined (React does this for an unknown element). Use `client-token`, or load @liveproof/element/define before rendering.'
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
