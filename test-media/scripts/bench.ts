@@ -13,8 +13,8 @@
  *
  * Usage: pnpm bench [--runs 5] [--json test-results/bench.json]
  */
-import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import {
@@ -61,14 +61,14 @@ interface RunFigures {
   framesProcessed: number;
 }
 
-/** An entry and the chunks it imports statically (what a page loads before it runs), MediaPipe aside. */
+/** An entry and the chunks it imports statically (what a page loads before it runs). */
 function staticFiles(dist: string, entry: string): string[] {
   const files = [entry];
   for (let i = 0; i < files.length; i++) {
     const code = readFileSync(join(dist, files[i]!), 'utf8');
     for (const match of code.matchAll(/(?:^|[;}\s])(?:import|export)[^"'()]*?from\s*["']\.\/([^"']+\.js)["']|(?:^|[;}\s])import\s*["']\.\/([^"']+\.js)["']/g)) {
-      const file = match[1] ?? match[2]!;
-      if (!files.includes(file) && !file.startsWith('vision_bundle')) files.push(file);
+      const file = posix.join(posix.dirname(files[i]!), match[1] ?? match[2]!);
+      if (!files.includes(file)) files.push(file);
     }
   }
   return files;
@@ -83,23 +83,24 @@ function gzipped(dist: string, files: readonly string[]): { raw: number; gzip: n
   };
 }
 
+/** The element's browser bundle and MediaPipe's loader, as the server serves them (apps/server/dist/static). */
 function elementSize() {
-  const dist = join(REPO_ROOT, 'packages', 'element', 'dist');
+  const served = join(REPO_ROOT, 'apps', 'server', 'dist', 'static');
+  const dist = join(served, 'element');
   const check = gzipped(dist, staticFiles(dist, 'liveproof-check.js'));
   const badge = gzipped(dist, staticFiles(dist, 'liveproof-badge.js'));
-  const mediapipe = readdirSync(dist).filter((f) => f.startsWith('vision_bundle') && f.endsWith('.js'));
-  const vision = mediapipe.length ? readFileSync(join(dist, mediapipe[0]!)) : Buffer.alloc(0);
+  const mediapipe = join(served, 'assets', 'mediapipe');
+  const manifest = JSON.parse(readFileSync(join(mediapipe, 'manifest.json'), 'utf8')) as { loader: string };
   return {
     elementBytes: check.raw,
     elementGzipBytes: check.gzip,
     elementBrotliBytes: check.brotli,
     badgeGzipBytes: badge.gzip,
-    mediapipeJsGzipBytes: gzipSync(vision, { level: 9 }).length,
-    visionChunk: mediapipe[0],
+    mediapipeJsGzipBytes: gzipSync(readFileSync(join(mediapipe, manifest.loader)), { level: 9 }).length,
   };
 }
 
-async function measureRun(server: Awaited<ReturnType<typeof startServer>>, visionChunk: string): Promise<RunFigures> {
+async function measureRun(server: Awaited<ReturnType<typeof startServer>>): Promise<RunFigures> {
   const browser = await launchBrowser();
   try {
     const page = await browser.context.newPage();
@@ -116,8 +117,8 @@ async function measureRun(server: Awaited<ReturnType<typeof startServer>>, visio
     // Bare detectForVideo on the same footage the element saw: the actor's camera stream.
     await page.addScriptTag({ path: join(TEST_MEDIA_DIR, 'page', 'bare-detect.js') });
     const bare = await page.evaluate(
-      ([chunk, frames]) => (window as unknown as { __liveproofBareDetect(url: string, n: number): Promise<number[]> }).__liveproofBareDetect(chunk, frames),
-      [`/element/${visionChunk}`, 150] as const,
+      ([manifest, frames]) => (window as unknown as { __liveproofBareDetect(url: string, n: number): Promise<number[]> }).__liveproofBareDetect(manifest, frames),
+      ['/assets/mediapipe/manifest.json', 150] as const,
     );
 
     return {
@@ -199,7 +200,7 @@ const server = await startServer();
 const figures: RunFigures[] = [];
 try {
   for (let i = 0; i < runs; i++) {
-    const run = await measureRun(server, size.visionChunk ?? '');
+    const run = await measureRun(server);
     figures.push(run);
     console.log(`run ${i + 1}/${runs}: ${run.passed ? 'passed' : 'FAILED'}, first prompt to verdict ${round(run.firstPromptToVerdictMs, 0)} ms`);
   }
@@ -238,7 +239,7 @@ Liveproof benchmark (${runs} cooperative checks, medians; ${summary.machine.cpus
   first prompt -> verdict               ${summary.firstPromptToVerdictMs} ms   (Start -> verdict ${summary.startToVerdictMs} ms)
   element JS (own, MediaPipe excluded)  ${summary.elementBytes} B raw, ${summary.elementGzipBytes} B gzip, ${summary.elementBrotliBytes} B brotli
   <liveproof-badge> JS, with its chunks  ${summary.badgeGzipBytes} B gzip
-  MediaPipe JS chunk (lazy)             ${summary.mediapipeJsGzipBytes} B gzip (+ WASM and model, served by us)
+  MediaPipe's JS (lazy)                 ${summary.mediapipeJsGzipBytes} B gzip (+ WASM and model, served by us)
   demo page to first face, cold         ${megabytes(summary.coldBytesToFirstFace)} in ${summary.coldRequestsToFirstFace} requests (largest: ${largest(transfer.cold)})
   demo page to first face, warm         ${megabytes(summary.warmBytesToFirstFace)} in ${summary.warmRequestsToFirstFace} requests (largest: ${largest(transfer.warm)})
   POST /v1/sessions over HTTP           ${summary.sessionsPerSecond} req/s at concurrency 16 (p50 ${summary.sessionLatencyP50Ms} ms, p95 ${summary.sessionLatencyP95Ms} ms)

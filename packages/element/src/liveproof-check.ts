@@ -561,7 +561,10 @@ function sessionIdOf(clientToken: string): string {
   throw new LiveproofError('unauthorized', 'The client token is malformed.');
 }
 
-if (!customElements.get('liveproof-check')) customElements.define('liveproof-check', LiveproofCheck);
+/** Registers `<liveproof-check>`, unless the tag is taken; `@liveproof/element/define` calls it. */
+export function defineLiveproofCheck(): void {
+  if (!customElements.get('liveproof-check')) customElements.define('liveproof-check', LiveproofCheck);
+}
 
 declare global {
   interface HTMLElementTagNameMap {
