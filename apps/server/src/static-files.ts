@@ -40,8 +40,9 @@ export interface ServedFile {
 
 /**
  * The coding to answer with (RFC 9110, 12.5.3): the acceptable one with the highest q-value, the
- * smaller on a tie. No header means no preference, so the plain bytes; identity is acceptable
- * unless the request rules it out, and is the answer when nothing offered is acceptable.
+ * smaller on a tie. No header means no preference, so the plain bytes. Identity, unless the header
+ * names it, is the last resort (always acceptable, but never preferred to a coding the client
+ * asked for), and the answer when nothing offered is acceptable.
  */
 export function negotiate(acceptEncoding: string | null | undefined, offered: readonly Coding[]): Coding {
   if (!acceptEncoding) return 'identity';
@@ -53,7 +54,7 @@ export function negotiate(acceptEncoding: string | null | undefined, offered: re
     const value = q === undefined ? 1 : Number(q.slice(2));
     weights.set(name, Number.isFinite(value) ? value : 0);
   }
-  const weight = (coding: Coding) => weights.get(coding) ?? weights.get('*') ?? (coding === 'identity' ? 1 : 0);
+  const weight = (coding: Coding) => weights.get(coding) ?? weights.get('*') ?? (coding === 'identity' ? Number.MIN_VALUE : 0);
   let best: Coding = 'identity';
   let bestWeight = 0;
   for (const coding of [...ENCODINGS, 'identity'] as const) {
