@@ -168,14 +168,14 @@ async function measureTransfer(server: Awaited<ReturnType<typeof startServer>>):
   }
 }
 
-const megabytes = (bytes: number) => `${round(bytes / 1e6, 2)} MB`;
+const megabytes = (bytes: number) => (bytes < 1e5 ? `${round(bytes / 1e3, 1)} kB` : `${round(bytes / 1e6, 2)} MB`);
 
 /** The biggest responses of a visit, for the printout. */
 const largest = (transfer: Transfer, n = 4) =>
   [...transfer.requests]
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, n)
-    .map((r) => `${new URL(r.url).pathname.split('/').at(-1)} ${megabytes(r.bytes)} ${r.encoding}`)
+    .map((r) => `${new URL(r.url).pathname.split('/').at(-1) || '/'} ${megabytes(r.bytes)} ${r.encoding}`)
     .join(', ');
 
 async function sessionThroughput(server: Awaited<ReturnType<typeof startServer>>, seconds = 3, concurrency = 16) {
