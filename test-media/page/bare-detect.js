@@ -1,10 +1,14 @@
 // Times bare FaceLandmarker.detectForVideo on the page's camera stream, with the same options as
 // the element, for comparison with the element's whole per-frame pipeline (injected as is).
-window.__liveproofBareDetect = async (visionChunkUrl, frames) => {
-  const vision = await import(visionChunkUrl);
-  const fileset = await vision.FilesetResolver.forVisionTasks('/assets/mediapipe/wasm');
+// MediaPipe's files are the ones the server's manifest names, as for the element.
+window.__liveproofBareDetect = async (manifestPath, frames) => {
+  const manifestUrl = new URL(manifestPath, location.href);
+  const manifest = await (await fetch(manifestUrl)).json();
+  const at = (path) => new URL(path, manifestUrl).href;
+  const vision = await import(at(manifest.loader));
+  const fileset = await vision.FilesetResolver.forVisionTasks(at(manifest.wasm));
   const landmarker = await vision.FaceLandmarker.createFromOptions(fileset, {
-    baseOptions: { modelAssetPath: '/assets/mediapipe/face_landmarker.task', delegate: 'CPU' },
+    baseOptions: { modelAssetPath: at(manifest.model), delegate: 'CPU' },
     runningMode: 'VIDEO',
     numFaces: 2,
     outputFaceBlendshapes: true,

@@ -11,6 +11,6 @@
   const violations = [];
   window.__cspViolations = violations;
   document.addEventListener('securitypolicyviolation', (event) => {
-    violations.push({ directive: event.violatedDirective, blocked: event.blockedURI, sample: event.sample });
+    violations.push({ directive: event.violatedDirective, blocked: event.blockedURI, sample: event.sample, source: `${event.sourceFile}:${event.lineNumber}:${event.columnNumber}` });
   });
 })();

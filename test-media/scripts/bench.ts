@@ -7,29 +7,37 @@
  *     `detectForVideo` on the same frames
  *   - the time a cooperative check takes: first prompt to verdict, and Start to verdict
  *   - the gzipped size of the element's own JavaScript with the chunks it loads (MediaPipe excluded), and of the badge's
+ *   - the bytes the demo page moves to its first face: cold (empty cache) and warm (a second visit
+ *     in the same browser profile), as Chromium counts them
  *   - server throughput for creating sessions over HTTP
  *
  * Usage: pnpm bench [--runs 5] [--json test-results/bench.json]
  */
-import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import {
   COOPERATIVE_ACTOR,
   REPO_ROOT,
+  SHARED_MEDIA_DIR,
   TEST_MEDIA_DIR,
   createSession,
   installActor,
   launchBrowser,
   loadManifest,
   recordEvents,
+  recordTransfer,
   resolveScript,
   startServer,
+  toY4m,
   waitForOutcome,
+  type Transfer,
 } from '../src/index.ts';
 
 const { values: options } = parseArgs({
+  // `pnpm bench -- --runs 10` passes the `--` on.
+  args: process.argv.slice(2).filter((arg, i) => i > 0 || arg !== '--'),
   options: { runs: { type: 'string', default: '5' }, json: { type: 'string', default: join(REPO_ROOT, 'test-results', 'bench.json') } },
 });
 const runs = Number(options.runs);
@@ -53,14 +61,14 @@ interface RunFigures {
   framesProcessed: number;
 }
 
-/** An entry and the chunks it imports statically (what a page loads before it runs), MediaPipe aside. */
+/** An entry and the chunks it imports statically (what a page loads before it runs). */
 function staticFiles(dist: string, entry: string): string[] {
   const files = [entry];
   for (let i = 0; i < files.length; i++) {
     const code = readFileSync(join(dist, files[i]!), 'utf8');
     for (const match of code.matchAll(/(?:^|[;}\s])(?:import|export)[^"'()]*?from\s*["']\.\/([^"']+\.js)["']|(?:^|[;}\s])import\s*["']\.\/([^"']+\.js)["']/g)) {
-      const file = match[1] ?? match[2]!;
-      if (!files.includes(file) && !file.startsWith('vision_bundle')) files.push(file);
+      const file = posix.join(posix.dirname(files[i]!), match[1] ?? match[2]!);
+      if (!files.includes(file)) files.push(file);
     }
   }
   return files;
@@ -75,23 +83,24 @@ function gzipped(dist: string, files: readonly string[]): { raw: number; gzip: n
   };
 }
 
+/** The element's browser bundle and MediaPipe's loader, as the server serves them (apps/server/dist/static). */
 function elementSize() {
-  const dist = join(REPO_ROOT, 'packages', 'element', 'dist');
+  const served = join(REPO_ROOT, 'apps', 'server', 'dist', 'static');
+  const dist = join(served, 'element');
   const check = gzipped(dist, staticFiles(dist, 'liveproof-check.js'));
   const badge = gzipped(dist, staticFiles(dist, 'liveproof-badge.js'));
-  const mediapipe = readdirSync(dist).filter((f) => f.startsWith('vision_bundle') && f.endsWith('.js'));
-  const vision = mediapipe.length ? readFileSync(join(dist, mediapipe[0]!)) : Buffer.alloc(0);
+  const mediapipe = join(served, 'assets', 'mediapipe');
+  const manifest = JSON.parse(readFileSync(join(mediapipe, 'manifest.json'), 'utf8')) as { loader: string };
   return {
     elementBytes: check.raw,
     elementGzipBytes: check.gzip,
     elementBrotliBytes: check.brotli,
     badgeGzipBytes: badge.gzip,
-    mediapipeJsGzipBytes: gzipSync(vision, { level: 9 }).length,
-    visionChunk: mediapipe[0],
+    mediapipeJsGzipBytes: gzipSync(readFileSync(join(mediapipe, manifest.loader)), { level: 9 }).length,
   };
 }
 
-async function measureRun(server: Awaited<ReturnType<typeof startServer>>, visionChunk: string): Promise<RunFigures> {
+async function measureRun(server: Awaited<ReturnType<typeof startServer>>): Promise<RunFigures> {
   const browser = await launchBrowser();
   try {
     const page = await browser.context.newPage();
@@ -108,8 +117,8 @@ async function measureRun(server: Awaited<ReturnType<typeof startServer>>, visio
     // Bare detectForVideo on the same footage the element saw: the actor's camera stream.
     await page.addScriptTag({ path: join(TEST_MEDIA_DIR, 'page', 'bare-detect.js') });
     const bare = await page.evaluate(
-      ([chunk, frames]) => (window as unknown as { __liveproofBareDetect(url: string, n: number): Promise<number[]> }).__liveproofBareDetect(chunk, frames),
-      [`/element/${visionChunk}`, 150] as const,
+      ([manifest, frames]) => (window as unknown as { __liveproofBareDetect(url: string, n: number): Promise<number[]> }).__liveproofBareDetect(manifest, frames),
+      ['/assets/mediapipe/manifest.json', 150] as const,
     );
 
     return {
@@ -126,6 +135,48 @@ async function measureRun(server: Awaited<ReturnType<typeof startServer>>, visio
     await browser.close();
   }
 }
+
+/**
+ * The demo page from navigation to the first face, twice in one browser profile: a cold visit (empty
+ * cache) and a warm one. Chromium's fake camera plays real footage, since the actor's page routes
+ * would turn Chromium's HTTP cache off.
+ */
+async function measureTransfer(server: Awaited<ReturnType<typeof startServer>>): Promise<{ cold: Transfer; warm: Transfer }> {
+  const browser = await launchBrowser({ fakeVideo: toY4m(join(SHARED_MEDIA_DIR, 'live', 'liveportrait-d0.mp4'), { duration: 20 }) });
+  const visit = async () => {
+    const page = await browser.context.newPage();
+    const transfer = await recordTransfer(page);
+    const session = await createSession(server);
+    await page.goto(`${server.url}/?autostart=1&flash_consent=1&client_token=${encodeURIComponent(session.clientToken)}`);
+    await page.waitForFunction(() => (document.querySelector('liveproof-check') as unknown as { metrics?: { firstFaceAt?: number } }).metrics?.firstFaceAt !== undefined, undefined, {
+      timeout: 60_000,
+      polling: 50,
+    });
+    // Let the last loadingFinished events of what arrived before the face reach us.
+    await page.waitForTimeout(300);
+    const figures = transfer.read();
+    await transfer.stop();
+    await page.close();
+    return figures;
+  };
+  try {
+    const cold = await visit();
+    const warm = await visit();
+    return { cold, warm };
+  } finally {
+    await browser.close();
+  }
+}
+
+const megabytes = (bytes: number) => (bytes < 1e5 ? `${round(bytes / 1e3, 1)} kB` : `${round(bytes / 1e6, 2)} MB`);
+
+/** The biggest responses of a visit, for the printout. */
+const largest = (transfer: Transfer, n = 4) =>
+  [...transfer.requests]
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, n)
+    .map((r) => `${new URL(r.url).pathname.split('/').at(-1) || '/'} ${megabytes(r.bytes)} ${r.encoding}`)
+    .join(', ');
 
 async function sessionThroughput(server: Awaited<ReturnType<typeof startServer>>, seconds = 3, concurrency = 16) {
   let done = 0;
@@ -149,10 +200,11 @@ const server = await startServer();
 const figures: RunFigures[] = [];
 try {
   for (let i = 0; i < runs; i++) {
-    const run = await measureRun(server, size.visionChunk ?? '');
+    const run = await measureRun(server);
     figures.push(run);
     console.log(`run ${i + 1}/${runs}: ${run.passed ? 'passed' : 'FAILED'}, first prompt to verdict ${round(run.firstPromptToVerdictMs, 0)} ms`);
   }
+  const transfer = await measureTransfer(server);
   const throughput = await sessionThroughput(server);
   const pick = (key: keyof RunFigures) => figures.map((f) => Number(f[key]));
   const summary = {
@@ -166,10 +218,15 @@ try {
     firstPromptToVerdictMs: round(median(pick('firstPromptToVerdictMs')), 0),
     startToVerdictMs: round(median(pick('startToVerdictMs')), 0),
     ...size,
+    coldBytesToFirstFace: transfer.cold.bytes,
+    coldRequestsToFirstFace: transfer.cold.requests.length,
+    warmBytesToFirstFace: transfer.warm.bytes,
+    warmRequestsToFirstFace: transfer.warm.requests.length,
     sessionsPerSecond: round(throughput.requestsPerSecond, 0),
     sessionLatencyP50Ms: round(throughput.p50Ms),
     sessionLatencyP95Ms: round(throughput.p95Ms),
     perRun: figures,
+    transfer,
   };
   mkdirSync(dirname(options.json!), { recursive: true });
   writeFileSync(options.json!, `${JSON.stringify(summary, null, 2)}\n`);
@@ -182,7 +239,9 @@ Liveproof benchmark (${runs} cooperative checks, medians; ${summary.machine.cpus
   first prompt -> verdict               ${summary.firstPromptToVerdictMs} ms   (Start -> verdict ${summary.startToVerdictMs} ms)
   element JS (own, MediaPipe excluded)  ${summary.elementBytes} B raw, ${summary.elementGzipBytes} B gzip, ${summary.elementBrotliBytes} B brotli
   <liveproof-badge> JS, with its chunks  ${summary.badgeGzipBytes} B gzip
-  MediaPipe JS chunk (lazy)             ${summary.mediapipeJsGzipBytes} B gzip (+ WASM and model, served by us)
+  MediaPipe's JS (lazy)                 ${summary.mediapipeJsGzipBytes} B gzip (+ WASM and model, served by us)
+  demo page to first face, cold         ${megabytes(summary.coldBytesToFirstFace)} in ${summary.coldRequestsToFirstFace} requests (largest: ${largest(transfer.cold)})
+  demo page to first face, warm         ${megabytes(summary.warmBytesToFirstFace)} in ${summary.warmRequestsToFirstFace} requests (largest: ${largest(transfer.warm)})
   POST /v1/sessions over HTTP           ${summary.sessionsPerSecond} req/s at concurrency 16 (p50 ${summary.sessionLatencyP50Ms} ms, p95 ${summary.sessionLatencyP95Ms} ms)
 written to ${options.json}`);
 } finally {

@@ -50,6 +50,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.webp': 'image/webp',
   '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
   '.wasm': 'application/wasm',
 };
 
@@ -169,6 +170,15 @@ function assetsPlugin(modelPath: string): Plugin {
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const url = new URL(req.url ?? '/', 'http://recorder');
+        // What the element's engine reads to find MediaPipe (the server's build writes its own).
+        if (url.pathname === '/assets/mediapipe/manifest.json') {
+          res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ version: '', loader: './vision_bundle.mjs', wasm: './wasm', model: './face_landmarker.task' }));
+          return;
+        }
+        if (url.pathname === '/assets/mediapipe/vision_bundle.mjs') {
+          void sendFile(req, res, TASKS_VISION_DIR, 'vision_bundle.mjs');
+          return;
+        }
         if (url.pathname === '/assets/mediapipe/face_landmarker.task') {
           void sendFile(req, res, join(modelPath, '..'), basename(modelPath));
           return;

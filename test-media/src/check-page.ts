@@ -86,8 +86,10 @@ export async function waitForPass(page: Page, options: { tries?: number; retry?:
     );
     const outcome = (await handle.jsonValue()) as CheckEvent;
     outcomes.push(outcome);
-    const detail = outcome.detail as { result?: string; attemptsRemaining?: number };
-    if (detail.result !== 'fail' || outcomes.length >= tries || detail.attemptsRemaining === 0) return { outcome, outcomes };
+    const detail = outcome.detail as { result?: string; attemptsRemaining?: number; kind?: string };
+    // A re-check uses none of the session's attempts: the interviewer can always ask again.
+    const noneLeft = detail.kind !== 'recheck' && detail.attemptsRemaining === 0;
+    if (detail.result !== 'fail' || outcomes.length >= tries || noneLeft) return { outcome, outcomes };
     if (options.retry) await options.retry();
     else await page.locator('liveproof-check').getByRole('button', { name: 'Try again' }).click();
   }

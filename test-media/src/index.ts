@@ -20,6 +20,8 @@ export { signalsOf, faceFramesIn, baselineOf, riseOf, targetOf, findEpisodes, pe
 export type { Signals, Episode } from './analysis.ts';
 export { launchBrowser, CHROMIUM_PATH } from './browser.ts';
 export type { BrowserOptions, LaunchedBrowser } from './browser.ts';
+export { recordTransfer } from './transfer.ts';
+export type { Transfer, TransferredRequest, TransferRecorder } from './transfer.ts';
 export { startServer, SERVER_ENTRY } from './server-process.ts';
 export type { RunningServer } from './server-process.ts';
 export { toY4m } from './y4m.ts';

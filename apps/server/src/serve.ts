@@ -11,7 +11,7 @@ import { createMaintenance, createWebhookDispatcher, createWebhookSender } from 
 import { assetRoutes } from './assets.ts';
 import { demoRoutes } from './demo.ts';
 import { DEMO_AUDIENCE, ensureDemoIntegration, ensureDevAdminKey, ensureDevIntegration, type DevCredential } from './dev-integration.ts';
-import { ELEMENT_DIST, MEDIAPIPE_WASM_DIR, MODEL_PATH, PUBLIC_DIR } from './paths.ts';
+import { PUBLIC_DIR } from './paths.ts';
 import { openRuntime, peerAddress } from './runtime.ts';
 import { createScoringPool } from './scoring.ts';
 import { SettingsError, type Settings } from './settings.ts';
@@ -50,7 +50,7 @@ export async function startServer(settings: Settings): Promise<void> {
     lines.push(...credentialLines('Development API key', dev.apiKey), `  ${''.padEnd(22)}(audiences: ${dev.integration.audiences.join(', ')}; origins: ${dev.integration.origins.join(', ')})`);
     lines.push(...credentialLines('Admin key', admin));
   }
-  app.route('/', assetRoutes({ elementDist: ELEMENT_DIST, wasmDir: MEDIAPIPE_WASM_DIR, modelPath: MODEL_PATH, publicDir: PUBLIC_DIR }));
+  app.route('/', assetRoutes({ publicDir: PUBLIC_DIR }));
   if (settings.demo) {
     const demo = await ensureDemoIntegration(store, settings, new URL(issuer).origin, now);
     const dev = await store.findIntegrationByPurpose('development');

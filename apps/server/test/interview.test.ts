@@ -28,8 +28,10 @@ let server: RunningServer;
 const browsers: LaunchedBrowser[] = [];
 
 beforeAll(async () => {
-  // This hiring system opted in to reference images (kept 30 days).
-  server = await startServer({ LIVEPROOF_DEV_REFERENCE_IMAGE_DAYS: '30' });
+  // This hiring system opted in to reference images (kept 30 days). Client tokens live 60 s (the
+  // least the setting allows) instead of 15 min, so that the interview below outlasts the
+  // candidate's first token, as real calls outlast 15 minutes.
+  server = await startServer({ LIVEPROOF_DEV_REFERENCE_IMAGE_DAYS: '30', LIVEPROOF_CLIENT_TOKEN_TTL_SECONDS: '60' });
 });
 
 afterAll(async () => {
@@ -139,6 +141,12 @@ describe("the interviewer's badge", () => {
     await screenshot(callTab, 'interviewer-0-call-video');
     await callTab.close();
 
+    // The call goes on past the candidate's client token: the element in interview mode gets fresh
+    // ones from the page (its tokenProvider asks the demo's backend) and keeps listening.
+    const firstToken = (await candidate.locator('#interview-check').getAttribute('client-token'))!;
+    const expiresAt = (JSON.parse(Buffer.from(firstToken.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp * 1000;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt + 6_000 - Date.now())));
+
     // The interviewer, in a browser of their own, with the link the scheduling page gave (its
     // fragment carries a viewer token; that browser has none of the candidate's demo cookie).
     const interviewer = await newPage();
@@ -179,6 +187,8 @@ describe("the interviewer's badge", () => {
     expect(await badgeText(interviewer)).toContain('Re-check passed');
     await expect.poll(() => interviewer.locator('#history tr').last().innerText()).toMatch(/^\d+ \(re-check\)\s+passed/);
     await expect.poll(() => shownText(candidate, '#interview-check')).toContain('Re-check passed');
+    // The element worked on a token it was given after the first one expired.
+    expect(await candidate.locator('#interview-check').evaluate((el) => (el as unknown as { clientToken: string }).clientToken)).not.toBe(firstToken);
     await screenshot(interviewer, 'interviewer-5-recheck-passed');
     await screenshot(candidate, 'candidate-interview-recheck-passed');
   });

@@ -1,14 +1,34 @@
 /**
- * The face engine: MediaPipe FaceLandmarker in VIDEO mode, loaded from the Liveproof server's own
- * assets (WASM and model), never from a CDN. MediaPipe is imported lazily so the element's own
- * script stays small and the page shows the check's first screen before the model arrives.
+ * The face engine: MediaPipe FaceLandmarker in VIDEO mode. MediaPipe's JavaScript, its WASM runtime
+ * and the model all come from the Liveproof server, never from a CDN and never from the embedder's
+ * bundle: the server's `manifest.json` names a content-hashed copy of MediaPipe's loader with its
+ * usage logging to Google removed, the WASM files of the same build, and the model. The loader is
+ * imported by URL at run time, so no bundler ever sees MediaPipe's code (only its types, from the
+ * package), and a cached WASM runtime can never meet a loader of another version.
  */
 import type { FaceLandmarker } from '@mediapipe/tasks-vision';
 import { LiveproofError, type TraceFrame } from '@liveproof/protocol';
 import { frameFromResult } from './features.ts';
 
+type Vision = typeof import('@mediapipe/tasks-vision');
+
+/**
+ * `<assets-base>/manifest.json`, as the Liveproof server writes it: where MediaPipe's assets are,
+ * relative to the manifest's own address.
+ */
+export interface MediapipeManifest {
+  /** The @mediapipe/tasks-vision version the files come from. */
+  version: string;
+  /** MediaPipe's ES module (`vision_bundle.mjs`), with its usage logging removed. */
+  loader: string;
+  /** The folder of the WASM runtime matching that loader (`vision_wasm_internal.js` and `.wasm`). */
+  wasm: string;
+  /** `face_landmarker.task`. */
+  model: string;
+}
+
 export interface FaceEngineOptions {
-  /** Base URL holding `wasm/` and `face_landmarker.task`. */
+  /** Base URL of the Liveproof server's MediaPipe assets, holding `manifest.json`. */
   assetsBase: string;
   /** How many faces to look for; 2 is enough to notice a second person. */
   maxFaces?: number;
@@ -21,20 +41,28 @@ export interface FaceEngine {
   close(): void;
 }
 
-function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}/${path}`;
+/** Reads the manifest and imports the loader it names; returns the loader and the absolute addresses. */
+async function loadMediapipe(assetsBase: string, signal: AbortSignal | undefined): Promise<{ vision: Vision; wasm: string; model: string }> {
+  const manifestUrl = new URL(`${assetsBase.replace(/\/+$/, '')}/manifest.json`, document.baseURI);
+  const response = await fetch(manifestUrl, { signal });
+  if (!response.ok) throw new Error(`${manifestUrl.href}: HTTP ${response.status}`);
+  const manifest = (await response.json()) as MediapipeManifest;
+  const at = (path: string) => new URL(path, manifestUrl).href;
+  // A URL known only at run time: bundlers leave this import alone (and are told to).
+  const vision = (await import(/* @vite-ignore */ /* webpackIgnore: true */ at(manifest.loader))) as Vision;
+  return { vision, wasm: at(manifest.wasm).replace(/\/+$/, ''), model: at(manifest.model) };
 }
 
 export async function createFaceEngine(options: FaceEngineOptions): Promise<FaceEngine> {
   const { assetsBase, maxFaces = 2, signal } = options;
   let landmarker: FaceLandmarker;
   try {
-    const vision = await import('@mediapipe/tasks-vision');
+    const { vision, wasm, model } = await loadMediapipe(assetsBase, signal);
     signal?.throwIfAborted();
-    const fileset = await vision.FilesetResolver.forVisionTasks(joinUrl(assetsBase, 'wasm'));
+    const fileset = await vision.FilesetResolver.forVisionTasks(wasm);
     signal?.throwIfAborted();
     landmarker = await vision.FaceLandmarker.createFromOptions(fileset, {
-      baseOptions: { modelAssetPath: joinUrl(assetsBase, 'face_landmarker.task'), delegate: 'CPU' },
+      baseOptions: { modelAssetPath: model, delegate: 'CPU' },
       runningMode: 'VIDEO',
       numFaces: maxFaces,
       outputFaceBlendshapes: true,

@@ -1,11 +1,12 @@
 /**
  * @liveproof/element: `<liveproof-check>`, the in-browser liveness check, `<liveproof-badge>`, what
- * the interviewer sees, and the pieces they are made
- * of (face engine, feature extraction, challenge runner, attempt key) for those who build their own.
+ * the interviewer sees, and the pieces they are made of (face engine, feature extraction, challenge
+ * runner, attempt key) for those who build their own. Importing it has no side effect: the tags are
+ * registered by `@liveproof/element/define`, or one at a time with the `define…` functions.
  */
-export { LiveproofCheck } from './liveproof-check.ts';
+export { LiveproofCheck, defineLiveproofCheck } from './liveproof-check.ts';
 export type { CheckMetrics } from './liveproof-check.ts';
-export { LiveproofBadge, timeAgo } from './liveproof-badge.ts';
+export { LiveproofBadge, defineLiveproofBadge, timeAgo } from './liveproof-badge.ts';
 export type { BadgeStatus } from './liveproof-badge.ts';
 export { verifyForBadge } from './badge/verify-token.ts';
 export type { BadgeVerdict, BadgeTrust } from './badge/verify-token.ts';
@@ -17,7 +18,7 @@ export { LiveproofPromptEvent } from './events/prompt.ts';
 export type { LiveproofPromptDetail } from './events/prompt.ts';
 export { LiveproofStateEvent, CheckState } from './events/state.ts';
 export { createFaceEngine } from './engine.ts';
-export type { FaceEngine, FaceEngineOptions } from './engine.ts';
+export type { FaceEngine, FaceEngineOptions, MediapipeManifest } from './engine.ts';
 export { frameFromResult, poseFromMatrix } from './features.ts';
 export { CheckRunner } from './runner.ts';
 export type { RunnerPhase, RunnerPlan, PositioningUpdate, ChallengeUpdate } from './runner.ts';

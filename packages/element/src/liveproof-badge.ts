@@ -375,7 +375,10 @@ export class LiveproofBadge extends LitElement {
   `;
 }
 
-if (!customElements.get('liveproof-badge')) customElements.define('liveproof-badge', LiveproofBadge);
+/** Registers `<liveproof-badge>`, unless the tag is taken; `@liveproof/element/define` calls it. */
+export function defineLiveproofBadge(): void {
+  if (!customElements.get('liveproof-badge')) customElements.define('liveproof-badge', LiveproofBadge);
+}
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -652,7 +652,10 @@ export class LiveproofCheck extends LitElement {
   }
 }
 
-if (!customElements.get('liveproof-check')) customElements.define('liveproof-check', LiveproofCheck);
+/** Registers `<liveproof-check>`, unless the tag is taken; `@liveproof/element/define` calls it. */
+export function defineLiveproofCheck(): void {
+  if (!customElements.get('liveproof-check')) customElements.define('liveproof-check', LiveproofCheck);
+}
 
 declare global {
   interface HTMLElementTagNameMap {

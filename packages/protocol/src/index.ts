@@ -9,7 +9,7 @@ export type { ChallengeKind, ChallengeSpec } from './challenges.ts';
 export { ReasonCode, REASON_TEXT, SIGNAL_TEXT } from './reasons.ts';
 export { THRESHOLDS, THRESHOLDS_V1, THRESHOLDS_V2, THRESHOLDS_V3, CURRENT_THRESHOLDS, thresholdsFor } from './thresholds.ts';
 export type { Thresholds } from './thresholds.ts';
-export { TRACE_VERSION, TRACE_BLENDSHAPES, BS, LIGHT_COLOURS, LIGHT_RGB, round } from './trace.ts';
+export { TRACE_VERSION, TRACE_BLENDSHAPES, BS, LIGHT_COLOURS, LIGHT_RGB, FACE_BOX_LIMITS, isWellFormedText, round } from './trace.ts';
 export type { Trace, TraceFrame, TraceStep, TraceFlash, TraceBlendshape, FaceBox, HeadPose, DeviceInfo, LightColour } from './trace.ts';
 export { computeBaseline, actionLevel, evaluateStep, isFaceFrame, median } from './detect.ts';
 export type { Baseline, FaceFrame, StepEvaluation, StepOutcome } from './detect.ts';
@@ -47,8 +47,6 @@ export type {
 export {
   MAX_TRACE_FRAMES,
   MAX_STEPS,
-  FACE_BOX_LIMITS,
-  isWellFormedText,
   stopPayloadSchema,
   challengeIdSchema,
   createSessionSchema,

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CHALLENGE_IDS, MOTION_CHALLENGE_IDS, type ChallengeId } from './challenges.ts';
-import { LIGHT_COLOURS, TRACE_BLENDSHAPES, TRACE_VERSION, type DeviceInfo, type Trace } from './trace.ts';
+import { FACE_BOX_LIMITS, LIGHT_COLOURS, TRACE_BLENDSHAPES, TRACE_VERSION, isWellFormedText, type DeviceInfo, type Trace } from './trace.ts';
 import type { CreateSessionRequest, ProgressRequest, ResultPayload, StartAttemptRequest, StopPayload } from './wire.ts';
 
 /** At 30 frames a second, ten minutes of frames: far beyond any check. */
@@ -28,17 +28,7 @@ const ref = text(200).trim().min(1);
 const finite = z.number().finite();
 const unit = z.number().min(0).max(1);
 
-/** Whether `value` is well-formed UTF-16 (every surrogate paired). */
-export function isWellFormedText(value: string): boolean {
-  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
-}
 
-/**
- * Where a face box may lie, in frame units. A face can fill the frame and overflow it (a candidate
- * leaning in) or sit partly outside it; the recorder clamps to these bounds, the schema accepts
- * exactly them, and positioning asks the candidate to move back or to the centre.
- */
-export const FACE_BOX_LIMITS = { min: -1, max: 2, maxSize: 3 } as const;
 
 export const challengeIdSchema = z.enum(CHALLENGE_IDS as [ChallengeId, ...ChallengeId[]]);
 

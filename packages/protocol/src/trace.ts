@@ -105,6 +105,18 @@ export const BS: Readonly<Record<TraceBlendshape, number>> = Object.fromEntries(
   TRACE_BLENDSHAPES.map((name, index) => [name, index]),
 ) as Record<TraceBlendshape, number>;
 
+/**
+ * Where a face box may lie, in frame units. A face can fill the frame and overflow it (a candidate
+ * leaning in) or sit partly outside it; the recorder clamps to these bounds, the schema accepts
+ * exactly them, and positioning asks the candidate to move back or to the centre.
+ */
+export const FACE_BOX_LIMITS = { min: -1, max: 2, maxSize: 3 } as const;
+
+/** Whether `value` is well-formed UTF-16 (every surrogate paired). */
+export function isWellFormedText(value: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
+}
+
 /** Round to a fixed number of decimals, to keep traces compact and deterministic. */
 export function round(value: number, decimals: number): number {
   const scale = 10 ** decimals;
