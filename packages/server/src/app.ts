@@ -22,7 +22,7 @@ import { pageRoutes } from './http/routes/page.ts';
 import { publicRoutes } from './http/routes/public.ts';
 import { resultRoutes } from './http/routes/results.ts';
 import { viewerRoutes } from './http/routes/viewer.ts';
-import { securityHeaders } from './http/security-headers.ts';
+import { applySecurityHeaders, securityHeaders } from './http/security-headers.ts';
 import { createStreamRegistry } from './http/streams.ts';
 import { createKeyRing, sealLegacySigningKeys, type KeyRing } from './keys/key-ring.ts';
 import { createSealer, newKek, parseKek, type Sealer } from './keys/sealing.ts';
@@ -83,8 +83,15 @@ export async function createLiveproofApp(options: LiveproofAppOptions): Promise<
   };
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use('*', securityHeaders({ issuer: config.issuer }));
-  app.onError(createErrorHandler(deps));
+  const headers = { issuer: config.issuer };
+  app.use('*', securityHeaders(headers));
+  // Refusals get the same headers as answers (an error can leave the middleware chain early).
+  const onError = createErrorHandler(deps);
+  app.onError(async (error, c) => {
+    const response = await onError(error, c);
+    await applySecurityHeaders(response.headers, headers, c.req.path);
+    return response;
+  });
   app.notFound(() => {
     throw new LiveproofError('not_found', 'No such endpoint.');
   });

@@ -16,6 +16,8 @@ export interface StreamLimits {
   perAddress: number;
   /** Event streams open at once in this process. */
   perProcess: number;
+  /** A comment this often keeps proxies from closing an idle stream; its deadline is checked as often. */
+  keepAliveMs: number;
 }
 
 export interface LiveproofConfig {
@@ -73,7 +75,7 @@ export const DEFAULT_CONFIG: Omit<LiveproofConfig, 'issuer'> = {
   trustProxy: false,
   retentionDays: 90,
   evidenceRetentionDays: 30,
-  streams: { perToken: 3, perAddress: 20, perProcess: 2000 },
+  streams: { perToken: 3, perAddress: 20, perProcess: 2000, keepAliveMs: 15_000 },
   maxWebhookEndpoints: 10,
   webhooksAllowPrivate: false,
   recheckTtlMs: 2 * 60_000,

@@ -30,22 +30,25 @@ export const PAGE_CSP = [
   "form-action 'self'",
 ].join('; ');
 
+/** Sets the headers on a response about to go out (the middleware's and the error handler's). */
+export async function applySecurityHeaders(headers: Headers, options: SecurityHeaderOptions, path: string): Promise<void> {
+  headers.set('x-content-type-options', 'nosniff');
+  headers.set('referrer-policy', 'no-referrer');
+  if (options.issuer.startsWith('https:')) headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  const type = headers.get('content-type') ?? '';
+  if (type.startsWith('text/html')) {
+    const ancestors = ["'self'", ...((await options.frameAncestors?.(path)) ?? [])];
+    headers.set('content-security-policy', `${PAGE_CSP}; frame-ancestors ${ancestors.join(' ')}`);
+    headers.set('permissions-policy', 'camera=(self), microphone=(), geolocation=()');
+    headers.set('cross-origin-opener-policy', 'same-origin');
+  } else if (!headers.has('content-security-policy')) {
+    headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  }
+}
+
 export function securityHeaders(options: SecurityHeaderOptions): MiddlewareHandler<AppEnv> {
-  const https = options.issuer.startsWith('https:');
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
-    const headers = c.res.headers;
-    headers.set('x-content-type-options', 'nosniff');
-    headers.set('referrer-policy', 'no-referrer');
-    if (https) headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    const type = headers.get('content-type') ?? '';
-    if (type.startsWith('text/html')) {
-      const ancestors = ["'self'", ...((await options.frameAncestors?.(c.req.path)) ?? [])];
-      headers.set('content-security-policy', `${PAGE_CSP}; frame-ancestors ${ancestors.join(' ')}`);
-      headers.set('permissions-policy', 'camera=(self), microphone=(), geolocation=()');
-      headers.set('cross-origin-opener-policy', 'same-origin');
-    } else if (!headers.has('content-security-policy')) {
-      headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
-    }
+    await applySecurityHeaders(c.res.headers, options, c.req.path);
   });
 }

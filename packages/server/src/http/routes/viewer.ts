@@ -25,7 +25,6 @@ import { bearer, pageCors, rateLimit, watchTokenAuth } from '../guards.ts';
 import { routeGroup } from '../group.ts';
 import { VIEWER_TOKEN, errorResponses, json } from '../openapi.ts';
 
-const KEEPALIVE_MS = 15_000;
 const idParams = z.object({ id: idSchema });
 
 const events = createRoute({
@@ -90,15 +89,15 @@ async function streamEvents(deps: Deps, c: Context<AppEnv>, id: string) {
     // Writes come from the bus and from the keep-alive loop: one at a time, in order.
     let writing: Promise<unknown> = Promise.resolve();
     let closed = false;
-    const close = () => {
-      closed = true;
-      stream.abort();
-    };
     const write = (message: Parameters<typeof stream.writeSSE>[0]) => (writing = writing.then(() => (stream.aborted ? undefined : stream.writeSSE(message))));
     let sequence = 0;
     const unsubscribe = deps.events.subscribe(id, (event: BusEvent) => {
       if (event.type === 'viewer.revoked') {
-        if (watcher.as === 'viewer' && event.jti === watcher.jti) close();
+        // Said, then closed at once: the badge knows why it stopped.
+        if (watcher.as === 'viewer' && event.jti === watcher.jti && !closed) {
+          closed = true;
+          void write({ event: 'closed', data: JSON.stringify({ reason: 'revoked' }) }).finally(() => stream.abort());
+        }
         return;
       }
       void write({ event: event.type, data: JSON.stringify(event), id: String(++sequence) });
@@ -119,10 +118,10 @@ async function streamEvents(deps: Deps, c: Context<AppEnv>, id: string) {
       while (!stream.aborted && !closed) {
         const left = closesAt - deps.clock.now();
         if (left <= 0) break;
-        await stream.sleep(Math.min(KEEPALIVE_MS, left));
+        await stream.sleep(Math.min(deps.config.streams.keepAliveMs, left));
         if (!stream.aborted && deps.clock.now() < closesAt) await (writing = writing.then(() => stream.write(': keep-alive\n\n')));
       }
-      if (!stream.aborted) await (writing = writing.then(() => stream.writeSSE({ event: 'closed', data: JSON.stringify({ reason: closed ? 'revoked' : 'expired' }) })));
+      if (!stream.aborted && !closed) await write({ event: 'closed', data: JSON.stringify({ reason: 'expired' }) });
     } finally {
       unsubscribe();
       release();
