@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import type { CreateSessionResponse } from '@liveproof/protocol';
 import { REPO_ROOT, TEST_MEDIA_DIR } from './paths.ts';
 import type { RunningServer } from './server-process.ts';
@@ -44,7 +44,7 @@ export function cspViolations(page: Page): Promise<{ directive: string; blocked:
   return page.evaluate(() => (window as unknown as { __cspViolations: { directive: string; blocked: string; sample: string }[] }).__cspViolations);
 }
 
-export function events(page: Page): Promise<CheckEvent[]> {
+export function events(page: Page | Frame): Promise<CheckEvent[]> {
   return page.evaluate(() => (window as unknown as { __liveproofEvents: CheckEvent[] }).__liveproofEvents);
 }
 
@@ -54,12 +54,12 @@ export async function openCheck(page: Page, server: RunningServer, clientToken: 
   await page.locator('liveproof-check').getByRole('button', { name: 'Start check' }).click();
 }
 
-export async function waitForState(page: Page, state: string, timeoutMs = 60_000): Promise<void> {
+export async function waitForState(page: Page | Frame, state: string, timeoutMs = 60_000): Promise<void> {
   await page.waitForFunction((s) => (document.querySelector('liveproof-check') as unknown as { state?: string } | null)?.state === s, state, { timeout: timeoutMs, polling: 50 });
 }
 
 /** Waits for `liveproof-complete` or `liveproof-error` and returns it. */
-export async function waitForOutcome(page: Page, timeoutMs = 90_000): Promise<CheckEvent> {
+export async function waitForOutcome(page: Page | Frame, timeoutMs = 90_000): Promise<CheckEvent> {
   const handle = await page.waitForFunction(
     () => (window as unknown as { __liveproofEvents: CheckEvent[] }).__liveproofEvents.find((e) => e.type === 'liveproof-complete' || e.type === 'liveproof-error'),
     undefined,
@@ -74,7 +74,7 @@ export async function waitForOutcome(page: Page, timeoutMs = 90_000): Promise<Ch
  * do: that rate is the BPCER, which `pnpm eval` measures; a test of some other feature must not
  * fail with it. Returns the passing outcome and every outcome seen on the way.
  */
-export async function waitForPass(page: Page, options: { tries?: number; retry?: () => Promise<void> } = {}): Promise<{ outcome: CheckEvent; outcomes: CheckEvent[] }> {
+export async function waitForPass(page: Page | Frame, options: { tries?: number; retry?: () => Promise<void> } = {}): Promise<{ outcome: CheckEvent; outcomes: CheckEvent[] }> {
   const outcomes: CheckEvent[] = [];
   const tries = options.tries ?? 2;
   for (;;) {

@@ -11,7 +11,8 @@ import { createMaintenance, createWebhookDispatcher, createWebhookSender } from 
 import { assetRoutes } from './assets.ts';
 import { demoRoutes } from './demo.ts';
 import { DEMO_AUDIENCE, ensureDemoIntegration, ensureDevAdminKey, ensureDevIntegration, type DevCredential } from './dev-integration.ts';
-import { PUBLIC_DIR } from './paths.ts';
+import { hostedRoutes } from './hosted.ts';
+import { HOSTED_DIR, PUBLIC_DIR } from './paths.ts';
 import { openRuntime, peerAddress } from './runtime.ts';
 import { createScoringPool } from './scoring.ts';
 import { SettingsError, type Settings } from './settings.ts';
@@ -51,6 +52,7 @@ export async function startServer(settings: Settings): Promise<void> {
     lines.push(...credentialLines('Admin key', admin));
   }
   app.route('/', assetRoutes({ publicDir: PUBLIC_DIR }));
+  app.route('/', hostedRoutes(deps, HOSTED_DIR));
   if (settings.demo) {
     const demo = await ensureDemoIntegration(store, settings, new URL(issuer).origin, now);
     const dev = await store.findIntegrationByPurpose('development');

@@ -89,7 +89,7 @@ export async function createLiveproofApp(options: LiveproofAppOptions): Promise<
   const onError = createErrorHandler(deps);
   app.onError(async (error, c) => {
     const response = await onError(error, c);
-    await applySecurityHeaders(response.headers, headers, c.req.path);
+    applySecurityHeaders(response.headers, headers, c.get('frameAncestors'));
     return response;
   });
   app.notFound(() => {

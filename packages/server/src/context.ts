@@ -51,6 +51,8 @@ export interface AppEnv {
     /** Set as soon as a route knows which session or attempt a request is about, for the audit log. */
     auditSessionId: string;
     auditAttemptId: string;
+    /** Origins besides the server's own that may frame the page being answered (`security-headers.ts`). */
+    frameAncestors: readonly string[];
   };
 }
 

@@ -2,8 +2,10 @@
  * Security headers on every response. All: `nosniff`, `Referrer-Policy: no-referrer` (tokens travel
  * in some URLs, and must not leak to other sites), HSTS when the public URL is https. The server's
  * own pages get a strict Content-Security-Policy: scripts, styles and connections only from this
- * origin (WebAssembly for MediaPipe), no plugins, no inline script, framed only by this origin
- * (and by the pages `frameAncestors` names). API responses get `default-src 'none'`, and are never framed.
+ * origin (WebAssembly for MediaPipe), no plugins, no inline script, framed only by this origin and
+ * by the origins a route puts in the `frameAncestors` variable (the hosted check page puts its
+ * session's integration's embedding origins there). API responses get `default-src 'none'`, and
+ * are never framed.
  */
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -12,8 +14,6 @@ import type { AppEnv } from '../context.ts';
 export interface SecurityHeaderOptions {
   /** The server's public URL: HSTS when it is https. */
   issuer: string;
-  /** Origins, besides this one, that may frame the server's pages (the integrations' embedding origins). */
-  frameAncestors?: (path: string) => Promise<readonly string[]> | readonly string[];
 }
 
 export const PAGE_CSP = [
@@ -31,13 +31,13 @@ export const PAGE_CSP = [
 ].join('; ');
 
 /** Sets the headers on a response about to go out (the middleware's and the error handler's). */
-export async function applySecurityHeaders(headers: Headers, options: SecurityHeaderOptions, path: string): Promise<void> {
+export function applySecurityHeaders(headers: Headers, options: SecurityHeaderOptions, frameAncestors: readonly string[] = []): void {
   headers.set('x-content-type-options', 'nosniff');
   headers.set('referrer-policy', 'no-referrer');
   if (options.issuer.startsWith('https:')) headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
   const type = headers.get('content-type') ?? '';
   if (type.startsWith('text/html')) {
-    const ancestors = ["'self'", ...((await options.frameAncestors?.(path)) ?? [])];
+    const ancestors = ["'self'", ...frameAncestors];
     headers.set('content-security-policy', `${PAGE_CSP}; frame-ancestors ${ancestors.join(' ')}`);
     headers.set('permissions-policy', 'camera=(self), microphone=(), geolocation=()');
     headers.set('cross-origin-opener-policy', 'same-origin');
@@ -49,6 +49,6 @@ export async function applySecurityHeaders(headers: Headers, options: SecurityHe
 export function securityHeaders(options: SecurityHeaderOptions): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
-    await applySecurityHeaders(c.res.headers, options, c.req.path);
+    applySecurityHeaders(c.res.headers, options, c.get('frameAncestors'));
   });
 }
