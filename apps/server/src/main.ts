@@ -7,6 +7,7 @@
  *
  * SQLite under ./data by default; PostgreSQL when DATABASE_URL is set.
  */
+import { SealingError } from '@liveproof/server';
 import { ADMIN_USAGE, runAdmin } from './admin-cli.ts';
 import { startServer } from './serve.ts';
 import { SettingsError, readSettings } from './settings.ts';
@@ -42,7 +43,8 @@ main(process.argv.slice(2)).then(
     if (code !== undefined) process.exit(code);
   },
   (error: unknown) => {
-    if (error instanceof SettingsError) {
+    // A setting, or a stored secret the settings cannot open: the operator's to fix, no stack needed.
+    if (error instanceof SettingsError || error instanceof SealingError) {
       console.error(`liveproof: ${error.message}`);
       process.exit(2);
     }

@@ -51,7 +51,7 @@ export async function startServer(settings: Settings): Promise<void> {
     lines.push(...credentialLines('Development API key', dev.apiKey), `  ${''.padEnd(22)}(audiences: ${dev.integration.audiences.join(', ')}; origins: ${dev.integration.origins.join(', ')})`);
     lines.push(...credentialLines('Admin key', admin));
   }
-  app.route('/', assetRoutes({ publicDir: PUBLIC_DIR }));
+  app.route('/', assetRoutes(settings.demo ? { publicDir: PUBLIC_DIR } : {}));
   app.route('/', hostedRoutes(deps, HOSTED_DIR));
   if (settings.demo) {
     const demo = await ensureDemoIntegration(store, settings, new URL(issuer).origin, now);

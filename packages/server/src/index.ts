@@ -13,7 +13,7 @@ export { systemClock, manualClock } from './clock.ts';
 export type { Clock } from './clock.ts';
 export { createKeyRing, rewrapSigningKeys } from './keys/key-ring.ts';
 export type { KeyRing, KeyRingOptions, KeyStatus, Signer } from './keys/key-ring.ts';
-export { createSealer, newKek, parseKek } from './keys/sealing.ts';
+export { SealingError, createSealer, newKek, parseKek } from './keys/sealing.ts';
 export type { Sealer } from './keys/sealing.ts';
 export { cryptoRandom, seededRandom } from './random.ts';
 export type { RandomSource } from './random.ts';

@@ -11,6 +11,13 @@ import { LiveproofError } from '@liveproof/protocol';
 import { base64url, fromBase64, fromBase64url } from '../encoding.ts';
 
 const PREFIX = 'lps1';
+
+/** A stored secret that the configured key-encryption keys cannot open: the operator's settings are wrong, or the record was altered. */
+export class SealingError extends LiveproofError {
+  constructor(message: string, cause?: unknown) {
+    super('internal_error', message, cause === undefined ? {} : { cause });
+  }
+}
 const KEK_BYTES = 32;
 
 export interface Sealer {
@@ -73,7 +80,7 @@ export async function createSealer(keks: readonly Uint8Array[]): Promise<Sealer>
       const [prefix, id, iv, ciphertext] = sealed.split('.');
       const key = keys.find((k) => k.id === id);
       if (prefix !== PREFIX || !key || !iv || !ciphertext) {
-        throw new LiveproofError('internal_error', `A stored secret is sealed with a key-encryption key this server was not given (${id ?? 'unknown'}).`);
+        throw new SealingError(`A stored secret is sealed with a key-encryption key this server was not given (${id ?? 'unknown'}): set LIVEPROOF_KEK to the key it was sealed with (during a change of key, the old one in LIVEPROOF_KEK_PREVIOUS).`);
       }
       try {
         const plaintext = await crypto.subtle.decrypt(
@@ -83,7 +90,7 @@ export async function createSealer(keks: readonly Uint8Array[]): Promise<Sealer>
         );
         return new TextDecoder().decode(plaintext);
       } catch (error) {
-        throw new LiveproofError('internal_error', 'A stored secret does not open: it was altered or moved to another record.', { cause: error });
+        throw new SealingError('A stored secret does not open: it was altered or moved to another record.', error);
       }
     },
     sealedWith(value) {
