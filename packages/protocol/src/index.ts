@@ -60,4 +60,5 @@ export {
   progressSchema,
   viewerTokenSchema,
   idSchema,
+  plainText,
 } from './schemas.ts';

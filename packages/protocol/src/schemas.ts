@@ -18,13 +18,13 @@ export const MAX_FLASHES = 16;
  * Text without control characters and without lone UTF-16 surrogates: PostgreSQL refuses NUL and
  * unpaired surrogates in jsonb, SQLite would store them, and none belongs in these fields.
  */
-const text = (max: number) =>
+export const plainText = (max: number) =>
   z
     .string()
     .max(max)
     .regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed')
     .refine(isWellFormedText, 'unpaired UTF-16 surrogates are not allowed');
-const ref = text(200).trim().min(1);
+const ref = plainText(200).trim().min(1);
 const finite = z.number().finite();
 const unit = z.number().min(0).max(1);
 
@@ -52,21 +52,21 @@ export const publicJwkSchema = z.strictObject({
   y: b64url.length(43),
   // Browsers add these when exporting; they carry no key material.
   ext: z.boolean().optional(),
-  key_ops: z.array(text(20)).max(4).optional(),
+  key_ops: z.array(plainText(20)).max(4).optional(),
 });
 
 export const deviceSchema = z.strictObject({
-  cameraLabel: text(300),
+  cameraLabel: plainText(300),
   width: z.number().int().min(0).max(10_000),
   height: z.number().int().min(0).max(10_000),
   frameRate: finite.min(0).max(1000).optional(),
-  userAgent: text(500).optional(),
+  userAgent: plainText(500).optional(),
   providedStream: z.boolean().optional(),
   deviceId: z.boolean().optional(),
   groupId: z.boolean().optional(),
   canvasTrack: z.boolean().optional(),
   webdriver: z.boolean().optional(),
-  timeZone: text(100).optional(),
+  timeZone: plainText(100).optional(),
 }) satisfies z.ZodType<DeviceInfo>;
 
 export const startAttemptSchema = z.strictObject({
@@ -110,9 +110,9 @@ export const traceSchema = z.strictObject({
 
 export const resultPayloadSchema = z.strictObject({
   v: z.literal(1),
-  attemptId: text(100),
-  nonce: text(100),
-  planToken: text(4000),
+  attemptId: plainText(100),
+  nonce: plainText(100),
+  planToken: plainText(4000),
   trace: traceSchema,
   device: deviceSchema,
   sentAt: finite,
@@ -129,8 +129,8 @@ export const resultPayloadSchema = z.strictObject({
  */
 export const stopPayloadSchema = z.strictObject({
   v: z.literal(1),
-  attemptId: text(100),
-  nonce: text(100),
+  attemptId: plainText(100),
+  nonce: plainText(100),
   stop: z.literal('flashing'),
   sentAt: finite,
 }) satisfies z.ZodType<StopPayload>;

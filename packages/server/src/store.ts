@@ -473,7 +473,8 @@ export interface AuditLog {
 export interface TokenRevocations {
   /** Revokes a viewer token by its `jti` until it would have expired anyway. */
   revokeToken(jti: string, sessionId: string, expiresAt: number, at: number): Promise<void>;
-  isTokenRevoked(jti: string): Promise<boolean>;
+  /** Whether the token `jti` was revoked through its own session (a revocation through another session counts for nothing). */
+  isTokenRevoked(jti: string, sessionId: string): Promise<boolean>;
 }
 
 export interface Store extends IntegrationStore, KeyStore, SessionStore, AttemptStore, WebhookOutbox, AuditLog, TokenRevocations {

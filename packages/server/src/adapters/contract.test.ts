@@ -765,13 +765,16 @@ function storeContract(name: string, newTarget: () => Target): void {
         ]);
       });
 
-      it('remembers a revoked token until it would have expired', async () => {
-        expect(await store.isTokenRevoked('vt_1')).toBe(false);
+      it('remembers a revoked token until it would have expired, for its own session only', async () => {
+        expect(await store.isTokenRevoked('vt_1', 'ses_1')).toBe(false);
+        // Revoked first through another session: that neither counts nor stops the real revocation.
+        await store.revokeToken('vt_1', 'ses_other', T0 + 1000, T0);
+        expect(await store.isTokenRevoked('vt_1', 'ses_1')).toBe(false);
         await store.revokeToken('vt_1', 'ses_1', T0 + 1000, T0);
         await store.revokeToken('vt_1', 'ses_1', T0 + 1000, T0 + 5);
-        expect(await store.isTokenRevoked('vt_1')).toBe(true);
-        expect((await store.purge({ now: T0 + 1000, recordsBefore: 0, evidenceBefore: 0 })).revokedTokens).toBe(1);
-        expect(await store.isTokenRevoked('vt_1')).toBe(false);
+        expect(await store.isTokenRevoked('vt_1', 'ses_1')).toBe(true);
+        expect((await store.purge({ now: T0 + 1000, recordsBefore: 0, evidenceBefore: 0 })).revokedTokens).toBe(2);
+        expect(await store.isTokenRevoked('vt_1', 'ses_1')).toBe(false);
       });
 
       it('purges records and clears evidence older than their retention, keeping verdicts', async () => {

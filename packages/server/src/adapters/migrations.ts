@@ -264,4 +264,19 @@ export const MIGRATIONS: readonly Migration[] = [
       },
     ],
   },
+  {
+    version: 4,
+    steps: [
+      // A revocation belongs to its session: the same token id revoked through another session
+      // (another integration's) neither revokes the real token nor keeps its owner from doing so.
+      {
+        createTable: 'revoked_tokens_by_session',
+        columns: { jti: col('text'), session_id: col('text'), expires_at: col('bigint'), revoked_at: col('bigint') },
+        tableConstraints: ['PRIMARY KEY (session_id, jti)'],
+      },
+      { sql: 'INSERT INTO revoked_tokens_by_session (jti, session_id, expires_at, revoked_at) SELECT jti, session_id, expires_at, revoked_at FROM revoked_tokens;' },
+      { sql: 'DROP TABLE revoked_tokens;' },
+      { sql: 'ALTER TABLE revoked_tokens_by_session RENAME TO revoked_tokens;' },
+    ],
+  },
 ];

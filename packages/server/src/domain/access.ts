@@ -56,7 +56,7 @@ export async function attemptOfIntegration(
 
 /** The session a verified, unrevoked watch token (viewer or client) is for, which must be `id`. */
 export async function sessionForWatcher(store: Store, watcher: Watcher, id: string): Promise<SessionRecord> {
-  if (watcher.as === 'viewer' && (await store.isTokenRevoked(watcher.jti))) throw new LiveproofError('unauthorized', 'This viewer token was revoked.', { details: { reason: 'revoked' } });
+  if (watcher.as === 'viewer' && (await store.isTokenRevoked(watcher.jti, watcher.sessionId))) throw new LiveproofError('unauthorized', 'This viewer token was revoked.', { details: { reason: 'revoked' } });
   const session = watcher.sessionId === id && validId(id) ? await store.getSession(id) : null;
   if (!session) throw new LiveproofError('session_not_found', 'No such session for this token.');
   return session;

@@ -23,6 +23,7 @@ import {
   type Trace,
 } from '@liveproof/protocol';
 import type { AttemptKind, Policy } from '../store.ts';
+import { printable } from '../context.ts';
 import { planFacts, type PlanFacts } from './plan.ts';
 import { applyPolicy, attemptSignals } from './signals.ts';
 
@@ -96,8 +97,12 @@ export function traceSpan(trace: Trace): number {
 }
 
 /** Schema issues, bounded so a hostile payload cannot make the record large. */
+/**
+ * The schema's complaints, bounded and printable: zod quotes what it refused (an unknown key, say),
+ * and that text came from the client, so it may hold what no store takes (NUL, lone surrogates).
+ */
 function boundedIssues(issues: readonly { path: PropertyKey[]; message: string }[]) {
-  return issues.slice(0, 10).map((i) => ({ path: i.path.join('.').slice(0, 120), message: i.message.slice(0, 200) }));
+  return issues.slice(0, 10).map((i) => ({ path: printable(i.path.map(String).join('.'), 120), message: printable(i.message, 200) }));
 }
 
 async function verifySignature(attempt: EvidenceAttempt, jws: string): Promise<Uint8Array | null> {
@@ -151,6 +156,8 @@ export async function evaluateResult(input: EvidenceInput): Promise<Evaluation> 
     if (parsed.data.attemptId !== attempt.id || parsed.data.nonce !== attempt.nonce) {
       return fail({ code: 'plan_mismatch', message: 'The stop is not bound to this attempt.' }, 'steps_mismatch');
     }
+    // Late, a stop would turn an attempt the session already counted as abandoned into a free one.
+    if (receivedAt > attempt.expiresAt) return fail({ code: 'attempt_expired', message: 'The stop arrived after the attempt expired.' }, 'attempt_expired');
     return { kind: 'recorded', status: 'failed', reasons: ['stopped_flashing'], steps: [], signals: attemptSignals(plan, attempt.device), trace: null, timings: null, device: attempt.device };
   }
 

@@ -74,8 +74,6 @@ export interface World {
   adminKeyIds: string[];
   routes: Route[];
   doc: { paths: Record<string, Record<string, Record<string, unknown>>>; components?: { schemas?: Record<string, unknown> } };
-  /** Requests explained by a known defect (`known-defects.ts`), by defect. */
-  knownHits: Map<string, number>;
   /** Cases per route (`METHOD path`), and their statuses. */
   counts: Map<string, Map<number, number>>;
   send(route: string, request: FuzzRequest): Promise<Answer>;
@@ -244,7 +242,6 @@ export async function createWorld(target: StoreTarget): Promise<World> {
     adminKeyIds,
     routes,
     doc,
-    knownHits: new Map(),
     counts,
     send,
     async startedAttempt(extra = {}) {

@@ -145,7 +145,7 @@ export function watchTokenAuth(deps: Deps): MiddlewareHandler<AppEnv> {
     const token = bearer(c) ?? c.req.query('access_token');
     if (!token) throw new LiveproofError('unauthorized', 'A viewer or client token is required: Authorization: Bearer <token>, or ?access_token=<token>.');
     const watcher = await verifyWatchToken(deps.tokens, token);
-    if (watcher.as === 'viewer' && (await deps.store.isTokenRevoked(watcher.jti))) {
+    if (watcher.as === 'viewer' && (await deps.store.isTokenRevoked(watcher.jti, watcher.sessionId))) {
       throw new LiveproofError('unauthorized', 'This viewer token was revoked.', { details: { reason: 'revoked' } });
     }
     const integration = await sessionIntegration(deps, watcher.sessionId);

@@ -471,10 +471,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     // ---- tokens ----
     async revokeToken(jti, sessionId, expiresAt, at) {
-      await sql`INSERT INTO revoked_tokens (jti, session_id, expires_at, revoked_at) VALUES (${jti}, ${sessionId}, ${expiresAt}, ${at}) ON CONFLICT (jti) DO NOTHING`;
+      await sql`INSERT INTO revoked_tokens (jti, session_id, expires_at, revoked_at) VALUES (${jti}, ${sessionId}, ${expiresAt}, ${at}) ON CONFLICT (session_id, jti) DO NOTHING`;
     },
-    async isTokenRevoked(jti) {
-      return (await sql`SELECT 1 FROM revoked_tokens WHERE jti = ${jti}`).length > 0;
+    async isTokenRevoked(jti, sessionId) {
+      return (await sql`SELECT 1 FROM revoked_tokens WHERE session_id = ${sessionId} AND jti = ${jti}`).length > 0;
     },
   };
   return store;

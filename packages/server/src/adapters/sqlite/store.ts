@@ -542,10 +542,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     // ---- tokens ----
     async revokeToken(jti, sessionId, expiresAt, at) {
-      run('INSERT INTO revoked_tokens (jti, session_id, expires_at, revoked_at) VALUES (?, ?, ?, ?) ON CONFLICT (jti) DO NOTHING', jti, sessionId, expiresAt, at);
+      run('INSERT INTO revoked_tokens (jti, session_id, expires_at, revoked_at) VALUES (?, ?, ?, ?) ON CONFLICT (session_id, jti) DO NOTHING', jti, sessionId, expiresAt, at);
     },
-    async isTokenRevoked(jti) {
-      return one('SELECT 1 AS x FROM revoked_tokens WHERE jti = ?', jti) !== undefined;
+    async isTokenRevoked(jti, sessionId) {
+      return one('SELECT 1 AS x FROM revoked_tokens WHERE session_id = ? AND jti = ?', sessionId, jti) !== undefined;
     },
   };
 }

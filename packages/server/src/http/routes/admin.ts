@@ -6,7 +6,7 @@
  * same from the command line. Every change is audited with the administrator's key id.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { LiveproofError, idSchema } from '@liveproof/protocol';
+import { LiveproofError, idSchema, plainText } from '@liveproof/protocol';
 import type { Context } from 'hono';
 import type { AppEnv, Deps } from '../../context.ts';
 import { integrationById } from '../../domain/access.ts';
@@ -20,7 +20,8 @@ import { attemptQuery, attemptView, encodeCursor, listFilter } from './hiring/re
 import { createEndpointSchema, endpointStateSchema } from './hiring/webhooks.ts';
 
 const policy = z.enum(['flag', 'reject']);
-const text = (max: number) => z.string().min(1).max(max);
+const text = (max: number) => plainText(max).min(1);
+const label = plainText(100).optional();
 const settings = z.strictObject({
   name: text(200),
   audiences: z.array(text(200)).max(20),
@@ -53,12 +54,12 @@ const routes = {
     params: idParams,
     ...body(settings.partial()),
   }),
-  addKey: route('post', '/v1/admin/integrations/{id}/api-keys', 'Add an API key (at most two work at once); shown once', { params: idParams, ...body(z.strictObject({ label: z.string().max(100).optional() })) }, 201),
+  addKey: route('post', '/v1/admin/integrations/{id}/api-keys', 'Add an API key (at most two work at once); shown once', { params: idParams, ...body(z.strictObject({ label })) }, 201),
   rotateKey: route(
     'post',
     '/v1/admin/integrations/{id}/api-keys/rotate',
     'Rotate: a new key now; the older working key stops after the overlap (default a day)',
-    { params: idParams, ...body(z.strictObject({ overlapSeconds: z.number().int().min(0).max(30 * 86_400).optional(), label: z.string().max(100).optional() })) },
+    { params: idParams, ...body(z.strictObject({ overlapSeconds: z.number().int().min(0).max(30 * 86_400).optional(), label })) },
     201,
   ),
   revokeKey: route('post', '/v1/admin/integrations/{id}/api-keys/{keyId}/revoke', 'Revoke an API key: it stops working at once', { params: keyParams }),
@@ -80,7 +81,7 @@ const routes = {
     query: z.object({ since: z.iso.datetime({ offset: true }).optional() }),
   }),
   adminKeys: route('get', '/v1/admin/admin-keys', "The administrators' keys (hints only)"),
-  createAdminKey: route('post', '/v1/admin/admin-keys', 'Create another admin key; shown once', body(z.strictObject({ label: z.string().max(100).optional() })), 201),
+  createAdminKey: route('post', '/v1/admin/admin-keys', 'Create another admin key; shown once', body(z.strictObject({ label })), 201),
   revokeAdminKey: route('post', '/v1/admin/admin-keys/{id}/revoke', 'Revoke an admin key (not the one making the request)', { params: idParams }),
 };
 

@@ -3,7 +3,7 @@
  * introspect a verification token (shaped like RFC 7662) and revoke an attempt's tokens.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { LIVENESS_TOKEN_TYPE, LiveproofError, idSchema } from '@liveproof/protocol';
+import { LIVENESS_TOKEN_TYPE, LiveproofError, idSchema, plainText } from '@liveproof/protocol';
 import type { Deps } from '../../../context.ts';
 import { attemptOfIntegration } from '../../../domain/access.ts';
 import { audit } from '../../../domain/audit.ts';
@@ -15,7 +15,7 @@ import { verifyLivenessTokenFor } from '../../../tokens.ts';
 import type { RouteGroup } from '../../group.ts';
 import { API_KEY, errorResponses, json } from '../../openapi.ts';
 
-const ref = z.string().min(1).max(200);
+const ref = plainText(200).min(1);
 const date = z.iso.datetime({ offset: true }).openapi({ example: '2026-11-25T00:00:00Z' });
 const cursor = z.string().max(200).openapi({ description: 'The `next` of the previous page' });
 const limit = z.coerce.number().int().min(1).max(200).optional().openapi({ description: 'Default 50' });

@@ -1,6 +1,6 @@
 /** The hiring system's webhook endpoints: register, list, switch on or off, remove, and read their delivery log. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { idSchema } from '@liveproof/protocol';
+import { idSchema, plainText } from '@liveproof/protocol';
 import type { Deps } from '../../../context.ts';
 import { endpointOfIntegration } from '../../../domain/access.ts';
 import { createEndpoint, deleteEndpoint, endpointView, messageView, setEndpointEnabled } from '../../../domain/webhook-endpoints.ts';
@@ -13,7 +13,7 @@ const eventType = z.enum(WEBHOOK_EVENT_TYPES as [WebhookEventType, ...WebhookEve
 
 export const createEndpointSchema = z
   .strictObject({
-    url: z.string().max(2000).openapi({ example: 'https://hiring.example.com/hooks/liveproof' }),
+    url: plainText(2000).openapi({ example: 'https://hiring.example.com/hooks/liveproof' }),
     events: z.array(eventType).min(1).max(WEBHOOK_EVENT_TYPES.length).optional().openapi({ description: 'Defaults to every event' }),
   })
   .openapi('CreateWebhookEndpoint');
