@@ -58,7 +58,7 @@ export async function ensureDevIntegration(store: Store, settings: Settings, now
   integration = await updateIntegration(store, integration, wanted, now);
   // The key in use is the one configured: added if the integration does not hold it yet.
   if ((await integrationForApiKey(store, apiKey.value, now))?.id !== integration.id) {
-    if (await store.findApiKey(await sha256Hex(apiKey.value), now)) throw new Error(`${apiKey.source} holds the API key of another integration.`);
+    if (await store.findApiKey(sha256Hex(apiKey.value), now)) throw new Error(`${apiKey.source} holds the API key of another integration.`);
     await revokeOtherKeys(store, integration.id, now);
     await addApiKey(store, integration.id, { now, apiKey: apiKey.value, label: `from ${apiKey.source}` });
   }
@@ -67,7 +67,7 @@ export async function ensureDevIntegration(store: Store, settings: Settings, now
 
 export async function ensureDevAdminKey(store: Store, settings: Settings, now: number): Promise<DevCredential> {
   const kept = keptSecret(settings.dataDir, 'dev-admin-key', () => newKey('lpadm'));
-  if (!(await store.findAdminKey(await sha256Hex(kept.value)))) await createAdminKey(store, { now, key: kept.value, label: 'development' });
+  if (!(await store.findAdminKey(sha256Hex(kept.value)))) await createAdminKey(store, { now, key: kept.value, label: 'development' });
   return { value: kept.value, source: kept.file, created: kept.created };
 }
 

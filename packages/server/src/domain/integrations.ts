@@ -132,7 +132,7 @@ export async function addApiKey(
   const key: ApiKeyRecord = {
     id: newId('key', random),
     integrationId,
-    hash: await sha256Hex(apiKey),
+    hash: sha256Hex(apiKey),
     hint: apiKey.slice(-4),
     label: (options.label ?? '').slice(0, 100),
     createdAt: options.now,
@@ -170,19 +170,19 @@ export async function revokeApiKey(store: Store, integrationId: string, keyId: s
 
 /** The integration a presented API key belongs to, if the key works now. */
 export async function integrationForApiKey(store: Store, key: string, now: number): Promise<IntegrationRecord | null> {
-  return (await store.findApiKey(await sha256Hex(key), now))?.integration ?? null;
+  return (await store.findApiKey(sha256Hex(key), now))?.integration ?? null;
 }
 
 export async function createAdminKey(store: Store, options: { label?: string; now: number; random?: RandomSource; key?: string }): Promise<{ record: AdminKeyRecord; key: string }> {
   const random = options.random ?? cryptoRandom;
   const key = options.key ?? newSecret('lpadm', random);
-  const record: AdminKeyRecord = { id: newId('adm', random), hash: await sha256Hex(key), hint: key.slice(-4), label: (options.label ?? '').slice(0, 100), createdAt: options.now, revokedAt: null };
+  const record: AdminKeyRecord = { id: newId('adm', random), hash: sha256Hex(key), hint: key.slice(-4), label: (options.label ?? '').slice(0, 100), createdAt: options.now, revokedAt: null };
   await store.insertAdminKey(record);
   return { record, key };
 }
 
 export async function adminForKey(store: Store, key: string): Promise<AdminKeyRecord | null> {
-  return store.findAdminKey(await sha256Hex(key));
+  return store.findAdminKey(sha256Hex(key));
 }
 
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
