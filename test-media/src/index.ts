@@ -61,3 +61,5 @@ export { replayOdds } from './replay-odds.ts';
 export type { ReplayOdds, ReplayOddsOptions } from './replay-odds.ts';
 export { readServerSentEvents } from './sse.ts';
 export type { SseMessage, SseReader } from './sse.ts';
+export { attemptKey, signCompact, stillTrace, resultPayload } from './api-client.ts';
+export type { AttemptKey } from './api-client.ts';
