@@ -16,21 +16,37 @@
  *
  *   pnpm load [--store sqlite|postgres] [--seconds 5] [--concurrency 32] [--profile DIR]
  *
- * `--profile DIR` runs the server with `node --cpu-prof` and leaves its profiles in DIR.
+ * `--profile DIR` writes a CPU profile of the server's main thread to DIR when it stops (a small
+ * inspector hook loaded with NODE_OPTIONS=--require, since --cpu-prof is not allowed there); open
+ * it in Chrome DevTools, or sum self time per function from its nodes.
  * The load generator shares the machine with the server: its own CPU time is printed too.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { Client, Pool } from 'undici';
 import { CURRENT_THRESHOLDS, type StartAttemptResponse } from '@liveproof/protocol';
-import { maxFramesFor, maxResultBytesFor } from '../../packages/server/src/domain/evidence.ts';
 import { attemptKey, resultPayload, signCompact, startServer, stillTrace, type RunningServer } from '../src/index.ts';
 
 const { values: args } = parseArgs({
   options: { store: { type: 'string' }, seconds: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '32' }, profile: { type: 'string' } },
 });
 const SECONDS = Number(args.seconds);
+const PROFILE_HOOK = `const inspector = require('node:inspector');
+const session = new inspector.Session();
+session.connect();
+session.post('Profiler.enable');
+session.post('Profiler.start');
+process.on('exit', () => session.post('Profiler.stop', (error, result) => {
+  if (!error) require('node:fs').writeFileSync(process.env.PROFILE_DIR + '/server-' + process.pid + '.cpuprofile', JSON.stringify(result.profile));
+}));
+`;
+if (args.profile) {
+  mkdirSync(args.profile, { recursive: true });
+  writeFileSync(join(args.profile, 'hook.cjs'), PROFILE_HOOK);
+}
 const CONCURRENCY = Number(args.concurrency);
 const DATABASE_URL = process.env.LIVEPROOF_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -140,7 +156,8 @@ async function measure(store: 'sqlite' | 'postgres'): Promise<Stats[]> {
   const env: Record<string, string> = {
     LIVEPROOF_RATE_LIMIT: 'off',
     ...(store === 'postgres' ? { DATABASE_URL, LIVEPROOF_PG_SCHEMA: schema, LIVEPROOF_KEK: randomBytes(32).toString('base64') } : {}),
-    ...(args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args.profile}` } : {}),
+    // A CPU profile of the server's main thread, written when it exits (--cpu-prof is not allowed in NODE_OPTIONS).
+    ...(args.profile ? { NODE_OPTIONS: `--require ${resolve(args.profile, 'hook.cjs')}`, PROFILE_DIR: resolve(args.profile) } : {}),
   };
   const server = await startServer(env);
   const { call, close } = client(server);
@@ -211,6 +228,16 @@ async function measure(store: 'sqlite' | 'postgres'): Promise<Stats[]> {
   return results;
 }
 
+/**
+ * The largest result a plan allows, as `maxFramesFor` and `maxResultBytesFor` in
+ * packages/server/src/domain/evidence.ts compute it (test-media cannot import the server); the
+ * flood checks it against the server's own refusal of one byte more.
+ */
+function limitsFor(plan: { issuedAt: number; expiresAt: number }) {
+  const frames = Math.ceil(((CURRENT_THRESHOLDS.positioning.baselineMs + 2000 + (plan.expiresAt - plan.issuedAt)) / 1000) * 60);
+  return { frames, bytes: Math.ceil(((frames * 400 + 96_000 + 16_000) * 4) / 3) };
+}
+
 /** `/v1/health`, one request at a time on a connection of its own, while 50 of the largest results the plan allows arrive at once. */
 async function healthUnderFlood(server: RunningServer, call: (method: string, path: string, token: string | undefined, body?: unknown) => Promise<Answer>): Promise<Stats> {
   const key = attemptKey();
@@ -219,10 +246,13 @@ async function healthUnderFlood(server: RunningServer, call: (method: string, pa
   for (let i = 0; i < 50; i++) {
     const session = await call('POST', '/v1/sessions', server.apiKey, { candidateRef: 'cand-flood', interviewRef: 'int-flood', audience: 'dev-ats' });
     const start = (await call('POST', `/v1/sessions/${session.json.id as string}/attempts`, session.json.clientToken as string, { publicKey: key.publicJwk })).json as unknown as StartAttemptResponse;
-    const plan = { challenges: start.plan.challenges, stepTimeoutMs: start.plan.stepTimeoutMs, thresholds: CURRENT_THRESHOLDS, issuedAt: Date.parse(start.plan.issuedAt), expiresAt: Date.parse(start.plan.expiresAt) };
-    const limit = maxResultBytesFor(plan);
+    const { frames, bytes: limit } = limitsFor({ issuedAt: Date.parse(start.plan.issuedAt), expiresAt: Date.parse(start.plan.expiresAt) });
+    if (i === 0) {
+      const refusal = await call('POST', `/v1/attempts/${start.attemptId}/result`, undefined, { result: 'x'.repeat(limit + 1) });
+      if (!String((refusal.json.error as { message?: string } | undefined)?.message).includes(`at most ${limit} bytes`)) throw new Error(`the server's limit is not ${limit}: ${JSON.stringify(refusal.json)}`);
+    }
     // Every frame the plan allows, every field set with full-precision numbers, packed into one second.
-    const trace = stillTrace(start.plan.challenges, 1000, maxFramesFor(plan));
+    const trace = stillTrace(start.plan.challenges, 1000, frames);
     for (const [n, frame] of trace.frames.entries()) {
       const x = (v: number) => v + ((n * 7919) % 1000) / 1e13;
       Object.assign(frame, { box: frame.box!.map(x), pose: frame.pose!.map(x), bs: frame.bs!.map(x), luma: x(120), rgb: [x(140), x(110), x(100)] });
