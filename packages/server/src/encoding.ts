@@ -32,3 +32,12 @@ export function toBase64(bytes: Uint8Array): string {
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
+
+/**
+ * The RFC 7638 thumbprint of a P-256 public key: SHA-256 of its required members in lexicographic
+ * order, base64url (what jose's `calculateJwkThumbprint` gives, without a WebCrypto job).
+ */
+export function ecThumbprint(jwk: { crv: string; kty: string; x: string; y: string }): string {
+  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  return createHash('sha256').update(canonical).digest('base64url');
+}

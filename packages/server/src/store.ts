@@ -113,6 +113,8 @@ export type StoredAttemptStatus = 'started' | 'passed' | 'failed';
 export interface AttemptRecord {
   id: string;
   sessionId: string;
+  /** The session's integration, kept on the attempt so that one integration's attempts list in index order. */
+  integrationId: string;
   /** 1-based position within its session, re-checks included. */
   sequence: number;
   kind: AttemptKind;
@@ -133,7 +135,7 @@ export interface AttemptRecord {
   reasons: ReasonCode[];
   steps: StepVerdict[];
   signals: string[];
-  trace: Trace | null;
+  // The evidence trace is not here: it is most of the row and few readers need it (`getAttemptTrace`).
   timings: AttemptTimings | null;
   resultIp: string | null;
   resultUserAgent: string | null;
@@ -416,6 +418,8 @@ export interface AttemptStore {
    */
   completeAttempt(id: string, outcome: AttemptOutcome, settle: SettleRule): Promise<{ status: SessionStatus | null } | null>;
   getAttempt(id: string): Promise<AttemptRecord | null>;
+  /** The attempt's evidence trace, kept until the evidence retention period ends (null before the result, and after). */
+  getAttemptTrace(id: string): Promise<Trace | null>;
   /** Attempts of a session in sequence order. */
   listAttempts(sessionId: string): Promise<AttemptRecord[]>;
   /** What session rules read of a session's attempts, in sequence order (no traces: cheap). */

@@ -53,6 +53,11 @@ interface Target {
 
 // ---- fixtures ----------------------------------------------------------------------------------
 
+/** An attempt as stored, with its trace (which the store reads on its own). */
+async function withTrace(store: Store, id: string) {
+  return { ...(await store.getAttempt(id)), trace: await store.getAttemptTrace(id) };
+}
+
 /** 2025-06-02T09:30:00Z: epoch milliseconds do not fit in 32 bits, which BIGINT columns must survive. */
 const T0 = Date.UTC(2025, 5, 2, 9, 30);
 
@@ -173,16 +178,16 @@ const failedOutcome = (overrides: Partial<AttemptOutcome> = {}): AttemptOutcome 
   });
 
 /** What `createAttempt` must return, and `getAttempt` read back, for a new attempt. */
-function started(attempt: NewAttempt, sequence: number): AttemptRecord {
+function started(attempt: NewAttempt, sequence: number, integrationId: string): AttemptRecord {
   return {
     ...attempt,
+    integrationId,
     sequence,
     status: 'started',
     completedAt: null,
     reasons: [],
     steps: [],
     signals: [],
-    trace: null,
     timings: null,
     resultIp: null,
     resultUserAgent: null,
@@ -451,10 +456,10 @@ function storeContract(name: string, newTarget: () => Target): void {
 
     describe('creating attempts', () => {
       it('stores a new attempt with every field and reads it back', async () => {
-        const { id } = await seedSession(store);
+        const { id, integrationId } = await seedSession(store);
         const attempt = newAttempt(id);
-        expect(await store.createAttempt(attempt, admit)).toEqual(started(attempt, 1));
-        expect(await store.getAttempt(attempt.id)).toEqual(started(attempt, 1));
+        expect(await store.createAttempt(attempt, admit)).toEqual(started(attempt, 1, integrationId));
+        expect(await store.getAttempt(attempt.id)).toEqual(started(attempt, 1, integrationId));
         expect(await store.listAttemptStates(id)).toEqual([
           { id: attempt.id, sessionId: id, sequence: 1, kind: 'check', status: 'started', createdAt: attempt.createdAt, expiresAt: attempt.expiresAt, completedAt: null, reasons: [] },
         ]);
@@ -462,20 +467,20 @@ function storeContract(name: string, newTarget: () => Target): void {
       });
 
       it('keeps missing request facts as null', async () => {
-        const { id } = await seedSession(store);
+        const { id, integrationId } = await seedSession(store);
         const attempt = newAttempt(id, { ip: null, userAgent: null, device: null });
         await store.createAttempt(attempt, admit);
-        expect(await store.getAttempt(attempt.id)).toEqual(started(attempt, 1));
+        expect(await store.getAttempt(attempt.id)).toEqual(started(attempt, 1, integrationId));
       });
 
       it('numbers attempts 1, 2, 3 and then refuses at the limit without storing anything', async () => {
-        const { id } = await seedSession(store, { attemptLimit: 3 });
+        const { id, integrationId } = await seedSession(store, { attemptLimit: 3 });
         const attempts = [newAttempt(id), newAttempt(id), newAttempt(id)];
-        for (const [index, attempt] of attempts.entries()) expect(await store.createAttempt(attempt, admit)).toEqual(started(attempt, index + 1));
+        for (const [index, attempt] of attempts.entries()) expect(await store.createAttempt(attempt, admit)).toEqual(started(attempt, index + 1, integrationId));
         const refused = newAttempt(id);
         expect(await store.createAttempt(refused, admit)).toBe('limit_reached');
         expect(await store.getAttempt(refused.id)).toBeNull();
-        expect(await store.listAttempts(id)).toEqual(attempts.map((attempt, index) => started(attempt, index + 1)));
+        expect(await store.listAttempts(id)).toEqual(attempts.map((attempt, index) => started(attempt, index + 1, integrationId)));
       });
 
       it('asks the rule with the session and every attempt so far, inside the transaction', async () => {
@@ -538,9 +543,9 @@ function storeContract(name: string, newTarget: () => Target): void {
         const attempt = await startAttempt(store, id);
         const first = outcome();
         expect(await store.completeAttempt(attempt.id, first, settling())).toEqual({ status: 'passed' });
-        expect(await store.getAttempt(attempt.id)).toEqual({ ...attempt, ...first });
+        expect(await withTrace(store, attempt.id)).toEqual({ ...attempt, ...first });
         expect(await store.completeAttempt(attempt.id, failedOutcome(), settling())).toBeNull();
-        expect(await store.getAttempt(attempt.id)).toEqual({ ...attempt, ...first });
+        expect(await withTrace(store, attempt.id)).toEqual({ ...attempt, ...first });
         expect(await store.getSession(id)).toMatchObject({ status: 'passed', statusAt: first.completedAt });
       });
 
@@ -548,7 +553,7 @@ function storeContract(name: string, newTarget: () => Target): void {
         const { id } = await seedSession(store);
         const attempt = await startAttempt(store, id);
         expect(await store.completeAttempt(attempt.id, failedOutcome(), settling())).toEqual({ status: null });
-        expect(await store.getAttempt(attempt.id)).toEqual({ ...attempt, ...failedOutcome() });
+        expect(await withTrace(store, attempt.id)).toEqual({ ...attempt, ...failedOutcome() });
       });
 
       it('answers null for an unknown attempt', async () => {
@@ -792,7 +797,8 @@ function storeContract(name: string, newTarget: () => Target): void {
         }
         const counts = await store.purge({ now: T0 + 60_000_000, recordsBefore: T0 + 1_000_000, evidenceBefore: T0 + 1_000_000 });
         expect(counts).toEqual({ events: 1, refusalCounts: 1, webhookMessages: 2, attemptsCleared: 1, referenceImages: 0, revokedTokens: 0 });
-        expect(await store.getAttempt(old.id)).toMatchObject({ status: 'passed', reasons: [], steps: outcome().steps, trace: null, ip: null, userAgent: null, resultIp: null, resultUserAgent: null, device: null });
+        expect(await store.getAttempt(old.id)).toMatchObject({ status: 'passed', reasons: [], steps: outcome().steps, ip: null, userAgent: null, resultIp: null, resultUserAgent: null, device: null });
+        expect(await store.getAttemptTrace(old.id)).toBeNull();
         expect((await store.getAttempt(recent.id))!.ip).toBe('203.0.113.7');
         expect((await store.listEvents({})).map((e) => e.type)).toEqual(['y']);
       });
@@ -888,7 +894,7 @@ describe('SQLite store, file specifics', () => {
     const reopened = target.open();
     await reopened.migrate();
     expect(await reopened.getSession(record.id)).toEqual({ ...record, status: 'passed', statusAt: outcome().completedAt });
-    expect(await reopened.getAttempt(attempt.id)).toEqual({ ...attempt, ...outcome() });
+    expect(await withTrace(reopened, attempt.id)).toEqual({ ...attempt, ...outcome() });
     expect(await reopened.createAttempt(newAttempt(record.id), admit)).toBe('session_passed');
   });
 

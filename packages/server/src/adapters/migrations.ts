@@ -279,4 +279,14 @@ export const MIGRATIONS: readonly Migration[] = [
       { sql: 'ALTER TABLE revoked_tokens_by_session RENAME TO revoked_tokens;' },
     ],
   },
+  {
+    version: 5,
+    steps: [
+      // An integration's attempts, newest first, straight from an index that stops at the page's
+      // end, instead of every attempt of the integration sorted for each page.
+      { addColumn: 'attempts', column: 'integration_id', spec: col('text?') },
+      { sql: 'UPDATE attempts SET integration_id = (SELECT s.integration_id FROM sessions s WHERE s.id = attempts.session_id);' },
+      { createIndex: 'attempts_integration_created', on: 'attempts', columns: 'integration_id, created_at, id' },
+    ],
+  },
 ];

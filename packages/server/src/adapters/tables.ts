@@ -17,6 +17,7 @@ import type {
   WebhookEndpointRecord,
   WebhookMessageRecord,
 } from '../store.ts';
+import type { Trace } from '@liveproof/protocol';
 import { rowCodec } from './schema.ts';
 
 /** Integrations without their audiences, which live in their own table (unique across integrations). */
@@ -78,9 +79,10 @@ export const sessions = rowCodec<SessionRecord>('sessions', {
   statusAt: 'bigint?',
 });
 
-export const attempts = rowCodec<AttemptRecord>('attempts', {
+const attemptFields = {
   id: 'text',
   sessionId: 'text',
+  integrationId: 'text',
   sequence: 'int',
   kind: 'text',
   status: 'text',
@@ -98,13 +100,21 @@ export const attempts = rowCodec<AttemptRecord>('attempts', {
   reasons: 'json',
   steps: 'json',
   signals: 'json',
-  trace: 'json?',
   timings: 'json?',
   resultIp: 'text?',
   resultUserAgent: 'text?',
   diagnostics: 'json?',
   revokedAt: 'bigint?',
-});
+} as const;
+
+/** An attempt as its readers see it: every column but the evidence trace, which is most of the row. */
+export const attemptRecords = rowCodec<AttemptRecord>('attempts', attemptFields);
+
+/** Every column of attempts, for writing: the trace is written once, with the outcome, and read on its own. */
+export const attempts = rowCodec<AttemptRecord & { trace: Trace | null }>('attempts', { ...attemptFields, trace: 'json?' });
+
+/** `attemptRecords`' columns, for a SELECT (`prefix` for a join, e.g. `a.`). */
+export const attemptColumns = (prefix = '') => attemptRecords.columns.map((c) => prefix + c).join(', ');
 
 /** The columns session rules read: no trace, no request facts. */
 export const attemptStates = rowCodec<AttemptState>('attempts', {

@@ -5,6 +5,7 @@
  * conditional UPDATE, webhook messages are claimed with FOR UPDATE SKIP LOCKED.
  */
 import postgres from 'postgres';
+import type { Trace } from '@liveproof/protocol';
 import type { AttemptRecord, AttemptRefusal, AttemptState, IntegrationRecord, SessionRecord, Settlement, Store } from '../../store.ts';
 import { MIGRATIONS } from '../migrations.ts';
 import { renderMigration, type JsonCodec, type Row, type RowCodec } from '../schema.ts';
@@ -48,6 +49,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     return row as Record<string, postgres.ParameterOrJSON<never>>;
   };
   const read = <T>(codec: RowCodec<T>, row: Row | undefined): T | null => (row === undefined ? null : codec.fromRow(row, json));
+  /** The attempt columns most reads take: all but the trace. */
+  const ATTEMPT_COLUMNS = sql.unsafe(t.attemptColumns());
   /** Fragments joined with AND. */
   const and = (conditions: postgres.PendingQuery<postgres.Row[]>[]) => conditions.reduce((all, next) => sql`${all} AND ${next}`);
 
@@ -270,13 +273,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         if (refusal) return refusal;
         const record: AttemptRecord = {
           ...attempt,
+          integrationId: session.integrationId,
           sequence: states.length + 1,
           status: 'started',
           completedAt: null,
           reasons: [],
           steps: [],
           signals: [],
-          trace: null,
           timings: null,
           resultIp: null,
           resultUserAgent: null,
@@ -295,29 +298,33 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         // Lock the session first, as createAttempt does, so a settlement sees every attempt.
         const session = await lockedSession(tx, owner.session_id);
         const patch = t.attempts.toPatch(outcome, json) as Record<string, postgres.ParameterOrJSON<never>>;
-        const [row] = await tx`UPDATE attempts SET ${tx(patch)} WHERE id = ${id} AND status = 'started' RETURNING *`;
+        const [row] = await tx`UPDATE attempts SET ${tx(patch)} WHERE id = ${id} AND status = 'started' RETURNING ${ATTEMPT_COLUMNS}`;
         if (!row || !session) return null;
-        const settlement = settle(session, await attemptStatesOf(tx, session.id), t.attempts.fromRow(row, json));
+        const settlement = settle(session, await attemptStatesOf(tx, session.id), t.attemptRecords.fromRow(row, json));
         await applySettlement(tx, session, settlement, outcome.completedAt);
         return { status: settlement.status ?? null };
       });
     },
     async getAttempt(id) {
-      return read(t.attempts, (await sql`SELECT * FROM attempts WHERE id = ${id}`)[0]);
+      return read(t.attemptRecords, (await sql`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE id = ${id}`)[0]);
+    },
+    async getAttemptTrace(id) {
+      const [row] = await sql`SELECT trace FROM attempts WHERE id = ${id}`;
+      return row?.trace ? (json.decode(row.trace) as Trace) : null;
     },
     async listAttempts(sessionId) {
-      return (await sql`SELECT * FROM attempts WHERE session_id = ${sessionId} ORDER BY sequence`).map((r) => t.attempts.fromRow(r, json));
+      return (await sql`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE session_id = ${sessionId} ORDER BY sequence`).map((r) => t.attemptRecords.fromRow(r, json));
     },
     async listAttemptStates(sessionId) {
       return attemptStatesOf(sql, sessionId);
     },
     async listAttemptsOfSessions(sessionIds) {
       if (sessionIds.length === 0) return [];
-      return (await sql`SELECT * FROM attempts WHERE session_id IN ${sql([...sessionIds])} ORDER BY session_id, sequence`).map((r) => t.attempts.fromRow(r, json));
+      return (await sql`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE session_id IN ${sql([...sessionIds])} ORDER BY session_id, sequence`).map((r) => t.attemptRecords.fromRow(r, json));
     },
     async findAttempts(filter) {
       const conditions = [sql`true`];
-      if (filter.integrationId !== undefined) conditions.push(sql`s.integration_id = ${filter.integrationId}`);
+      if (filter.integrationId !== undefined) conditions.push(sql`a.integration_id = ${filter.integrationId}`);
       if (filter.candidateRef !== undefined) conditions.push(sql`s.candidate_ref = ${filter.candidateRef}`);
       if (filter.interviewRef !== undefined) conditions.push(sql`s.interview_ref = ${filter.interviewRef}`);
       if (filter.sessionId !== undefined) conditions.push(sql`a.session_id = ${filter.sessionId}`);
@@ -327,12 +334,12 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       if (filter.createdTo !== undefined) conditions.push(sql`a.created_at < ${filter.createdTo}`);
       if (filter.before) conditions.push(sql`(a.created_at, a.id) < (${filter.before.createdAt}, ${filter.before.id})`);
       const rows = await sql`
-        SELECT a.* FROM attempts a JOIN sessions s ON s.id = a.session_id
+        SELECT ${sql.unsafe(t.attemptColumns('a.'))} FROM attempts a JOIN sessions s ON s.id = a.session_id
         WHERE ${and(conditions)} ORDER BY a.created_at DESC, a.id DESC LIMIT ${filter.limit}`;
       if (rows.length === 0) return [];
       const owners = await sql`SELECT * FROM sessions WHERE id IN ${sql([...new Set(rows.map((r) => r.session_id as string))])}`;
       const byId = new Map(owners.map((r) => [r.id as string, t.sessions.fromRow(r, json)]));
-      return rows.map((row) => ({ attempt: t.attempts.fromRow(row, json), session: byId.get(row.session_id as string)! }));
+      return rows.map((row) => ({ attempt: t.attemptRecords.fromRow(row, json), session: byId.get(row.session_id as string)! }));
     },
     async revokeAttempt(id, at) {
       return (await sql`UPDATE attempts SET revoked_at = COALESCE(revoked_at, ${at}) WHERE id = ${id} AND status <> 'started'`).count === 1;

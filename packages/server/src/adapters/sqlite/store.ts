@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Trace } from '@liveproof/protocol';
 import type { AttemptRecord, AttemptRefusal, AttemptState, IntegrationRecord, SessionRecord, Settlement, SettleRule, Store, WebhookDelivery } from '../../store.ts';
 import { MIGRATIONS } from '../migrations.ts';
 import { renderMigration, type JsonCodec, type Row, type RowCodec, type SqlValue } from '../schema.ts';
@@ -147,13 +148,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     if (refusal) return refusal;
     const record: AttemptRecord = {
       ...attempt,
+      integrationId: session.integrationId,
       sequence: states.length + 1,
       status: 'started',
       completedAt: null,
       reasons: [],
       steps: [],
       signals: [],
-      trace: null,
       timings: null,
       resultIp: null,
       resultUserAgent: null,
@@ -167,7 +168,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   const completeAttempt = db.transaction((id: string, outcome: Parameters<Store['completeAttempt']>[1], settle: SettleRule) => {
     if (update(t.attempts, outcome, "id = @id AND status = 'started'", { id }) !== 1) return null;
-    const completed = read(t.attempts, one('SELECT * FROM attempts WHERE id = ?', id))!;
+    const completed = read(t.attemptRecords, one(`SELECT ${t.attemptColumns()} FROM attempts WHERE id = ?`, id))!;
     const session = sessionRow(completed.sessionId)!;
     const settlement = settle(session, attemptStatesOf(session.id), completed);
     applySettlement(session, settlement, outcome.completedAt);
@@ -399,10 +400,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return completeAttempt.immediate(id, outcome, settle);
     },
     async getAttempt(id) {
-      return read(t.attempts, one('SELECT * FROM attempts WHERE id = ?', id));
+      return read(t.attemptRecords, one(`SELECT ${t.attemptColumns()} FROM attempts WHERE id = ?`, id));
+    },
+    async getAttemptTrace(id) {
+      const row = one('SELECT trace FROM attempts WHERE id = ?', id);
+      return row?.trace ? (json.decode(row.trace) as Trace) : null;
     },
     async listAttempts(sessionId) {
-      return all('SELECT * FROM attempts WHERE session_id = ? ORDER BY sequence', sessionId).map((r) => t.attempts.fromRow(r, json));
+      return all(`SELECT ${t.attemptColumns()} FROM attempts WHERE session_id = ? ORDER BY sequence`, sessionId).map((r) => t.attemptRecords.fromRow(r, json));
     },
     async listAttemptStates(sessionId) {
       return attemptStatesOf(sessionId);
@@ -410,14 +415,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     async listAttemptsOfSessions(sessionIds) {
       if (sessionIds.length === 0) return [];
       return db
-        .prepare(`SELECT * FROM attempts WHERE session_id IN (${sessionIds.map(() => '?').join(', ')}) ORDER BY session_id, sequence`)
+        .prepare(`SELECT ${t.attemptColumns()} FROM attempts WHERE session_id IN (${sessionIds.map(() => '?').join(', ')}) ORDER BY session_id, sequence`)
         .all(...sessionIds)
-        .map((r) => t.attempts.fromRow(r as Row, json));
+        .map((r) => t.attemptRecords.fromRow(r as Row, json));
     },
     async findAttempts(filter) {
       const where: string[] = [];
       const params: Record<string, SqlValue> = { limit: filter.limit };
-      if (filter.integrationId !== undefined) (where.push('s.integration_id = @integrationId'), (params.integrationId = filter.integrationId));
+      if (filter.integrationId !== undefined) (where.push('a.integration_id = @integrationId'), (params.integrationId = filter.integrationId));
       if (filter.candidateRef !== undefined) (where.push('s.candidate_ref = @candidateRef'), (params.candidateRef = filter.candidateRef));
       if (filter.interviewRef !== undefined) (where.push('s.interview_ref = @interviewRef'), (params.interviewRef = filter.interviewRef));
       if (filter.sessionId !== undefined) (where.push('a.session_id = @sessionId'), (params.sessionId = filter.sessionId));
@@ -430,7 +435,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         Object.assign(params, { beforeAt: filter.before.createdAt, beforeId: filter.before.id });
       }
       const rows = prepare(
-        `SELECT a.* FROM attempts a JOIN sessions s ON s.id = a.session_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        `SELECT ${t.attemptColumns('a.')} FROM attempts a JOIN sessions s ON s.id = a.session_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY a.created_at DESC, a.id DESC LIMIT @limit`,
       ).all(params) as Row[];
       const owners = new Map<string, SessionRecord>();
@@ -438,7 +443,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         const sessionId = row.session_id as string;
         let owner = owners.get(sessionId);
         if (!owner) owners.set(sessionId, (owner = sessionRow(sessionId)!));
-        return { attempt: t.attempts.fromRow(row, json), session: owner };
+        return { attempt: t.attemptRecords.fromRow(row, json), session: owner };
       });
     },
     async revokeAttempt(id, at) {

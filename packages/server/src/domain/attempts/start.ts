@@ -3,9 +3,10 @@
  * and signed. A check needs an attempt left in the session; a re-check answers an interviewer's
  * open request. The screen-light policy applies to both.
  */
-import { calculateJwkThumbprint, importJWK } from 'jose';
-import { CURRENT_THRESHOLDS, LiveproofError, SIGNING_ALG, type StartAttemptRequest, type StartAttemptResponse } from '@liveproof/protocol';
+import { createPublicKey } from 'node:crypto';
+import { CURRENT_THRESHOLDS, LiveproofError, type StartAttemptRequest, type StartAttemptResponse } from '@liveproof/protocol';
 import type { Deps, RequestInfo } from '../../context.ts';
+import { ecThumbprint } from '../../encoding.ts';
 import { newId, newNonce } from '../../random.ts';
 import type { AttemptRefusal, AttemptState, SessionRecord } from '../../store.ts';
 import { issuePlanToken } from '../../tokens.ts';
@@ -26,7 +27,8 @@ export async function startAttempt(deps: Deps, session: SessionRecord, body: Sta
   const now = deps.clock.now();
   if (now > session.expiresAt) throw new LiveproofError('session_expired', `Session ${session.id} has expired.`);
   try {
-    await importJWK(body.publicKey, SIGNING_ALG);
+    // A point on P-256 (node:crypto checks it), as the schema already made it a P-256 JWK.
+    createPublicKey({ key: { kty: body.publicKey.kty, crv: body.publicKey.crv, x: body.publicKey.x, y: body.publicKey.y }, format: 'jwk' });
   } catch (error) {
     throw new LiveproofError('invalid_public_key', 'The attempt key is not a valid P-256 public key.', { cause: error });
   }
@@ -68,7 +70,7 @@ export async function startAttempt(deps: Deps, session: SessionRecord, body: Sta
       challenges: plan.challenges,
       planToken,
       publicJwk,
-      keyThumbprint: await calculateJwkThumbprint(publicJwk),
+      keyThumbprint: ecThumbprint(publicJwk),
       ip: info.ip,
       userAgent: info.userAgent,
       device: body.device ?? null,

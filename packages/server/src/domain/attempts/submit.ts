@@ -117,7 +117,9 @@ async function record(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
     info: input.info,
     detail: { status: outcome.status, reasons: outcome.reasons, ...(settled.status ? { sessionStatus: settled.status } : {}), ...(dropped ? { referenceImageDropped: dropped } : {}) },
   });
-  const completed = (await deps.store.getAttempt(attempt.id))!;
+  // What the store now holds, without reading it back.
+  const { trace: _trace, ...written } = outcome;
+  const completed = { ...attempt, ...written };
   const response = await outcomeResponse(deps, session, completed);
   await deps.events
     .publish({

@@ -175,7 +175,7 @@ export function adminRoutes(deps: Deps) {
     return c.json(
       {
         attempts: found.map(({ attempt, session }) => ({
-          ...attemptView(attempt, session, now(), false),
+          ...attemptView(attempt, session, now()),
           integrationId: session.integrationId,
           integrationName: names.get(session.integrationId) ?? null,
         })),

@@ -10,6 +10,7 @@ import { audit } from '../../../domain/audit.ts';
 import { assuranceOf } from '../../../domain/signals.ts';
 import { attemptSummary, iso, sessionView } from '../../../domain/views.ts';
 import { base64url, fromBase64url } from '../../../encoding.ts';
+import type { Trace } from '@liveproof/protocol';
 import type { AttemptRecord, SessionRecord } from '../../../store.ts';
 import { verifyLivenessTokenFor } from '../../../tokens.ts';
 import type { RouteGroup } from '../../group.ts';
@@ -119,7 +120,8 @@ export function listFilter(q: z.infer<typeof attemptQuery>) {
   };
 }
 
-export function attemptView(attempt: AttemptRecord, session: SessionRecord, now: number, withTrace: boolean) {
+/** An attempt for the hiring system; the evidence trace only when asked for (and read for it). */
+export function attemptView(attempt: AttemptRecord, session: SessionRecord, now: number, trace?: Trace | null) {
   return {
     ...attemptSummary(attempt, now),
     sessionId: session.id,
@@ -129,7 +131,7 @@ export function attemptView(attempt: AttemptRecord, session: SessionRecord, now:
     device: attempt.device,
     ...(attempt.diagnostics ? { diagnostics: attempt.diagnostics } : {}),
     ...(attempt.revokedAt !== null ? { revokedAt: iso(attempt.revokedAt) } : {}),
-    ...(withTrace ? { trace: attempt.trace } : {}),
+    ...(trace !== undefined ? { trace } : {}),
   };
 }
 
@@ -152,7 +154,7 @@ export function hiringRecordRoutes(deps: Deps, group: RouteGroup): void {
     const last = found.at(-1)?.attempt;
     return c.json(
       {
-        attempts: found.map(({ attempt, session }) => attemptView(attempt, session, now, false)),
+        attempts: found.map(({ attempt, session }) => attemptView(attempt, session, now)),
         next: found.length === filter.limit && last ? encodeCursor(last.createdAt, last.id) : null,
       },
       200,
@@ -163,7 +165,8 @@ export function hiringRecordRoutes(deps: Deps, group: RouteGroup): void {
     const { id, attemptId } = c.req.valid('param');
     c.set('auditSessionId', id);
     const { attempt, session } = await attemptOfIntegration(deps.store, c.get('integration').id, attemptId, id);
-    return c.json(attemptView(attempt, session, deps.clock.now(), c.req.valid('query').trace === '1'), 200);
+    const trace = c.req.valid('query').trace === '1' ? await deps.store.getAttemptTrace(attempt.id) : undefined;
+    return c.json(attemptView(attempt, session, deps.clock.now(), trace), 200);
   });
 
   group.openapi(introspect, async (c) => {
@@ -189,6 +192,6 @@ export function hiringRecordRoutes(deps: Deps, group: RouteGroup): void {
       throw new LiveproofError('attempt_not_found', `Attempt ${id} has no result, so no token to revoke.`, { details: { status: 'started' } });
     }
     await audit(deps.store, now, { type: 'attempt_revoked', sessionId: session.id, attemptId: id, integrationId: session.integrationId });
-    return c.json(attemptView((await deps.store.getAttempt(id))!, session, now, false), 200);
+    return c.json(attemptView((await deps.store.getAttempt(id))!, session, now), 200);
   });
 }
