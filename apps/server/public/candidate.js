@@ -26,7 +26,7 @@ function pickSlot() {
       button.addEventListener('click', () => {
         slots.querySelector('h2').textContent = `1. Your interview: ${button.textContent}`;
         for (const other of slots.querySelectorAll('button')) other.disabled = true;
-        check.hidden = false;
+        // The check appears once it has its client token (below), so Start always has one.
         resolve(button.dataset.slot);
       });
     }
@@ -119,6 +119,7 @@ clientToken()
     if (params.has('flash_consent')) check.setAttribute('flash-consent', '');
     if (params.get('positioning_timeout')) check.setAttribute('positioning-timeout', params.get('positioning_timeout'));
     check.setAttribute('client-token', token);
+    check.hidden = false;
     if (params.has('autostart') && (params.has('no_flash') || params.has('flash_consent'))) check.start();
   })
   .catch((error) => {
