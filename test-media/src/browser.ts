@@ -10,6 +10,8 @@ import { chromium, type BrowserContext } from 'playwright-core';
 export const CHROMIUM_PATH = process.env.LIVEPROOF_CHROMIUM ?? '/usr/bin/chromium';
 
 export interface BrowserOptions {
+  /** More Chromium switches (a WebRTC policy, a proxy), for the tests whose point they are. */
+  args?: string[];
   /** A .y4m or .mjpeg file Chromium's fake camera plays in a loop (attacks that replay footage). */
   fakeVideo?: string;
   /**
@@ -44,6 +46,7 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Launc
   if (camera !== 'none') args.push('--use-fake-device-for-media-stream');
   if (camera === 'granted') args.push('--use-fake-ui-for-media-stream');
   if (options.fakeVideo) args.push(`--use-file-for-fake-video-capture=${options.fakeVideo}`);
+  args.push(...(options.args ?? []));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,

@@ -1,7 +1,7 @@
 /**
  * The real Liveproof server (apps/server/dist/main.js) as a child process, started the way the
  * README's start command starts it (`liveproof dev`, with the shipped defaults: rate limits on),
- * except for three documented settings every test server needs: a free port (PORT=0), loopback
+ * except for four documented settings every test server needs: free ports (PORT=0, LIVEPROOF_ICE_PORT=0), loopback
  * only (HOST=127.0.0.1) and a data directory of its own (LIVEPROOF_DATA_DIR), so servers of one
  * test run never meet. A test passes any other setting it needs, and says why.
  */
@@ -30,7 +30,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`pnpm build\` first`);
   const dataDir = env.LIVEPROOF_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'liveproof-data-'));
   const child = spawn(process.execPath, [SERVER_ENTRY, 'dev'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LIVEPROOF_DATA_DIR: dataDir, ...env },
+    env: { ...process.env, PORT: '0', LIVEPROOF_ICE_PORT: '0', HOST: '127.0.0.1', LIVEPROOF_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -20,6 +20,7 @@ import {
   updateIntegration,
   type Deps,
   type Policy,
+  type SignalPolicy,
 } from '@liveproof/server';
 import { createEndpoint, deleteEndpoint, endpointView, setEndpointEnabled } from '@liveproof/server';
 import { openRuntime } from './runtime.ts';
@@ -31,6 +32,7 @@ export const ADMIN_USAGE = `liveproof admin <command>
   integrations show <integration>
   integrations create --name N --audience A [--audience B…] [--origin https://site…]
                       [--virtual-camera flag|reject] [--light-opt-out flag|reject] [--reference-image-days N]
+                      [--signal datacenter_ip=reject --signal timezone_mismatch=record…]  (record|flag|reject|default)
   integrations update <integration> [the same options; --audience and --origin replace the lists]
   keys add <integration> [--label L]              a new API key (at most two work at once)
   keys rotate <integration> [--overlap-hours H]   a new key now; the old one stops after H hours (default 24)
@@ -47,6 +49,19 @@ export const ADMIN_USAGE = `liveproof admin <command>
 Add --json for JSON output. The command uses the server's own settings (DATABASE_URL or
 LIVEPROOF_DATA_DIR, LIVEPROOF_KEK).`;
 
+/** `--signal name=policy`, repeated; `default` removes the integration's own setting. */
+function signalPolicies(entries: readonly string[]): Record<string, SignalPolicy | null> {
+  const policies: Record<string, SignalPolicy | null> = {};
+  for (const entry of entries) {
+    const [name, value] = entry.split('=');
+    if (!name || !value || !['record', 'flag', 'reject', 'default'].includes(value)) {
+      throw new LiveproofError('invalid_request', `--signal takes name=record|flag|reject|default (got ${JSON.stringify(entry)}).`);
+    }
+    policies[name] = value === 'default' ? null : (value as SignalPolicy);
+  }
+  return policies;
+}
+
 const OPTIONS = {
   name: { type: 'string' },
   audience: { type: 'string', multiple: true },
@@ -54,6 +69,7 @@ const OPTIONS = {
   'virtual-camera': { type: 'string' },
   'light-opt-out': { type: 'string' },
   'reference-image-days': { type: 'string' },
+  signal: { type: 'string', multiple: true },
   label: { type: 'string' },
   'overlap-hours': { type: 'string' },
   url: { type: 'string' },
@@ -91,6 +107,7 @@ export async function runAdmin(argv: string[], settings: Settings, out: (line: s
     ...(values.origin ? { origins: values.origin } : {}),
     ...(values['virtual-camera'] ? { virtualCameraPolicy: policy(values['virtual-camera'], 'virtual-camera')! } : {}),
     ...(values['light-opt-out'] ? { lightOptOutPolicy: policy(values['light-opt-out'], 'light-opt-out')! } : {}),
+    ...(values.signal?.length ? { signalPolicies: signalPolicies(values.signal) } : {}),
     ...(values['reference-image-days'] !== undefined
       ? { referenceImageDays: values['reference-image-days'] === 'none' ? null : Number(values['reference-image-days']) }
       : {}),

@@ -7,11 +7,13 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server';
-import { createMaintenance, createWebhookDispatcher, createWebhookSender } from '@liveproof/server';
+import { createMaintenance, createWebhookDispatcher, createWebhookSender, type Store } from '@liveproof/server';
 import { assetRoutes } from './assets.ts';
 import { demoRoutes } from './demo.ts';
 import { DEMO_AUDIENCE, ensureDemoIntegration, ensureDevAdminKey, ensureDevIntegration, type DevCredential } from './dev-integration.ts';
 import { hostedRoutes } from './hosted.ts';
+import { startIce } from './ice.ts';
+import { loadIpIntel } from './ipintel.ts';
 import { HOSTED_DIR, PUBLIC_DIR } from './paths.ts';
 import { openRuntime, peerAddress } from './runtime.ts';
 import { createScoringPool } from './scoring.ts';
@@ -40,8 +42,13 @@ export async function startServer(settings: Settings): Promise<void> {
   const base = `http://localhost:${port}`;
   const issuer = settings.publicUrl ?? base;
   const pool = createScoringPool(settings.scoringThreads);
-  const { live, store, storeDescription, events, kekSource } = await openRuntime(settings, issuer, { scorer: pool.scorer });
+  const ipintel = loadIpIntel(settings);
+  let opened: Store | null = null;
+  const ice = await startIce(settings, issuer, () => opened);
+  const { live, store, storeDescription, events, kekSource } = await openRuntime(settings, issuer, { scorer: pool.scorer, ipIntel: ipintel.intel, ...(ice.config ? { ice: ice.config } : {}) });
+  opened = store;
   const { app, deps } = live;
+  ice.setSecret(deps.network.ice?.secret ?? null);
   const now = Date.now();
 
   const lines: string[] = [];
@@ -87,6 +94,8 @@ export async function startServer(settings: Settings): Promise<void> {
       `  Token issuer:         ${issuer}`,
       `  Storage:              ${storeDescription}`,
       `  Key-encryption key:   ${kekSource}`,
+      `  IP lists:             ${ipintel.description}`,
+      `  ICE responder:        ${ice.description}`,
       `  Scoring:              ${pool.threads === 0 ? 'on the event loop' : `${pool.threads} worker thread${pool.threads === 1 ? '' : 's'}`}`,
       ...lines,
       ...(settings.seed ? [`  Challenge draws are SEEDED (${settings.seed}): evaluation runs only.`] : []),
@@ -99,6 +108,7 @@ export async function startServer(settings: Settings): Promise<void> {
     closing = true;
     console.log(`liveproof: ${signal}, shutting down`);
     server.close();
+    await ice.responder?.close();
     maintenance.stop();
     // Deliveries under way finish and are recorded, so none is sent twice after a restart.
     await webhooks.stop();

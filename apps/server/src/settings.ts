@@ -23,6 +23,10 @@ export interface Settings {
   seed: string | undefined;
   scoringThreads: number | undefined;
   sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** Where the IP lists are read from (`ipintel.ts` decides when unset). */
+  ipintelDir: string | undefined;
+  /** The ICE-lite responder: its UDP port (null: off) and the address browsers are told to reach it at. */
+  ice: { port: number | null; host: string; address: string | undefined };
   dev: {
     apiKey: string | undefined;
     audiences: string[];
@@ -83,6 +87,12 @@ export function readSettings(mode: Mode, env: NodeJS.ProcessEnv = process.env): 
     seed,
     scoringThreads: number(env, 'LIVEPROOF_SCORING_THREADS', 0, 64),
     sqliteSynchronous: oneOf(env, 'LIVEPROOF_SQLITE_SYNCHRONOUS', ['NORMAL', 'FULL'] as const, 'NORMAL'),
+    ipintelDir: env.LIVEPROOF_IPINTEL_DIR || undefined,
+    ice: {
+      port: env.LIVEPROOF_ICE_PORT === 'off' ? null : (number(env, 'LIVEPROOF_ICE_PORT', 0, 65535) ?? 3478),
+      host: env.LIVEPROOF_ICE_HOST ?? env.HOST ?? '0.0.0.0',
+      address: env.LIVEPROOF_ICE_ADDRESS || undefined,
+    },
     dev: {
       apiKey: env.LIVEPROOF_API_KEY || undefined,
       audiences: list(env.LIVEPROOF_DEV_AUDIENCES),

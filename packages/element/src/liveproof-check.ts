@@ -25,6 +25,7 @@ import { CheckState, LiveproofStateEvent } from './events/state.ts';
 import { FrameLoopController } from './frame-loop.ts';
 import { errorCopy, promptText } from './messages.ts';
 import type { PositionHint } from './positioning.ts';
+import { startUdpProbe } from './udp-probe.ts';
 import { CheckRunner, type ChallengeUpdate } from './runner.ts';
 import { styles } from './liveproof-check.styles.ts';
 import { renderCheck, type CheckHandlers, type StepStatus } from './liveproof-check.views.ts';
@@ -450,8 +451,11 @@ export class LiveproofCheck extends LitElement {
     const started = await api.startAttempt(sessionId, body, signal);
     const origin = performance.now();
     this.#running = { sessionId, attemptId: started.attemptId, nonce: started.plan.nonce, expiresAt: Date.parse(started.plan.expiresAt), key };
+    // The UDP probe runs beside the challenges (its credentials come with the plan) and is closed
+    // before the result goes: it adds nothing to the time to the verdict.
+    const probe = startUdpProbe(started.plan.ice);
     const finished = this.#runChallenges(runner, started, origin, signal, api);
-    const trace = await finished;
+    const trace = await finished.finally(() => probe.stop());
     this.#loop.stop();
     this.#running = undefined;
     const passedHere = this._stepStatus.every((s) => s === 'done');

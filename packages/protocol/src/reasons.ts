@@ -28,6 +28,8 @@ export const ReasonCode = {
   SyntheticTiming: 'synthetic_timing',
   // policies of the integration
   VirtualCamera: 'virtual_camera',
+  /** A network or device signal the integration's policy rejects (the signals say which). */
+  RiskPolicy: 'risk_policy',
   // decided by the server around the trace
   ClockMismatch: 'clock_mismatch',
   AttemptExpired: 'attempt_expired',
@@ -59,6 +61,7 @@ export const REASON_TEXT: Readonly<Record<ReasonCode, string>> = {
   no_micro_motion: 'The face was perfectly still, as no live face is.',
   synthetic_timing: 'The frames came at intervals no camera produces.',
   virtual_camera: 'The video came from a virtual camera, which this check does not accept.',
+  risk_policy: 'The connection or device shows a sign this check does not accept (see the signals).',
   clock_mismatch: "The evidence's timing does not fit the time the server saw pass.",
   attempt_expired: 'The result arrived after the attempt had expired.',
   stopped_flashing: 'The candidate stopped the flashing colours; this does not use up an attempt.',
@@ -74,4 +77,8 @@ export const SIGNAL_TEXT: Readonly<Record<string, string>> = {
   provided_stream: 'The video came from the page, not from a camera the check opened itself.',
   injected_stream: 'The video track was made inside the page, not by a camera.',
   light_opt_out: 'The candidate skipped the screen-light step.',
+  datacenter_ip: 'The connection came from a hosting or cloud network, not a home or mobile one (dated list).',
+  vpn_ip: 'The connection came from a known commercial VPN (dated list).',
+  network_path_mismatch: "The browser's direct (UDP) path comes from another network than its web requests: a proxy or a split tunnel.",
+  timezone_mismatch: "The browser's time zone is not used in the country its address is in.",
 };

@@ -2,6 +2,7 @@
  * The shapes that travel between the element, the server and hiring systems.
  * Runtime schemas for them are in `schemas.ts`; these types are what code is written against.
  */
+import type { RiskFacts } from './risk.ts';
 import type { ChallengeId } from './challenges.ts';
 import type { StepVerdict } from './score.ts';
 import type { ReasonCode } from './reasons.ts';
@@ -50,6 +51,8 @@ export interface AttemptSummary {
   reasons: ReasonCode[];
   steps: StepVerdict[];
   signals: string[];
+  /** The facts behind the signals: observed by the server, or reported by the page. */
+  risk?: RiskFacts;
   ip?: string;
   userAgent?: string;
   timings?: AttemptTimings;
@@ -117,6 +120,12 @@ export interface Plan {
    * small face image with the result, for the interviewer to compare with the person on the call.
    */
   referenceImage?: boolean;
+  /**
+   * The UDP probe: the server's ICE-lite responder and this attempt's credentials. The element
+   * connects an RTCPeerConnection to it while the candidate positions their face; the server
+   * records where the binding requests came from. Absent when the server runs no responder.
+   */
+  ice?: { ufrag: string; pwd: string; candidates: { address: string; port: number }[] };
   issuedAt: string;
   expiresAt: string;
 }
@@ -163,6 +172,7 @@ export interface ResultResponse {
   steps: StepVerdict[];
   signals: string[];
   assurance: Assurance;
+  risk?: RiskFacts;
   token: string;
   tokenExpiresAt: string;
   attemptsRemaining: number;
@@ -186,6 +196,12 @@ export interface LivenessTokenClaims {
   reasons: ReasonCode[];
   signals: string[];
   assurance: Assurance;
+  /**
+   * The facts that explain the signals, in two kinds: `observed` by the server (address lists and
+   * their date, the UDP path against the HTTP path, time zone against country) and `reported` by
+   * the page (forgeable). Absent in tokens issued before network facts were recorded.
+   */
+  risk?: RiskFacts;
   thresholds_version: string;
 }
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SignJWT, generateKeyPair, decodeJwt, decodeProtectedHeader } from 'jose';
 import { verifyLivenessToken } from '@liveproof/verify';
 import type { SessionView, StartAttemptResponse } from '@liveproof/protocol';
+import { createIpIntel } from './network/ip-lists.ts';
 import { createIntegration } from './domain/integrations.ts';
 import { createHarness, neutralTrace, type Harness } from './testing/harness.ts';
 
@@ -478,6 +479,42 @@ describe('plans, signals and policies', () => {
     const { json } = await page.submit(start.attemptId, await page.sign(payload));
     expect(json.result).toBe('fail');
     expect(json.reasons).toContain('virtual_camera');
+  });
+
+  it("applies the integration's policy to each network signal, and the token carries the observed facts", async () => {
+    const ipIntel = createIpIntel({ vpn: '', datacenter: '8.8.8.0/24', relay: '' }, { date: '2026-12-01', source: 'test lists' });
+    const h = await createHarness({}, { peerAddress: '8.8.8.8', app: { ipIntel } });
+    const strict = await createIntegration(h.store, {
+      name: 'Network ATS',
+      audiences: ['network-ats'],
+      signalPolicies: { datacenter_ip: 'reject', timezone_mismatch: 'record' },
+    });
+    await expect(createIntegration(h.store, { name: 'x', audiences: ['x-ats'], signalPolicies: { no_such_signal: 'flag' } })).rejects.toMatchObject({ code: 'invalid_request' });
+    const created = await h.api('POST', '/v1/sessions', { candidateRef: 'c', interviewRef: 'i', audience: 'network-ats' }, { authorization: `Bearer ${strict.apiKey}` });
+    const session = created.json as unknown as { id: string; clientToken: string };
+    const page = await h.page(session.clientToken);
+    const start = (await page.start(session.id)).json;
+    h.clock.advance(7000);
+    const payload = { ...page.payload(start, neutralTrace(start.plan.challenges)), device: { cameraLabel: 'FaceTime HD Camera', width: 640, height: 480, timeZone: 'Asia/Seoul' } };
+    const { json } = await page.submit(start.attemptId, await page.sign(payload));
+    expect(json.result).toBe('fail');
+    expect(json.reasons).toContain('risk_policy');
+    expect(json.signals).toContain('datacenter_ip');
+    expect(json.signals).not.toContain('timezone_mismatch');
+    const claims = decodeJwt(json.token) as Record<string, any>;
+    expect(claims.risk).toEqual({
+      observed: {
+        http: { family: 4, scope: 'public', country: 'US', lists: ['datacenter'] },
+        lists: { date: '2026-12-01', source: 'test lists' },
+        udp: null,
+        timeZone: { zone: 'Asia/Seoul', zoneCountries: ['KR'], addressCountry: 'US', agrees: false },
+      },
+      reported: { timeZone: 'Asia/Seoul' },
+      recorded: ['timezone_mismatch'],
+    });
+    // Changed by the admin API: merged, and a removed setting falls back to flag.
+    const admin = await h.api('PATCH', `/v1/admin/integrations/${strict.integration.id}`, { signalPolicies: { datacenter_ip: null, vpn_ip: 'reject' } }, { authorization: `Bearer ${h.adminKey}` });
+    expect([admin.status, (admin.json.integration as { signalPolicies?: unknown } | undefined)?.signalPolicies]).toEqual([200, { timezone_mismatch: 'record', vpn_ip: 'reject' }]);
   });
 });
 

@@ -26,6 +26,9 @@ import { applySecurityHeaders, securityHeaders } from './http/security-headers.t
 import { createStreamRegistry } from './http/streams.ts';
 import { createKeyRing, sealLegacySigningKeys, type KeyRing } from './keys/key-ring.ts';
 import { createSealer, newKek, parseKek, type Sealer } from './keys/sealing.ts';
+import type { IceConfig } from './network/ice.ts';
+import { createIpIntel, type IpIntel } from './network/ip-lists.ts';
+import { localAddresses } from './network/local.ts';
 import { cryptoRandom, type RandomSource } from './random.ts';
 import type { Store } from './store.ts';
 import { sealLegacyWebhookSecrets } from './webhooks/signing.ts';
@@ -47,6 +50,12 @@ export interface LiveproofAppOptions {
   scorer?: Scorer;
   /** DNS for webhook URLs at registration (tests). */
   lookup?: Deps['lookup'];
+  /** The dated IP lists (none by default: every address is on no list). */
+  ipIntel?: IpIntel;
+  /** Where browsers reach the ICE-lite responder; without it, plans carry no UDP probe. */
+  ice?: IceConfig;
+  /** This machine's addresses; the network interfaces' by default. */
+  localAddresses?: ReadonlySet<string>;
 }
 
 export interface LiveproofApp {
@@ -79,6 +88,11 @@ export async function createLiveproofApp(options: LiveproofAppOptions): Promise<
     refusals,
     streams: createStreamRegistry(config.streams),
     origins: createOriginPolicy(options.store, clock, { issuer: config.issuer }),
+    network: {
+      intel: options.ipIntel ?? createIpIntel(null, null),
+      ice: options.ice && options.ice.candidates.length ? { secret: await sealer.derive('ice'), candidates: options.ice.candidates } : null,
+      localAddresses: options.localAddresses ?? localAddresses(),
+    },
     ...(options.lookup ? { lookup: options.lookup } : {}),
   };
 

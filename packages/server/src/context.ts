@@ -8,6 +8,8 @@ import type { OriginPolicy } from './http/origins.ts';
 import type { RefusalCounter } from './http/refusals.ts';
 import type { StreamRegistry } from './http/streams.ts';
 import type { KeyRing } from './keys/key-ring.ts';
+import type { IceCandidate } from './network/ice.ts';
+import type { IpIntel } from './network/ip-lists.ts';
 import type { Sealer } from './keys/sealing.ts';
 import type { RandomSource } from './random.ts';
 import type { AdminKeyRecord, IntegrationRecord, Store } from './store.ts';
@@ -31,8 +33,18 @@ export interface Deps {
   refusals: RefusalCounter;
   streams: StreamRegistry;
   origins: OriginPolicy;
+  /** What the network signals read: the IP lists, the ICE probe's secret and candidates, this machine's addresses. */
+  network: NetworkContext;
   /** Resolves a webhook URL's name when it is registered (injectable for tests). */
   lookup?: Parameters<typeof checkWebhookUrl>[2];
+}
+
+export interface NetworkContext {
+  intel: IpIntel;
+  /** The UDP probe; null when the server runs no ICE responder. */
+  ice: { secret: Uint8Array; candidates: IceCandidate[] } | null;
+  /** This machine's own addresses (a browser on the server's machine is not on "another network"). */
+  localAddresses: ReadonlySet<string>;
 }
 
 export interface AppEnv {

@@ -19,7 +19,15 @@ export { cryptoRandom, seededRandom } from './random.ts';
 export type { RandomSource } from './random.ts';
 export { evaluateResult, inlineScorer, maxFramesFor, maxResultBytesFor } from './domain/evidence.ts';
 export type { Evaluation, EvidenceInput, Scorer } from './domain/evidence.ts';
-export { RiskSignal, deviceSignals, isVirtualCameraLabel, assuranceOf } from './domain/signals.ts';
+export { RiskSignal, POLICY_SIGNALS, deviceSignals, isVirtualCameraLabel, assuranceOf, judgeSignals, networkSignals, policyFor } from './domain/signals.ts';
+export { createIpIntel, parseCidrList, IP_LIST_NAMES } from './network/ip-lists.ts';
+export type { AddressFacts, IpIntel, IpListName, IpListsInfo, IpListTexts } from './network/ip-lists.ts';
+export { parseAddress, relateAddresses, networkOf } from './network/addresses.ts';
+export type { ParsedAddress, AddressRelation } from './network/addresses.ts';
+export { observeNetwork, zoneCountries } from './network/facts.ts';
+export { startIceResponder } from './network/ice-responder.ts';
+export type { IceResponder, IceResponderOptions } from './network/ice-responder.ts';
+export type { IceCandidate, IceConfig } from './network/ice.ts';
 export { FREE_STOPS, admit, attemptStatus, attemptsRemaining, checksUsed, sessionStatus, settle } from './domain/session-rules.ts';
 export type { LifecycleEvent } from './domain/session-rules.ts';
 export {

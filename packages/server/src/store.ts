@@ -7,12 +7,14 @@
  * The stores own atomicity, not rules: what a session allows is decided by `domain/session-rules.ts`,
  * passed in as a function the store calls inside its transaction, so the rule is written once.
  */
-import type { AttemptKind, AttemptTimings, ChallengeId, DeviceInfo, ReasonCode, SessionStatus, StepVerdict, Trace } from '@liveproof/protocol';
+import type { AttemptKind, AttemptTimings, ChallengeId, DeviceInfo, ReasonCode, RiskFacts, SessionStatus, StepVerdict, Trace } from '@liveproof/protocol';
 
 export type { AttemptKind, SessionStatus };
 
 /** What a risk signal does under an integration's policy: lower the assurance, or fail the check. */
 export type Policy = 'flag' | 'reject';
+/** What a risk signal does: `record` keeps it in the facts only; `flag` and `reject` as for `Policy`. */
+export type SignalPolicy = 'record' | Policy;
 /** @deprecated the same as `Policy`. */
 export type VirtualCameraPolicy = Policy;
 
@@ -38,6 +40,8 @@ export interface IntegrationRecord {
   virtualCameraPolicy: Policy;
   /** A candidate's opt-out from the screen light: `flag` runs movements only, `reject` refuses. */
   lightOptOutPolicy: Policy;
+  /** Per risk signal (`datacenter_ip`, `vpn_ip`…): record, flag or reject. Unset signals are flagged. */
+  signalPolicies: Record<string, SignalPolicy>;
   /** Opt-in: keep one small face image of each passed check for this many days. Null: none. */
   referenceImageDays: number | null;
   createdAt: number;
@@ -45,7 +49,7 @@ export interface IntegrationRecord {
 }
 
 export type NewIntegration = Omit<IntegrationRecord, 'audiences'>;
-export type IntegrationPatch = Partial<Pick<IntegrationRecord, 'name' | 'origins' | 'virtualCameraPolicy' | 'lightOptOutPolicy' | 'referenceImageDays'>>;
+export type IntegrationPatch = Partial<Pick<IntegrationRecord, 'name' | 'origins' | 'virtualCameraPolicy' | 'lightOptOutPolicy' | 'signalPolicies' | 'referenceImageDays'>>;
 
 /** An integration's API key. Only its SHA-256 is kept; `hint` is its last four characters, for people. */
 export interface ApiKeyRecord {
@@ -137,6 +141,8 @@ export interface AttemptRecord {
   signals: string[];
   // The evidence trace is not here: it is most of the row and few readers need it (`getAttemptTrace`).
   timings: AttemptTimings | null;
+  /** What the server observed of the network and what the page reported of its device (`network/facts.ts`). */
+  risk: RiskFacts | null;
   resultIp: string | null;
   resultUserAgent: string | null;
   /** Why a signed result was refused (bounded), so the next such case can be diagnosed. */
@@ -161,6 +167,7 @@ export interface AttemptOutcome {
   signals: string[];
   trace: Trace | null;
   timings: AttemptTimings | null;
+  risk: RiskFacts | null;
   resultIp: string | null;
   resultUserAgent: string | null;
   diagnostics: Record<string, unknown> | null;
@@ -344,7 +351,7 @@ export interface PurgeCutoffs {
   now: number;
   /** Audit rows, refusal counts and finished webhook messages created before this. */
   recordsBefore: number;
-  /** Attempt traces, addresses, user agents and device facts of attempts created before this. */
+  /** Attempt traces, addresses, user agents and device facts of attempts created before this (and UDP observations). */
   evidenceBefore: number;
 }
 
@@ -355,6 +362,7 @@ export interface PurgeCounts {
   attemptsCleared: number;
   referenceImages: number;
   revokedTokens: number;
+  udpObservations: number;
 }
 
 export interface IntegrationStore {
@@ -481,7 +489,28 @@ export interface TokenRevocations {
   isTokenRevoked(jti: string, sessionId: string): Promise<boolean>;
 }
 
-export interface Store extends IntegrationStore, KeyStore, SessionStore, AttemptStore, WebhookOutbox, AuditLog, TokenRevocations {
+/** One source address a browser's authenticated ICE binding requests came from (`network/ice-responder.ts`). */
+export interface UdpObservation {
+  ufrag: string;
+  ip: string;
+  port: number;
+  firstAt: number;
+  lastAt: number;
+  /** Writes of this address (the responder writes one a second at most), not packets. */
+  count: number;
+}
+
+/** Most addresses kept per ufrag: a browser has a few interfaces; a flood of spoofed sources gets no further. */
+export const MAX_UDP_OBSERVATIONS_PER_UFRAG = 8;
+
+export interface UdpObservationStore {
+  /** Records (or counts again) one source address of a ufrag, up to `MAX_UDP_OBSERVATIONS_PER_UFRAG` addresses. */
+  recordUdpObservation(observation: { ufrag: string; ip: string; port: number; at: number }): Promise<void>;
+  /** A ufrag's addresses, earliest first. */
+  listUdpObservations(ufrag: string): Promise<UdpObservation[]>;
+}
+
+export interface Store extends IntegrationStore, KeyStore, SessionStore, AttemptStore, WebhookOutbox, AuditLog, TokenRevocations, UdpObservationStore {
   /** Which adapter: for messages and diagnostics. */
   readonly dialect: 'sqlite' | 'postgres';
   /** Creates or upgrades the schema; safe to call from several instances at once. */

@@ -188,6 +188,7 @@ export async function livenessTokenFor(
     reasons: attempt.reasons,
     signals: attempt.signals,
     assurance: assuranceOf(attempt.signals),
+    ...(attempt.risk ? { risk: attempt.risk } : {}),
     thresholds_version: planFacts(attempt).thresholds.version,
   });
   return { token, expiresAt, result };

@@ -33,6 +33,7 @@ import type {
   Store,
   WebhookEndpointRecord,
 } from '../store.ts';
+import { MAX_UDP_OBSERVATIONS_PER_UFRAG } from '../store.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { createPostgresStore } from './postgres/store.ts';
 import { renderMigration } from './schema.ts';
@@ -68,6 +69,7 @@ function integration(overrides: Partial<NewIntegration> = {}): NewIntegration {
     purpose: null,
     origins: ['https://careers.acme.example'],
     virtualCameraPolicy: 'reject',
+    signalPolicies: { datacenter_ip: 'reject', timezone_mismatch: 'record' },
     lightOptOutPolicy: 'flag',
     referenceImageDays: 30,
     createdAt: T0,
@@ -159,6 +161,7 @@ function outcome(overrides: Partial<AttemptOutcome> = {}): AttemptOutcome {
     resultIp: '198.51.100.23',
     resultUserAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0',
     diagnostics: null,
+    risk: null,
     ...overrides,
   };
 }
@@ -174,6 +177,16 @@ const failedOutcome = (overrides: Partial<AttemptOutcome> = {}): AttemptOutcome 
     resultIp: null,
     resultUserAgent: null,
     diagnostics: { rejection: { code: 'invalid_result', details: { issues: [{ path: 'trace.frames.3.box.2', message: 'Too big' }] } } },
+    risk: {
+      observed: {
+        http: { family: 4, scope: 'public', country: 'FR', lists: ['datacenter'] },
+        lists: { date: '2026-08-22', source: 'X4BNet/lists_vpn@167937a' },
+        udp: { relation: 'different_network', addresses: 2, address: { family: 4, scope: 'public', country: 'VN', lists: [] } },
+        timeZone: { zone: 'Asia/Ho_Chi_Minh', zoneCountries: ['VN'], addressCountry: 'FR', agrees: false },
+      },
+      reported: { timeZone: 'Asia/Ho_Chi_Minh' },
+      recorded: ['timezone_mismatch'],
+    },
     ...overrides,
   });
 
@@ -189,6 +202,7 @@ function started(attempt: NewAttempt, sequence: number, integrationId: string): 
     steps: [],
     signals: [],
     timings: null,
+    risk: null,
     resultIp: null,
     resultUserAgent: null,
     diagnostics: null,
@@ -782,6 +796,16 @@ function storeContract(name: string, newTarget: () => Target): void {
         expect(await store.isTokenRevoked('vt_1', 'ses_1')).toBe(false);
       });
 
+      it('keeps the source addresses of a ufrag, counting repeats, and at most eight of them', async () => {
+        await store.recordUdpObservation({ ufrag: 'abcdefgh12345678', ip: '198.51.100.9', port: 40_000, at: T0 });
+        await store.recordUdpObservation({ ufrag: 'abcdefgh12345678', ip: '198.51.100.9', port: 40_000, at: T0 + 1_500 });
+        for (let i = 0; i < 12; i++) await store.recordUdpObservation({ ufrag: 'abcdefgh12345678', ip: `203.0.113.${i}`, port: 40_001, at: T0 + 2_000 + i });
+        const seen = await store.listUdpObservations('abcdefgh12345678');
+        expect(seen).toHaveLength(MAX_UDP_OBSERVATIONS_PER_UFRAG);
+        expect(seen[0]).toEqual({ ufrag: 'abcdefgh12345678', ip: '198.51.100.9', port: 40_000, firstAt: T0, lastAt: T0 + 1_500, count: 2 });
+        expect(await store.listUdpObservations('another000000000')).toEqual([]);
+      });
+
       it('purges records and clears evidence older than their retention, keeping verdicts', async () => {
         const owner = await seedSession(store);
         const hook = endpoint(owner.integrationId);
@@ -792,11 +816,15 @@ function storeContract(name: string, newTarget: () => Target): void {
         await store.appendEvent({ at: T0, type: 'x', sessionId: owner.id, attemptId: null, integrationId: null, code: null, ip: '203.0.113.7', userAgent: 'ua', detail: {} });
         await store.appendEvent({ at: T0 + 50_000_000, type: 'y', sessionId: owner.id, attemptId: null, integrationId: null, code: null, ip: null, userAgent: null, detail: {} });
         await store.addRefusalCounts([{ windowStart: T0, route: 'page', code: 'unauthorized', count: 1 }]);
+        await store.recordUdpObservation({ ufrag: 'oldufrag00000000', ip: '203.0.113.7', port: 50_000, at: T0 });
+        await store.recordUdpObservation({ ufrag: 'newufrag00000000', ip: '203.0.113.7', port: 50_000, at: T0 + 50_000_000 });
         for (const m of await store.listWebhookMessages(hook.integrationId)) {
           await store.recordWebhookAttempt(m.id, { at: T0 + 1, delivered: true, responseStatus: 204, error: null, retryAt: null, disableAfter: 20 });
         }
         const counts = await store.purge({ now: T0 + 60_000_000, recordsBefore: T0 + 1_000_000, evidenceBefore: T0 + 1_000_000 });
-        expect(counts).toEqual({ events: 1, refusalCounts: 1, webhookMessages: 2, attemptsCleared: 1, referenceImages: 0, revokedTokens: 0 });
+        expect(counts).toEqual({ events: 1, refusalCounts: 1, webhookMessages: 2, attemptsCleared: 1, referenceImages: 0, revokedTokens: 0, udpObservations: 1 });
+        expect(await store.listUdpObservations('oldufrag00000000')).toEqual([]);
+        expect(await store.listUdpObservations('newufrag00000000')).toHaveLength(1);
         expect(await store.getAttempt(old.id)).toMatchObject({ status: 'passed', reasons: [], steps: outcome().steps, ip: null, userAgent: null, resultIp: null, resultUserAgent: null, device: null });
         expect(await store.getAttemptTrace(old.id)).toBeNull();
         expect((await store.getAttempt(recent.id))!.ip).toBe('203.0.113.7');

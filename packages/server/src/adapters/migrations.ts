@@ -289,4 +289,18 @@ export const MIGRATIONS: readonly Migration[] = [
       { createIndex: 'attempts_integration_created', on: 'attempts', columns: 'integration_id, created_at, id' },
     ],
   },
+  {
+    version: 6,
+    steps: [
+      // Network and device risk facts of an attempt, and the UDP paths of its ICE probe.
+      { addColumn: 'attempts', column: 'risk', spec: col('json?') },
+      { addColumn: 'integrations', column: 'signal_policies', spec: col('json', "DEFAULT '{}'") },
+      {
+        createTable: 'udp_observations',
+        columns: { ufrag: col('text'), ip: col('text'), port: col('int'), first_at: col('bigint'), last_at: col('bigint'), count: col('int') },
+        tableConstraints: ['PRIMARY KEY (ufrag, ip, port)'],
+      },
+      { createIndex: 'udp_observations_first', on: 'udp_observations', columns: 'first_at' },
+    ],
+  },
 ];

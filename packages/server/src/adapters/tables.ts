@@ -15,6 +15,7 @@ import type {
   SessionRecord,
   SigningKeyRecord,
   WebhookEndpointRecord,
+  UdpObservation,
   WebhookMessageRecord,
 } from '../store.ts';
 import type { Trace } from '@liveproof/protocol';
@@ -28,6 +29,7 @@ export const integrations = rowCodec<Omit<IntegrationRecord, 'audiences'>>('inte
   origins: 'json',
   virtualCameraPolicy: 'text',
   lightOptOutPolicy: 'text',
+  signalPolicies: 'json',
   referenceImageDays: 'int?',
   createdAt: 'bigint',
   updatedAt: 'bigint',
@@ -101,6 +103,7 @@ const attemptFields = {
   steps: 'json',
   signals: 'json',
   timings: 'json?',
+  risk: 'json?',
   resultIp: 'text?',
   resultUserAgent: 'text?',
   diagnostics: 'json?',
@@ -195,8 +198,17 @@ export const webhookMessages = rowCodec<WebhookMessageRecord>('webhook_messages'
   deliveredAt: 'bigint?',
 });
 
+export const udpObservations = rowCodec<UdpObservation>('udp_observations', {
+  ufrag: 'text',
+  ip: 'text',
+  port: 'int',
+  firstAt: 'bigint',
+  lastAt: 'bigint',
+  count: 'int',
+});
+
 /** Every mapped table, for the check that migrations produce exactly these columns. */
-export const TABLES = [integrations, apiKeys, adminKeys, signingKeys, sessions, attempts, rechecks, referenceImages, events, refusalCounts, webhookEndpoints, webhookMessages];
+export const TABLES = [integrations, apiKeys, adminKeys, signingKeys, sessions, attempts, rechecks, referenceImages, events, refusalCounts, webhookEndpoints, webhookMessages, udpObservations];
 
 /** Tables with columns no record maps (join tables and the like), with their columns. */
 export const UNMAPPED_TABLES: Record<string, readonly string[]> = {

@@ -22,10 +22,10 @@ import {
   type StepVerdict,
   type Trace,
 } from '@liveproof/protocol';
-import type { AttemptKind, Policy } from '../store.ts';
+import type { AttemptKind } from '../store.ts';
 import { printable } from '../context.ts';
 import { planFacts, type PlanFacts } from './plan.ts';
-import { applyPolicy, attemptSignals } from './signals.ts';
+import { attemptSignals } from './signals.ts';
 
 /** What evaluation needs to know of the attempt: what the server stored when it started. */
 export interface EvidenceAttempt {
@@ -46,7 +46,6 @@ export interface EvidenceInput {
   /** `result`: the check's evidence. `stop`: the candidate stopped the flashing colours. */
   purpose: 'result' | 'stop';
   receivedAt: number;
-  virtualCameraPolicy: Policy;
 }
 
 /** Why a signed result was refused: the response's error, and what goes on the attempt's record. */
@@ -192,12 +191,12 @@ export async function evaluateResult(input: EvidenceInput): Promise<Evaluation> 
   const verdict = score({ challenges: plan.challenges, stepTimeoutMs: plan.stepTimeoutMs, thresholds: plan.thresholds.version, ...(plan.light ? { light: plan.light } : {}) }, payload.trace);
   const timings: AttemptTimings = { serverElapsedMs, traceSpanMs };
   if (verdict.stats) timings.checkDurationMs = Math.round(verdict.stats.durationMs);
+  // The integration's policies over these signals (and the network's) are applied by the caller.
   const signals = attemptSignals(plan, payload.device);
-  const reasons = applyPolicy(verdict.reasons, signals, input.virtualCameraPolicy);
   return {
     kind: 'recorded',
-    status: reasons.length === 0 ? 'passed' : 'failed',
-    reasons,
+    status: verdict.reasons.length === 0 ? 'passed' : 'failed',
+    reasons: verdict.reasons,
     steps: verdict.steps,
     signals,
     trace: payload.trace,

@@ -1,6 +1,7 @@
 /**
  * Administering integrations: creating them, their API keys (added, rotated with an overlap,
- * revoked at once), their audiences (unique across integrations), embedding origins, policies and
+ * revoked at once), their audiences (unique across integrations), embedding origins, policies (per
+ * risk signal too) and
  * reference-image retention, and the administrators' own credentials. The admin API and the
  * `liveproof admin` command both call these; neither writes a rule of its own.
  */
@@ -8,7 +9,8 @@ import { LiveproofError } from '@liveproof/protocol';
 import { base64url, sha256Hex } from '../encoding.ts';
 import { normaliseOrigin } from '../http/origins.ts';
 import { cryptoRandom, newId, type RandomSource } from '../random.ts';
-import type { AdminKeyRecord, ApiKeyRecord, IntegrationPatch, IntegrationPurpose, IntegrationRecord, Policy, Store } from '../store.ts';
+import type { AdminKeyRecord, ApiKeyRecord, IntegrationPatch, IntegrationPurpose, IntegrationRecord, Policy, SignalPolicy, Store } from '../store.ts';
+import { POLICY_SIGNALS } from './signals.ts';
 
 /** API keys an integration may hold at once: the current one and, during a rotation, the next. */
 export const MAX_ACTIVE_API_KEYS = 2;
@@ -23,8 +25,26 @@ export interface IntegrationSettings {
   origins?: string[];
   virtualCameraPolicy?: Policy;
   lightOptOutPolicy?: Policy;
+  /** Per signal: record, flag or reject; merged into the current ones on update (null removes one). */
+  signalPolicies?: Record<string, SignalPolicy | null>;
   referenceImageDays?: number | null;
   purpose?: IntegrationPurpose | null;
+}
+
+/** Checks a change of signal policies and merges it into `current`. */
+export function mergeSignalPolicies(current: Record<string, SignalPolicy>, change: Record<string, SignalPolicy | null>): Record<string, SignalPolicy> {
+  const merged = { ...current };
+  for (const [signal, policy] of Object.entries(change)) {
+    if (!(POLICY_SIGNALS as string[]).includes(signal)) {
+      throw new LiveproofError('invalid_request', `"${signal}" is not a risk signal (known: ${POLICY_SIGNALS.join(', ')}).`, { details: { signal } });
+    }
+    if (policy !== null && !['record', 'flag', 'reject'].includes(policy)) {
+      throw new LiveproofError('invalid_request', `The policy of "${signal}" must be record, flag or reject.`);
+    }
+    if (policy === null) delete merged[signal];
+    else merged[signal] = policy;
+  }
+  return merged;
 }
 
 export function checkAudiences(audiences: readonly string[]): string[] {
@@ -82,6 +102,7 @@ export async function createIntegration(
     origins: checkOrigins(settings.origins ?? [], purpose),
     virtualCameraPolicy: settings.virtualCameraPolicy ?? 'flag',
     lightOptOutPolicy: settings.lightOptOutPolicy ?? 'flag',
+    signalPolicies: mergeSignalPolicies({}, settings.signalPolicies ?? {}),
     referenceImageDays: checkRetention(settings.referenceImageDays),
     createdAt: now,
     updatedAt: now,
@@ -109,6 +130,7 @@ export async function updateIntegration(
   if (change.origins !== undefined) patch.origins = checkOrigins(change.origins, integration.purpose);
   if (change.virtualCameraPolicy !== undefined) patch.virtualCameraPolicy = change.virtualCameraPolicy;
   if (change.lightOptOutPolicy !== undefined) patch.lightOptOutPolicy = change.lightOptOutPolicy;
+  if (change.signalPolicies !== undefined) patch.signalPolicies = mergeSignalPolicies(integration.signalPolicies, change.signalPolicies);
   if (change.referenceImageDays !== undefined) patch.referenceImageDays = checkRetention(change.referenceImageDays);
   const updated = await store.updateIntegration(integration.id, patch, now);
   if (!updated) throw new LiveproofError('integration_not_found', `No integration ${integration.id}.`);
@@ -196,6 +218,7 @@ export function integrationView(integration: IntegrationRecord) {
     origins: integration.origins,
     virtualCameraPolicy: integration.virtualCameraPolicy,
     lightOptOutPolicy: integration.lightOptOutPolicy,
+    signalPolicies: integration.signalPolicies,
     referenceImageDays: integration.referenceImageDays,
     createdAt: iso(integration.createdAt),
     updatedAt: iso(integration.updatedAt),

@@ -77,6 +77,8 @@ export interface PlanFacts {
   lightOptOut: boolean;
   /** The integration had opted in to a reference image when the plan was issued. */
   referenceImage: boolean;
+  /** The UDP probe's username fragment, when the server offered one. */
+  iceUfrag: string | undefined;
   issuedAt: number;
   expiresAt: number;
 }
@@ -96,13 +98,14 @@ export function planClaims(plan: PlanFacts): JWTPayload {
     ...(plan.light ? { light: plan.light } : {}),
     ...(plan.lightOptOut ? { light_opt_out: true } : {}),
     ...(plan.referenceImage ? { reference_image: true } : {}),
+    ...(plan.iceUfrag ? { ice_ufrag: plan.iceUfrag } : {}),
     iat: seconds(plan.issuedAt),
     exp: seconds(plan.expiresAt),
   };
 }
 
-/** The plan as the element reads it. */
-export function planView(plan: PlanFacts): Plan {
+/** The plan as the element reads it; `ice` adds the probe's password and where the responder is. */
+export function planView(plan: PlanFacts, ice?: Plan['ice']): Plan {
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     attemptId: plan.attemptId,
@@ -113,6 +116,7 @@ export function planView(plan: PlanFacts): Plan {
     thresholds: plan.thresholds.version,
     ...(plan.light ? { light: plan.light } : {}),
     ...(plan.referenceImage ? { referenceImage: true } : {}),
+    ...(ice ? { ice } : {}),
     issuedAt: iso(plan.issuedAt),
     expiresAt: iso(plan.expiresAt),
   };
@@ -132,6 +136,7 @@ export function planFacts(attempt: { id: string; planToken: string; kind: Attemp
     light?: LightSpec;
     light_opt_out?: boolean;
     reference_image?: boolean;
+    ice_ufrag?: string;
   };
   const thresholds = claims.thresholds ? thresholdsFor(claims.thresholds) : undefined;
   if (!thresholds || typeof claims.step_timeout_ms !== 'number') {
@@ -148,6 +153,7 @@ export function planFacts(attempt: { id: string; planToken: string; kind: Attemp
     light: claims.light,
     lightOptOut: claims.light_opt_out === true,
     referenceImage: claims.reference_image === true,
+    iceUfrag: typeof claims.ice_ufrag === 'string' ? claims.ice_ufrag : undefined,
     issuedAt: attempt.createdAt,
     expiresAt: attempt.expiresAt,
   };

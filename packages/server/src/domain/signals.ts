@@ -1,9 +1,11 @@
 /**
- * Risk signals: facts about the device that raise doubt without proving anything on their own.
- * They are recorded and carried in the token; they do not fail a check by themselves.
+ * Risk signals: facts about the device and the network that raise doubt without proving anything
+ * on their own. Each integration sets, per signal, what it does: `record` (kept in the facts only),
+ * `flag` (listed in the token's signals, lowering the assurance: the default) or `reject` (the
+ * check fails with the signal named). Links between candidates are never rejected.
  */
-import type { Assurance, DeviceInfo, ReasonCode } from '@liveproof/protocol';
-import type { Policy } from '../store.ts';
+import type { Assurance, DeviceInfo, ObservedRisk, ReasonCode } from '@liveproof/protocol';
+import type { IntegrationRecord, Policy, SignalPolicy } from '../store.ts';
 import type { PlanFacts } from './plan.ts';
 
 export const RiskSignal = {
@@ -17,6 +19,14 @@ export const RiskSignal = {
   InjectedStream: 'injected_stream',
   /** The candidate opted out of the screen-light challenge. */
   LightOptOut: 'light_opt_out',
+  /** Observed: the HTTP source address is on the dated datacenter (hosting, cloud) list. */
+  DatacenterIp: 'datacenter_ip',
+  /** Observed: the HTTP source address is on the dated commercial VPN list (Private Relay excluded). */
+  VpnIp: 'vpn_ip',
+  /** Observed: the browser's UDP path leaves from another network than its HTTP requests. */
+  NetworkPathMismatch: 'network_path_mismatch',
+  /** The page's time zone is not used in the country of the observed address. */
+  TimezoneMismatch: 'timezone_mismatch',
 } as const;
 export type RiskSignal = (typeof RiskSignal)[keyof typeof RiskSignal];
 
@@ -56,10 +66,52 @@ export function attemptSignals(plan: Pick<PlanFacts, 'lightOptOut'>, device: Dev
   return signals;
 }
 
-/** The integration's policy turns a virtual camera from a signal into a reason to fail. */
+/** The signals the server's own observation of the network raises. */
+export function networkSignals(observed: ObservedRisk): RiskSignal[] {
+  const signals: RiskSignal[] = [];
+  if (observed.http?.lists.includes('datacenter')) signals.push('datacenter_ip');
+  if (observed.http?.lists.includes('vpn')) signals.push('vpn_ip');
+  if (observed.udp?.relation === 'different_network') signals.push('network_path_mismatch');
+  if (observed.timeZone?.agrees === false) signals.push('timezone_mismatch');
+  return signals;
+}
+
+/** Signals an integration may set a policy for. */
+export const POLICY_SIGNALS = Object.values(RiskSignal);
+
+/** What `signal` does for `integration`: its own policy, else `flag` (a virtual camera keeps its older setting). */
+export function policyFor(integration: Pick<IntegrationRecord, 'signalPolicies' | 'virtualCameraPolicy'>, signal: string): SignalPolicy {
+  const own = integration.signalPolicies[signal];
+  if (own) return own;
+  if (signal === 'virtual_camera') return integration.virtualCameraPolicy;
+  return 'flag';
+}
+
+export interface Judgement {
+  reasons: ReasonCode[];
+  /** Flagged or rejected: they lower the assurance and travel in the token's `signals`. */
+  signals: string[];
+  /** Kept on record only. */
+  recorded: string[];
+}
+
+/** The integration's policies over an attempt's signals: which lower the assurance, which fail it. */
+export function judgeSignals(reasons: readonly ReasonCode[], signals: readonly string[], integration: Pick<IntegrationRecord, 'signalPolicies' | 'virtualCameraPolicy'>): Judgement {
+  const judged: Judgement = { reasons: [...reasons], signals: [], recorded: [] };
+  for (const signal of new Set(signals)) {
+    const policy = policyFor(integration, signal);
+    if (policy === 'record') judged.recorded.push(signal);
+    else judged.signals.push(signal);
+    if (policy !== 'reject') continue;
+    const reason: ReasonCode = signal === 'virtual_camera' ? 'virtual_camera' : 'risk_policy';
+    if (!judged.reasons.includes(reason)) judged.reasons.push(reason);
+  }
+  return judged;
+}
+
+/** @deprecated use `judgeSignals`; kept for the virtual camera's older policy. */
 export function applyPolicy(reasons: readonly ReasonCode[], signals: readonly RiskSignal[], policy: Policy): ReasonCode[] {
-  if (policy === 'reject' && signals.includes('virtual_camera') && !reasons.includes('virtual_camera')) return [...reasons, 'virtual_camera'];
-  return [...reasons];
+  return judgeSignals(reasons, signals, { signalPolicies: {}, virtualCameraPolicy: policy }).reasons;
 }
 
 /** Every risk signal lowers how much a pass can be relied on. */

@@ -27,6 +27,7 @@ export function attemptSummary(attempt: AttemptRecord, now: number, audience: 'h
     if (attempt.userAgent !== null) summary.userAgent = attempt.userAgent;
   }
   if (attempt.timings !== null) summary.timings = attempt.timings;
+  if (attempt.risk !== null) summary.risk = attempt.risk;
   return summary;
 }
 

@@ -64,7 +64,7 @@ export interface HarnessOptions {
   referenceImageDays?: number;
   /** Settings of the test integration beyond its name and audience. */
   integration?: Partial<IntegrationSettings>;
-  app?: Partial<Pick<LiveproofAppOptions, 'scorer' | 'lookup' | 'events' | 'random'>>;
+  app?: Partial<Pick<LiveproofAppOptions, 'scorer' | 'lookup' | 'events' | 'random' | 'ipIntel' | 'ice'>>;
   peerAddress?: string;
 }
 

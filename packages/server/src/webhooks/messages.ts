@@ -27,6 +27,7 @@ export function attemptData(session: SessionRecord, attempt: AttemptRecord) {
     reasons: attempt.reasons,
     signals: attempt.signals,
     assurance: assuranceOf(attempt.signals),
+    ...(attempt.risk ? { risk: attempt.risk } : {}),
     completedAt: iso(attempt.completedAt ?? attempt.createdAt),
   };
 }

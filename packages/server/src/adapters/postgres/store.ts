@@ -6,7 +6,7 @@
  */
 import postgres from 'postgres';
 import type { Trace } from '@liveproof/protocol';
-import type { AttemptRecord, AttemptRefusal, AttemptState, IntegrationRecord, SessionRecord, Settlement, Store } from '../../store.ts';
+import { MAX_UDP_OBSERVATIONS_PER_UFRAG, type AttemptRecord, type AttemptRefusal, type AttemptState, type IntegrationRecord, type SessionRecord, type Settlement, type Store } from '../../store.ts';
 import { MIGRATIONS } from '../migrations.ts';
 import { renderMigration, type JsonCodec, type Row, type RowCodec } from '../schema.ts';
 import * as t from '../tables.ts';
@@ -130,6 +130,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         ).count,
         referenceImages: (await tx`DELETE FROM reference_images WHERE expires_at <= ${cutoffs.now}`).count,
         revokedTokens: (await tx`DELETE FROM revoked_tokens WHERE expires_at <= ${cutoffs.now}`).count,
+        udpObservations: (await tx`DELETE FROM udp_observations WHERE first_at < ${cutoffs.evidenceBefore}`).count,
       }));
     },
 
@@ -277,6 +278,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
           sequence: states.length + 1,
           status: 'started',
           completedAt: null,
+          risk: null,
           reasons: [],
           steps: [],
           signals: [],
@@ -482,6 +484,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
     async isTokenRevoked(jti, sessionId) {
       return (await sql`SELECT 1 FROM revoked_tokens WHERE session_id = ${sessionId} AND jti = ${jti}`).length > 0;
+    },
+
+    // ---- UDP paths ----
+    async recordUdpObservation({ ufrag, ip, port, at }) {
+      await sql`
+        INSERT INTO udp_observations (ufrag, ip, port, first_at, last_at, count)
+        SELECT ${ufrag}, ${ip}, ${port}, ${at}, ${at}, 1 WHERE (SELECT count(*) FROM udp_observations WHERE ufrag = ${ufrag}) < ${MAX_UDP_OBSERVATIONS_PER_UFRAG}
+        ON CONFLICT (ufrag, ip, port) DO UPDATE SET last_at = excluded.last_at, count = udp_observations.count + 1`;
+    },
+    async listUdpObservations(ufrag) {
+      return (await sql`SELECT * FROM udp_observations WHERE ufrag = ${ufrag} ORDER BY first_at, ip, port`).map((row) => t.udpObservations.fromRow(row, json));
     },
   };
   return store;

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Trace } from '@liveproof/protocol';
-import type { AttemptRecord, AttemptRefusal, AttemptState, IntegrationRecord, SessionRecord, Settlement, SettleRule, Store, WebhookDelivery } from '../../store.ts';
+import { MAX_UDP_OBSERVATIONS_PER_UFRAG, type AttemptRecord, type AttemptRefusal, type AttemptState, type IntegrationRecord, type SessionRecord, type Settlement, type SettleRule, type Store, type WebhookDelivery } from '../../store.ts';
 import { MIGRATIONS } from '../migrations.ts';
 import { renderMigration, type JsonCodec, type Row, type RowCodec, type SqlValue } from '../schema.ts';
 import * as t from '../tables.ts';
@@ -152,6 +152,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       sequence: states.length + 1,
       status: 'started',
       completedAt: null,
+      risk: null,
       reasons: [],
       steps: [],
       signals: [],
@@ -253,6 +254,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     ).changes,
     referenceImages: run('DELETE FROM reference_images WHERE expires_at <= ?', cutoffs.now).changes,
     revokedTokens: run('DELETE FROM revoked_tokens WHERE expires_at <= ?', cutoffs.now).changes,
+    udpObservations: run('DELETE FROM udp_observations WHERE first_at < ?', cutoffs.evidenceBefore).changes,
   }));
 
   return {
@@ -551,6 +553,19 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
     async isTokenRevoked(jti, sessionId) {
       return one('SELECT 1 AS x FROM revoked_tokens WHERE session_id = ? AND jti = ?', sessionId, jti) !== undefined;
+    },
+
+    // ---- UDP paths ----
+    async recordUdpObservation({ ufrag, ip, port, at }) {
+      run(
+        `INSERT INTO udp_observations (ufrag, ip, port, first_at, last_at, count)
+         SELECT ?, ?, ?, ?, ?, 1 WHERE (SELECT count(*) FROM udp_observations WHERE ufrag = ?) < ?
+         ON CONFLICT (ufrag, ip, port) DO UPDATE SET last_at = excluded.last_at, count = udp_observations.count + 1`,
+        ufrag, ip, port, at, at, ufrag, MAX_UDP_OBSERVATIONS_PER_UFRAG,
+      );
+    },
+    async listUdpObservations(ufrag) {
+      return all('SELECT * FROM udp_observations WHERE ufrag = ? ORDER BY first_at, ip, port', ufrag).map((row) => t.udpObservations.fromRow(row, json));
     },
   };
 }

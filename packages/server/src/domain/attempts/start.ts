@@ -7,6 +7,7 @@ import { createPublicKey } from 'node:crypto';
 import { CURRENT_THRESHOLDS, LiveproofError, type StartAttemptRequest, type StartAttemptResponse } from '@liveproof/protocol';
 import type { Deps, RequestInfo } from '../../context.ts';
 import { ecThumbprint } from '../../encoding.ts';
+import { iceCredentials } from '../../network/ice.ts';
 import { newId, newNonce } from '../../random.ts';
 import type { AttemptRefusal, AttemptState, SessionRecord } from '../../store.ts';
 import { issuePlanToken } from '../../tokens.ts';
@@ -39,6 +40,7 @@ export async function startAttempt(deps: Deps, session: SessionRecord, body: Sta
   if (lightOptOut && integration?.lightOptOutPolicy === 'reject') {
     throw new LiveproofError('light_required', 'This check requires the screen-light step; it cannot be skipped for this session.');
   }
+  const ice = deps.network.ice ? { ...iceCredentials(deps.network.ice.secret, deps.random), candidates: deps.network.ice.candidates } : undefined;
   const drawn = drawAttemptPlan(kind, session.challengeCount, { light: deps.config.lightChallenge, lightOptOut }, deps.random);
   const expiresAt = now + drawn.challenges.length * deps.config.stepTimeoutMs + deps.config.planSlackMs;
   const plan: PlanFacts = {
@@ -52,6 +54,7 @@ export async function startAttempt(deps: Deps, session: SessionRecord, body: Sta
     light: drawn.light,
     lightOptOut,
     referenceImage: Boolean(integration?.referenceImageDays) && kind === 'check',
+    iceUfrag: ice?.ufrag,
     issuedAt: now,
     expiresAt,
   };
@@ -93,5 +96,5 @@ export async function startAttempt(deps: Deps, session: SessionRecord, body: Sta
   await deps.events
     .publish({ type: 'attempt.started', sessionId: session.id, attemptId: created.id, sequence: created.sequence, kind, challenges: created.challenges, at: iso(now) })
     .catch(() => undefined); // viewers miss a live event; the record and the answer stand
-  return { attemptId: created.id, plan: planView(plan), planToken, attemptsRemaining: attemptsRemaining(session, [...before, created]) };
+  return { attemptId: created.id, plan: planView(plan, ice), planToken, attemptsRemaining: attemptsRemaining(session, [...before, created]) };
 }

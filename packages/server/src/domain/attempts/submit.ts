@@ -9,7 +9,7 @@
  * Copies of one result arriving together are evaluated once: the later ones wait for the first and
  * get its answer, so a flood of duplicates costs one scoring.
  */
-import { LiveproofError, type ResultResponse } from '@liveproof/protocol';
+import { LiveproofError, type ResultResponse, type RiskFacts } from '@liveproof/protocol';
 import type { Deps, RequestInfo } from '../../context.ts';
 import type { AttemptOutcome } from '../../store.ts';
 import { attemptForResult } from '../access.ts';
@@ -18,7 +18,8 @@ import { rejectionError, type Evaluation } from '../evidence.ts';
 import { planFacts } from '../plan.ts';
 import { checkReferenceImage } from '../reference-images.ts';
 import { settlementRule } from '../settlement.ts';
-import { assuranceOf } from '../signals.ts';
+import { assuranceOf, judgeSignals, networkSignals } from '../signals.ts';
+import { observeNetwork } from '../../network/facts.ts';
 import { iso } from '../views.ts';
 import { outcomeResponse } from './outcome.ts';
 
@@ -66,25 +67,37 @@ async function record(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
     jws: input.jws,
     purpose: input.purpose,
     receivedAt,
-    virtualCameraPolicy: integration.virtualCameraPolicy,
   });
   if (evaluation.kind === 'stranger') {
     const { code, message } = evaluation.rejection;
     throw new StrangerRequest(code, message);
   }
 
+  // What the server saw of the network, and the integration's policies over every signal. A
+  // refused result or a stop keeps its reasons: policies add a reason only to a scored check.
+  const plan = planFacts(attempt);
+  const udp = plan.iceUfrag ? await deps.store.listUdpObservations(plan.iceUfrag) : null;
+  const device = evaluation.device;
+  const observed = observeNetwork({ intel: deps.network.intel, startIp: attempt.ip, resultIp: input.info.ip, udp, timeZone: device?.timeZone, localAddresses: deps.network.localAddresses });
+  const judged = judgeSignals(evaluation.reasons, [...evaluation.signals, ...networkSignals(observed)], integration);
+  const scored = input.purpose === 'result' && !evaluation.rejection;
+  const reasons = scored ? judged.reasons : evaluation.reasons;
+  const status = evaluation.status === 'passed' && reasons.length === 0 ? 'passed' : 'failed';
+  const risk: RiskFacts = { observed, reported: device?.timeZone ? { timeZone: device.timeZone } : {}, recorded: judged.recorded };
+
   // A reference image only from a check that passed, when the plan asked for one.
   const image =
-    evaluation.status === 'passed' && !evaluation.rejection ? checkReferenceImage(planFacts(attempt), integration, evaluation.referenceImage) : undefined;
+    status === 'passed' && !evaluation.rejection ? checkReferenceImage(plan, integration, evaluation.referenceImage) : undefined;
   const dropped = image && !image.kept && image.reason !== 'not_sent' ? image.reason : undefined;
   const outcome: AttemptOutcome = {
-    status: evaluation.status,
+    status,
     completedAt: receivedAt,
-    reasons: evaluation.reasons,
+    reasons,
     steps: evaluation.steps,
-    signals: evaluation.signals,
+    signals: judged.signals,
     trace: evaluation.trace,
     timings: evaluation.timings,
+    risk,
     resultIp: input.info.ip,
     resultUserAgent: input.info.userAgent,
     diagnostics: evaluation.rejection

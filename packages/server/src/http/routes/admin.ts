@@ -28,6 +28,10 @@ const settings = z.strictObject({
   origins: z.array(text(300)).max(50).optional().openapi({ description: 'Origins of the pages that embed the check, e.g. `https://careers.example.com`' }),
   virtualCameraPolicy: policy.optional(),
   lightOptOutPolicy: policy.optional(),
+  signalPolicies: z
+    .record(plainText(40), z.enum(['record', 'flag', 'reject']).nullable())
+    .optional()
+    .openapi({ description: 'Per risk signal (`datacenter_ip`, `vpn_ip`, `network_path_mismatch`, `timezone_mismatch`…): `record`, `flag` (the default) or `reject`; null removes a setting. Merged into the current policies.' }),
   referenceImageDays: z.number().int().min(1).max(365).nullable().optional(),
 });
 const idParams = z.object({ id: idSchema });

