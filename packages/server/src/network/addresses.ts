@@ -3,14 +3,9 @@
  * a scope (public, private, loopback…), and how two addresses relate. Parsing is `ipaddr.js`'s.
  */
 import ipaddr from 'ipaddr.js';
+import type { AddressScope } from '@liveproof/protocol';
 
 export type AddressFamily = 4 | 6;
-
-/**
- * Where an address lives. `shared` is carrier-grade NAT space (100.64.0.0/10), also used by
- * Tailscale, Zscaler and WARP; `private` the RFC 1918 and unique-local ranges.
- */
-export type AddressScope = 'public' | 'private' | 'shared' | 'loopback' | 'link_local' | 'other';
 
 export interface ParsedAddress {
   /** Canonical text: dotted IPv4, or RFC 5952 IPv6. */
@@ -21,6 +16,7 @@ export interface ParsedAddress {
   value: bigint;
 }
 
+/** ipaddr.js's range names as scopes; `shared` is carrier-grade NAT (also Tailscale, Zscaler, WARP). */
 const SCOPES: Record<string, AddressScope> = {
   unicast: 'public',
   private: 'private',

@@ -5,7 +5,7 @@
  * the observations come in as values.
  */
 import ct from 'countries-and-timezones';
-import type { ObservedAddress, ObservedRisk, UdpRelation } from '@liveproof/protocol';
+import type { ObservedRisk, UdpRelation } from '@liveproof/protocol';
 import type { UdpObservation } from '../store.ts';
 import { parseAddress, relateAddresses, type ParsedAddress } from './addresses.ts';
 import type { IpIntel } from './ip-lists.ts';
@@ -22,11 +22,6 @@ export interface NetworkInput {
   /** This machine's own addresses: a browser on the server's machine is `same_host`, not a mismatch. */
   localAddresses: ReadonlySet<string>;
 }
-
-const observed = (intel: IpIntel, address: ParsedAddress): ObservedAddress => {
-  const facts = intel.lookupParsed(address);
-  return { family: facts.family, scope: facts.scope, country: facts.country, lists: facts.lists };
-};
 
 const RELATION_ORDER: UdpRelation[] = ['same_address', 'same_host', 'same_network', 'different_family', 'different_network'];
 
@@ -47,7 +42,7 @@ export function zoneCountries(zone: string): string[] | null {
 export function observeNetwork(input: NetworkInput): ObservedRisk {
   const start = input.startIp ? parseAddress(input.startIp) : null;
   const result = input.resultIp ? parseAddress(input.resultIp) : null;
-  const http = start ? observed(input.intel, start) : null;
+  const http = start ? input.intel.lookupParsed(start) : null;
   const facts: ObservedRisk = { http, lists: input.intel.info, udp: null };
   if (start && result && relateAddresses(start, result) === 'different_network') facts.httpMoved = true;
 
@@ -60,7 +55,7 @@ export function observeNetwork(input: NetworkInput): ObservedRisk {
       const ranked = distinct.map((a) => ({ a, relation: relate(start, a, input.localAddresses) })).sort((x, y) => RELATION_ORDER.indexOf(x.relation) - RELATION_ORDER.indexOf(y.relation));
       const best = ranked[0]!;
       facts.udp = { relation: best.relation, addresses: distinct.length };
-      if (best.relation === 'different_network' || best.relation === 'different_family') facts.udp.address = observed(input.intel, best.a);
+      if (best.relation === 'different_network' || best.relation === 'different_family') facts.udp.address = input.intel.lookupParsed(best.a);
     }
   }
 

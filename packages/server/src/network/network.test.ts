@@ -9,15 +9,12 @@ import { networkOf, parseAddress, relateAddresses } from './addresses.ts';
 import { observeNetwork, zoneCountries } from './facts.ts';
 import { icePassword } from './ice.ts';
 import { startIceResponder } from './ice-responder.ts';
-import { createIpIntel } from './ip-lists.ts';
+import { createIpIntel, ipListTexts } from './ip-lists.ts';
 
 // The installed snapshot (set-up copies it from ../shared or downloads it at the locked commit).
 const LISTS = join(import.meta.dirname, '..', '..', '..', '..', 'apps', 'server', 'assets', 'ipintel');
 const read = (name: string) => readFileSync(join(LISTS, name), 'utf8');
-const real = createIpIntel(
-  { vpn: `${read('vpn-ipv4.txt')}\n${read('vpn-ipv6.txt')}`, datacenter: `${read('datacenter-ipv4.txt')}\n${read('datacenter-ipv6.txt')}`, relay: read('vpn-apple.txt') },
-  { date: '2026-08-22', source: 'X4BNet/lists_vpn@167937a' },
-);
+const real = createIpIntel(ipListTexts(read), { date: '2026-08-22', source: 'X4BNet/lists_vpn@167937a' });
 const firstAddress = (name: string) => read(name).split('\n').find((l) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(l))!.split('/')[0]!;
 
 describe('addresses', () => {
