@@ -116,7 +116,10 @@
   document.addEventListener('liveproof-prompt', (event) => {
     const { challenge } = event.detail;
     const [min, max] = config.delayMs;
-    const entry = { challenge, promptedAt: performance.now(), delayMs: Math.round(min + random() * (max - min)) };
+    // A simulated remote-control loop adds its own delay to every answer (uniform in loopDelayMs).
+    const [loopMin, loopMax] = config.loopDelayMs ?? [0, 0];
+    const loop = loopMin + random() * (loopMax - loopMin);
+    const entry = { challenge, promptedAt: performance.now(), delayMs: Math.round(min + random() * (max - min) + loop) };
     log.push(entry);
     // The light challenge asks to keep still and look at the screen: a person settles back to neutral.
     const segment = challenge === 'light' ? { ...config.neutral, loop: true } : config.actions[challenge];

@@ -33,6 +33,11 @@ export interface ActorScript {
   reflect?: boolean;
   /** Opacity of that reflection at the face's centre (default 0.08). */
   reflection?: number;
+  /**
+   * A simulated remote-control loop (a laptop farm's operator abroad): this much more delay, drawn
+   * uniformly, on every answer. A simulation of the loop's delay only, not of a remote session.
+   */
+  loopDelayMs?: [number, number];
   /** Do not answer prompts at all (a replay that ignores them). */
   unresponsive?: boolean;
 }

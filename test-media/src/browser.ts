@@ -2,7 +2,7 @@
  * Real headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core, launched the way
  * this project's machines allow: no sandbox, no GPU, no background networking, a fresh profile.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -19,6 +19,10 @@ export interface BrowserOptions {
    * exists but access is refused. `none`: no camera at all.
    */
   camera?: 'granted' | 'denied' | 'none';
+  /** Another executable that starts Chromium (the network lab's, which starts it in a namespace). */
+  executablePath?: string;
+  /** Profile preferences set before Chromium starts, as an administrator's policy or an extension would (e.g. `webrtc.ip_handling_policy`). */
+  preferences?: Record<string, unknown>;
 }
 
 export interface LaunchedBrowser {
@@ -28,6 +32,10 @@ export interface LaunchedBrowser {
 
 export async function launchBrowser(options: BrowserOptions = {}): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'liveproof-chromium-'));
+  if (options.preferences) {
+    mkdirSync(join(profile, 'Default'));
+    writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify(options.preferences));
+  }
   const args = [
     '--no-sandbox',
     '--disable-gpu',
@@ -48,7 +56,7 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Launc
   if (options.fakeVideo) args.push(`--use-file-for-fake-video-capture=${options.fakeVideo}`);
   args.push(...(options.args ?? []));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: options.executablePath ?? CHROMIUM_PATH,
     headless: true,
     args,
     viewport: { width: 1100, height: 760 },

@@ -4,6 +4,9 @@
  * except for four documented settings every test server needs: free ports (PORT=0, LIVEPROOF_ICE_PORT=0), loopback
  * only (HOST=127.0.0.1) and a data directory of its own (LIVEPROOF_DATA_DIR), so servers of one
  * test run never meet. A test passes any other setting it needs, and says why.
+ *
+ * In a network namespace of its own (`netns`, the network lab), nothing is shared, so the server
+ * keeps the shipped ports and listens on every address, like the README's start.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -26,11 +29,18 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export interface ServerProcessOptions {
+  /** A network namespace to run in (`ip netns exec`): the shipped ports and every address. */
+  netns?: string;
+}
+
+export async function startServer(env: Record<string, string> = {}, options: ServerProcessOptions = {}): Promise<RunningServer> {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`pnpm build\` first`);
   const dataDir = env.LIVEPROOF_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'liveproof-data-'));
-  const child = spawn(process.execPath, [SERVER_ENTRY, 'dev'], {
-    env: { ...process.env, PORT: '0', LIVEPROOF_ICE_PORT: '0', HOST: '127.0.0.1', LIVEPROOF_DATA_DIR: dataDir, ...env },
+  const shared = options.netns ? {} : { PORT: '0', LIVEPROOF_ICE_PORT: '0', HOST: '127.0.0.1' };
+  const [command, args] = options.netns ? ['ip', ['netns', 'exec', options.netns, process.execPath, SERVER_ENTRY, 'dev']] : [process.execPath, [SERVER_ENTRY, 'dev']];
+  const child = spawn(command, args, {
+    env: { ...process.env, ...shared, LIVEPROOF_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -40,7 +50,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const ready = await new Promise<{ url: string; apiKey: string; adminKey: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${output}`)), 20_000);
     const check = () => {
-      const url = /JWKS:\s+(http:\/\/localhost:\d+)\//.exec(output)?.[1];
+      const local = /JWKS:\s+(http:\/\/localhost:\d+)\//.exec(output)?.[1];
+      // In a namespace, the server is reached at its public URL (its localhost is the namespace's).
+      const url = local && options.netns && env.LIVEPROOF_PUBLIC_URL ? env.LIVEPROOF_PUBLIC_URL : local;
       if (url && /Admin key:/.test(output)) {
         clearTimeout(timer);
         // Printed on the start that made them; kept in the data directory for the later ones.

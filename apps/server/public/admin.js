@@ -62,7 +62,7 @@ async function loadAttempts() {
         cell(new Date(a.createdAt).toLocaleString()),
         cell(a.integrationName ?? a.integrationId),
         cell(a.candidateRef),
-        cell(a.interviewRef),
+        cell(a.interviewRef ?? '(no interview)'),
         cell(a.kind),
         cell(a.status),
         cell(a.challenges.map((c, i) => `${c.replace('_', ' ')}${a.steps[i] ? (a.steps[i].passed ? ' ✓' : ' ✕') : ''}`).join(', ')),

@@ -104,6 +104,7 @@ export function readSettings(mode: Mode, env: NodeJS.ProcessEnv = process.env): 
     config: {
       mode,
       trustProxy: env.LIVEPROOF_TRUST_PROXY === '1',
+      ...(env.LIVEPROOF_TCP_RTT_HEADER ? { tcpRttHeader: env.LIVEPROOF_TCP_RTT_HEADER.trim().toLowerCase() } : {}),
       ...(rateLimit === 'off' ? { rateLimit: false as const } : {}),
       ...(clientTokenTtl ? { clientTokenTtlSeconds: clientTokenTtl } : {}),
       ...(retentionDays ? { retentionDays } : {}),

@@ -63,6 +63,12 @@ describe('the UDP probe and the dated lists', () => {
     expect(attempt.risk.observed.lists).toEqual({ date: '2026-08-22', source: 'X4BNet/lists_vpn@167937a' });
     expect(attempt.risk.observed.http).toMatchObject({ family: 4, scope: 'loopback', country: null, lists: [] });
     expect(attempt.signals).not.toContain('network_path_mismatch');
+    // The web round trips the server timed itself (six, back to back), and the UDP path's as the
+    // browser measured it: on one machine, both a few milliseconds, so no relay is seen.
+    expect(attempt.risk.observed.rtt).toMatchObject({ samples: 6, httpMs: expect.any(Number) });
+    expect(attempt.risk.observed.rtt.httpMs).toBeLessThan(50);
+    expect(attempt.risk.reported.udpRttMs).toEqual(expect.any(Number));
+    expect(attempt.signals).not.toContain('proxy_timing');
     // The token carries the same facts, apart from the page's reports, with no address in them.
     const claims = decodeJwt(outcome.detail.token as string) as Record<string, any>;
     expect(claims.risk.observed).toEqual(attempt.risk.observed);

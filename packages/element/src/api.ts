@@ -109,6 +109,11 @@ export class ApiClient {
     this.#request('POST', `/v1/attempts/${encodeURIComponent(attemptId)}/progress`, { index, challenge } satisfies ProgressRequest).catch(() => undefined);
   }
 
+  /** Where the round trips the server times go (they may run in a worker; the attempt id is their only credential). */
+  rttJob(attemptId: string): { url: string } {
+    return { url: `${this.#base}/v1/attempts/${encodeURIComponent(attemptId)}/rtt` };
+  }
+
   outcome(attemptId: string, signal?: AbortSignal): Promise<ResultResponse> {
     return this.#request('GET', `/v1/attempts/${encodeURIComponent(attemptId)}`, undefined, signal);
   }

@@ -25,7 +25,8 @@ import { CheckState, LiveproofStateEvent } from './events/state.ts';
 import { FrameLoopController } from './frame-loop.ts';
 import { errorCopy, promptText } from './messages.ts';
 import type { PositionHint } from './positioning.ts';
-import { startUdpProbe } from './udp-probe.ts';
+import { measureCadence, rendererClass, type CadenceMeter } from './device-probe.ts';
+import { startNetworkProbes } from './network-probes.ts';
 import { CheckRunner, type ChallengeUpdate } from './runner.ts';
 import { styles } from './liveproof-check.styles.ts';
 import { renderCheck, type CheckHandlers, type StepStatus } from './liveproof-check.views.ts';
@@ -181,6 +182,8 @@ export class LiveproofCheck extends LitElement {
   #pending: PendingResult | undefined;
   #running: RunningAttempt | undefined;
   #metrics: CheckMetrics = { connectedAt: 0, processingMs: [] };
+  /** The page's frame cadence, measured while the face model is not running (it would slow the frames itself). */
+  #cadence: CadenceMeter | undefined;
 
   constructor() {
     super();
@@ -225,6 +228,7 @@ export class LiveproofCheck extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#metrics = { connectedAt: performance.now(), processingMs: [] };
+    this.#cadence ??= measureCadence();
     this.#setCustomState(this._state);
     addEventListener('keydown', this.#onKeyDown);
     // Back in the page after a move: listen again for re-check requests (interview mode).
@@ -442,6 +446,7 @@ export class LiveproofCheck extends LitElement {
     // The attempt: a fresh key, a server-drawn plan.
     const key = await createAttemptKey();
     const device = this.#camera.device();
+    device.renderer = rendererClass();
     const lightOptOut = this.noFlash || this._flashOptOut;
     const recheckId = this.#recheckId;
     this.#recheckId = undefined;
@@ -451,11 +456,11 @@ export class LiveproofCheck extends LitElement {
     const started = await api.startAttempt(sessionId, body, signal);
     const origin = performance.now();
     this.#running = { sessionId, attemptId: started.attemptId, nonce: started.plan.nonce, expiresAt: Date.parse(started.plan.expiresAt), key };
-    // The UDP probe runs beside the challenges (its credentials come with the plan) and is closed
-    // before the result goes: it adds nothing to the time to the verdict.
-    const probe = startUdpProbe(started.plan.ice);
-    const finished = this.#runChallenges(runner, started, origin, signal, api);
-    const trace = await finished.finally(() => probe.stop());
+    // The network probes run beside the challenges (the UDP probe's credentials come with the plan)
+    // and are done before the result goes: they add nothing to the time to the verdict.
+    const probes = startNetworkProbes(api, started.attemptId, started.plan.ice);
+    const trace = await this.#runChallenges(runner, started, origin, signal, api).finally(() => probes.stop());
+    const network = await probes.finish();
     this.#loop.stop();
     this.#running = undefined;
     const passedHere = this._stepStatus.every((s) => s === 'done');
@@ -464,6 +469,9 @@ export class LiveproofCheck extends LitElement {
     this.#camera.stop(); // leaves a stream the page handed over running for its owner
 
     this._state = 'submitting';
+    // The cadence measured since the element appeared (the result's device is the one scored).
+    const hz = this.#cadence?.hz();
+    if (hz !== undefined) device.frameHz = hz;
     const payload: ResultPayload = {
       v: 1,
       attemptId: started.attemptId,
@@ -473,6 +481,7 @@ export class LiveproofCheck extends LitElement {
       device,
       sentAt: Date.now(),
       ...(referenceImage ? { referenceImage } : {}),
+      ...(network ? { network } : {}),
     };
     const pending: PendingResult = { sessionId, attemptId: started.attemptId, purpose: 'result', jws: await key.sign(payload), expiresAt: Date.parse(started.plan.expiresAt) };
     this.#keep(pending);

@@ -4,12 +4,31 @@
  * really leaves; the server records where they came from. Nothing is measured or reported here:
  * the observation is the server's, so the page cannot forge it (it can only suppress it, which the
  * server records as "no UDP"). No media flows and no video leaves the device.
+ *
+ * The one figure taken here is the round trip of that path as the browser measured it (the
+ * candidate pair's), which the server sets beside the web round trips it timed itself; it is
+ * labelled as reported, since a controlled page can send any number.
  */
-import type { Plan } from '@liveproof/protocol';
+import { candidateAddress, classifyLocalAddress, type LocalAddressClass, type Plan } from '@liveproof/protocol';
 
 export interface UdpProbe {
+  /** The classes of the local addresses gathered so far (never the addresses). */
+  localClasses(): LocalAddressClass[];
+  /** The path's round trip in ms, as the browser measured it; undefined before a check succeeded. */
+  rttMs(): Promise<number | undefined>;
   /** Closes the connection (idempotent). */
   stop(): void;
+}
+
+async function pairRttMs(pc: RTCPeerConnection): Promise<number | undefined> {
+  const stats = await pc.getStats();
+  let best: number | undefined;
+  stats.forEach((report: { type: string; state?: string; currentRoundTripTime?: number; totalRoundTripTime?: number; responsesReceived?: number }) => {
+    if (report.type !== 'candidate-pair' || report.state !== 'succeeded') return;
+    const seconds = report.currentRoundTripTime ?? (report.responsesReceived ? (report.totalRoundTripTime ?? 0) / report.responsesReceived : undefined);
+    if (seconds !== undefined && (best === undefined || seconds * 1000 < best)) best = seconds * 1000;
+  });
+  return best;
 }
 
 /** The server never runs DTLS; any well-formed fingerprint lets the browser start ICE. */
@@ -43,7 +62,8 @@ function answerFor(offer: string, ice: NonNullable<Plan['ice']>): string {
 
 /** Starts the probe; it stops by itself after `maxMs`, or when asked. Never throws. */
 export function startUdpProbe(ice: Plan['ice'], maxMs = 8000): UdpProbe {
-  if (!ice || typeof RTCPeerConnection === 'undefined') return { stop: () => undefined };
+  if (!ice || typeof RTCPeerConnection === 'undefined') return { localClasses: () => [], rttMs: async () => undefined, stop: () => undefined };
+  const classes = new Set<LocalAddressClass>();
   let pc: RTCPeerConnection | undefined;
   const stop = () => {
     clearTimeout(timer);
@@ -53,10 +73,15 @@ export function startUdpProbe(ice: Plan['ice'], maxMs = 8000): UdpProbe {
   const timer = setTimeout(stop, maxMs);
   (async () => {
     pc = new RTCPeerConnection({ iceServers: [] });
+    // Host candidates carry the machine's own addresses once the camera is allowed; only their class is kept.
+    pc.onicecandidate = (event) => {
+      const address = event.candidate ? (event.candidate.address ?? candidateAddress(event.candidate.candidate)) : null;
+      if (address) classes.add(classifyLocalAddress(address));
+    };
     pc.createDataChannel('liveproof-probe');
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     await pc.setRemoteDescription({ type: 'answer', sdp: answerFor(offer.sdp ?? '', ice) });
   })().catch(() => stop());
-  return { stop };
+  return { localClasses: () => [...classes], rttMs: () => (pc ? pairRttMs(pc).catch(() => undefined) : Promise.resolve(undefined)), stop };
 }

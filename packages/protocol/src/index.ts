@@ -43,6 +43,9 @@ export type {
   SessionEvent,
   SessionEventType,
   ProgressRequest,
+  RttRequest,
+  RttResponse,
+  ResultNetwork,
   ViewerTokenResponse,
 } from './wire.ts';
 export {
@@ -59,7 +62,10 @@ export {
   resultPayloadSchema,
   submitResultSchema,
   progressSchema,
+  rttRequestSchema,
   viewerTokenSchema,
   idSchema,
   plainText,
 } from './schemas.ts';
+export { LOCAL_ADDRESS_CLASSES, candidateAddress, classifyCameraLabel, classifyLocalAddress, classifyRenderer, isRemoteCadence } from './device-classes.ts';
+export type { CameraClass, LocalAddressClass, RendererClass } from './device-classes.ts';

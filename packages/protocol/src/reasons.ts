@@ -81,4 +81,8 @@ export const SIGNAL_TEXT: Readonly<Record<string, string>> = {
   vpn_ip: 'The connection came from a known commercial VPN (dated list).',
   network_path_mismatch: "The browser's direct (UDP) path comes from another network than its web requests: a proxy or a split tunnel.",
   timezone_mismatch: "The browser's time zone is not used in the country its address is in.",
+  proxy_timing: 'Web requests take much longer to come back than the connection underneath them: something relays them on the way.',
+  software_renderer: 'The browser draws without a graphics processor (or has no WebGL), as in most virtual machines and remote sessions.',
+  vm_indicators: "The browser reports a virtual machine's display adapter, camera or network.",
+  remote_session_hint: 'The device looks driven from afar: a camera redirected into a remote session, a 30-a-second screen, or slow answers to the prompts.',
 };

@@ -4,6 +4,7 @@
  * change only by really routing traffic, and what the page reported, which a controlled browser
  * can forge. A signal names a doubt; these are the facts that explain it.
  */
+import type { CameraClass, LocalAddressClass, RendererClass } from './device-classes.ts';
 
 /** Where an address lives; `shared` is carrier-grade NAT space (100.64.0.0/10). */
 export type AddressScope = 'public' | 'private' | 'shared' | 'loopback' | 'link_local' | 'other';
@@ -41,11 +42,29 @@ export interface ObservedRisk {
    * countries that use the zone, and whether the address's country is among them.
    */
   timeZone?: { zone: string; zoneCountries: string[]; addressCountry: string | null; agrees: boolean | null };
+  /**
+   * Round trips the server timed itself, in ms: the smallest application-level one over `samples`
+   * (from sending an answer to the page's next request: a page can add delay, never remove it),
+   * and the smallest TCP round trip a trusted reverse proxy reported for the same requests.
+   */
+  rtt?: { httpMs: number; samples: number; tcpMs?: number };
 }
 
 export interface ReportedRisk {
   /** The page's own time zone (Intl), as reported. */
   timeZone?: string;
+  /** The UDP probe's round trip (the ICE candidate pair's), in ms, as the browser reports it. */
+  udpRttMs?: number;
+  /** The WebGL renderer's class. */
+  renderer?: RendererClass;
+  /** The page's frame cadence, per second. */
+  frameHz?: number;
+  /** The classes of the local addresses WebRTC gathered. */
+  localAddresses?: LocalAddressClass[];
+  /** The camera label's class (the server's reading of the label the page sent). */
+  camera?: CameraClass;
+  /** The median time from a prompt to the movement's start, over the steps (from the page's trace). */
+  reactionMs?: number;
 }
 
 export interface RiskFacts {

@@ -3,9 +3,10 @@
  * what a hostile client can make the server parse and store.
  */
 import { z } from 'zod';
+import { LOCAL_ADDRESS_CLASSES } from './device-classes.ts';
 import { CHALLENGE_IDS, MOTION_CHALLENGE_IDS, type ChallengeId } from './challenges.ts';
 import { FACE_BOX_LIMITS, LIGHT_COLOURS, TRACE_BLENDSHAPES, TRACE_VERSION, isWellFormedText, type DeviceInfo, type Trace } from './trace.ts';
-import type { CreateSessionRequest, ProgressRequest, ResultPayload, StartAttemptRequest, StopPayload } from './wire.ts';
+import type { CreateSessionRequest, ProgressRequest, ResultPayload, RttRequest, StartAttemptRequest, StopPayload } from './wire.ts';
 
 /** At 30 frames a second, ten minutes of frames: far beyond any check. */
 export const MAX_TRACE_FRAMES = 18_000;
@@ -34,7 +35,7 @@ export const challengeIdSchema = z.enum(CHALLENGE_IDS as [ChallengeId, ...Challe
 
 export const createSessionSchema = z.strictObject({
   candidateRef: ref,
-  interviewRef: ref,
+  interviewRef: ref.optional(),
   audience: ref,
   attemptLimit: z.number().int().min(1).max(10).optional(),
   // An opt-out plan has one more movement than this, and there are six movements.
@@ -67,6 +68,8 @@ export const deviceSchema = z.strictObject({
   canvasTrack: z.boolean().optional(),
   webdriver: z.boolean().optional(),
   timeZone: plainText(100).optional(),
+  renderer: z.enum(['hardware', 'software', 'virtual_machine', 'none']).optional(),
+  frameHz: finite.min(0).max(1000).optional(),
 }) satisfies z.ZodType<DeviceInfo>;
 
 export const startAttemptSchema = z.strictObject({
@@ -119,7 +122,19 @@ export const resultPayloadSchema = z.strictObject({
   referenceImage: z
     .strictObject({ type: z.literal('image/jpeg'), data: z.string().max(MAX_REFERENCE_IMAGE_BASE64).regex(/^[A-Za-z0-9+/]+={0,2}$/) })
     .optional(),
+  network: z
+    .strictObject({
+      rtt: z.string().max(600).regex(/^[A-Za-z0-9._-]+$/).optional(),
+      udpRttMs: finite.min(0).max(60_000).optional(),
+      localAddresses: z.array(z.enum(LOCAL_ADDRESS_CLASSES)).max(LOCAL_ADDRESS_CLASSES.length).optional(),
+    })
+    .optional(),
 }) satisfies z.ZodType<ResultPayload>;
+
+export const rttRequestSchema = z.strictObject({
+  echo: z.string().max(600).regex(/^[A-Za-z0-9._-]+$/).optional(),
+  restart: z.boolean().optional(),
+}) satisfies z.ZodType<RttRequest>;
 
 
 

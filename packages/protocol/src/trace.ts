@@ -4,6 +4,7 @@
  * (positioning frames kept for the baseline come before 0). No image data is ever part of a trace.
  */
 import type { ChallengeId } from './challenges.ts';
+import type { RendererClass } from './device-classes.ts';
 
 export const TRACE_VERSION = 1;
 
@@ -92,6 +93,10 @@ export interface DeviceInfo {
   canvasTrack?: boolean;
   webdriver?: boolean;
   timeZone?: string;
+  /** The WebGL renderer's class (never the renderer's own name). */
+  renderer?: RendererClass;
+  /** The page's frame cadence (requestAnimationFrame), per second. */
+  frameHz?: number;
 }
 
 export interface Trace {

@@ -8,6 +8,7 @@ import type { StepVerdict } from './score.ts';
 import type { ReasonCode } from './reasons.ts';
 import type { LightSpec } from './light.ts';
 import type { DeviceInfo, Trace } from './trace.ts';
+import type { LocalAddressClass } from './device-classes.ts';
 
 /** Session status, derived from its attempts and its expiry. */
 export type SessionStatus = 'open' | 'passed' | 'failed' | 'expired';
@@ -31,7 +32,8 @@ export type Assurance = 'high' | 'reduced';
 
 export interface CreateSessionRequest {
   candidateRef: string;
-  interviewRef: string;
+  /** The interview the check is for; none for a check outside interviews (an employee's company laptop). */
+  interviewRef?: string;
   /** Who will verify the tokens: becomes the token's `aud`. */
   audience: string;
   attemptLimit?: number;
@@ -70,7 +72,8 @@ export interface AttemptTimings {
 export interface SessionView {
   id: string;
   candidateRef: string;
-  interviewRef: string;
+  /** Null for a session outside any interview. */
+  interviewRef: string | null;
   audience: string;
   status: SessionStatus;
   attemptLimit: number;
@@ -149,6 +152,17 @@ export interface ResultPayload {
   sentAt: number;
   /** Only when the plan asks for it and the check passed on the page: one small JPEG of the face, base64. */
   referenceImage?: { type: 'image/jpeg'; data: string };
+  /** What the page's probes brought back: the server's sealed round-trip echo, and the UDP path's round trip as the browser measured it. */
+  network?: ResultNetwork;
+}
+
+export interface ResultNetwork {
+  /** The last echo of `POST /v1/attempts/{id}/rtt`: the server's own timing, sealed (the page cannot lower it). */
+  rtt?: string;
+  /** The ICE candidate pair's round-trip time to the server's responder, in ms, as the browser reports it. */
+  udpRttMs?: number;
+  /** The classes of the local addresses the probe gathered (after the camera permission); never an address. */
+  localAddresses?: LocalAddressClass[];
 }
 
 /** What the element signs (with the attempt key) when the candidate stops the flashing colours. */
@@ -188,7 +202,8 @@ export interface LivenessTokenClaims {
   iat: number;
   exp: number;
   sid: string;
-  interview_ref: string;
+  /** Absent for a session outside any interview. */
+  interview_ref?: string;
   result: CheckResult;
   /** Absent only in tokens issued before re-checks were marked, which were all checks. */
   kind?: AttemptKind;
@@ -234,6 +249,22 @@ export type SessionEvent =
     };
 
 export type SessionEventType = SessionEvent['type'];
+
+/**
+ * `POST /v1/attempts/{id}/rtt`: one application-level round trip. The element sends the echo of
+ * the previous answer at once; the server times from sending that answer to this request's
+ * arrival, and seals the smallest time so far into the next echo. The page spreads its samples
+ * over the check (a busy moment inflates one), restarting the clock after each pause.
+ */
+export interface RttRequest {
+  echo?: string;
+  /** Restart the clock without a sample: the page waited on purpose since the last answer. */
+  restart?: boolean;
+}
+
+export interface RttResponse {
+  echo: string;
+}
 
 /** `POST /v1/attempts/{id}/progress`: the element reports the prompt it has just shown. */
 export interface ProgressRequest {

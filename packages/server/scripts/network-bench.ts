@@ -43,5 +43,24 @@ time('IPv4 on the datacenter list', Array.from({ length: 200_000 }, (_, i) => li
 const udp = [{ ufrag: 'u', ip: '8.8.4.4', port: 1, firstAt: 0, lastAt: 0, count: 1 }];
 const t0 = performance.now();
 const n = 50_000;
-for (let i = 0; i < n; i++) observeNetwork({ intel, startIp: random4(), resultIp: null, udp, timeZone: 'Europe/Berlin', localAddresses: new Set() });
+for (let i = 0; i < n; i++) observeNetwork({ intel, startIp: random4(), resultIp: null, udp, timeZone: 'Europe/Berlin', localAddresses: new Set(), rtt: null });
 console.log(`  ${'all network facts of one attempt'.padEnd(34)} ${(((performance.now() - t0) * 1000) / n).toFixed(2)} µs (lists, country, UDP relation, time zone)`);
+
+// The round trips: each attempt makes twelve requests to /v1/attempts/{id}/rtt (six rounds of two).
+// Timed in-process through the whole app (rate limit, attempt read, sealing).
+const { createHarness } = await import('../src/testing/harness.ts');
+const h = await createHarness({ rateLimit: false });
+const session = await h.createSession();
+const page = await h.page(session.clientToken);
+const attempt = (await page.start(session.id)).json;
+const headers = {};
+let echo: string | undefined;
+const rounds = 2000;
+for (let i = 0; i < 200; i++) echo = ((await h.api('POST', `/v1/attempts/${attempt.attemptId}/rtt`, echo ? { echo } : {}, headers)).json.echo as string) ?? echo;
+const cpu0 = process.cpuUsage();
+const r0 = performance.now();
+for (let i = 0; i < rounds; i++) echo = (await h.api('POST', `/v1/attempts/${attempt.attemptId}/rtt`, echo ? { echo, restart: i % 2 === 0 } : {}, headers)).json.echo as string;
+const wallUs = ((performance.now() - r0) * 1000) / rounds;
+const cpu = process.cpuUsage(cpu0);
+const cpuUs = (cpu.user + cpu.system) / rounds;
+console.log(`  ${'one round-trip request (in-process)'.padEnd(34)} ${wallUs.toFixed(0)} µs wall, ${cpuUs.toFixed(0)} µs CPU; twelve per attempt: ${((12 * cpuUs) / 1000).toFixed(1)} ms CPU`);

@@ -92,6 +92,8 @@ export async function createLiveproofApp(options: LiveproofAppOptions): Promise<
       intel: options.ipIntel ?? createIpIntel(null, null),
       ice: options.ice && options.ice.candidates.length ? { secret: await sealer.derive('ice'), candidates: options.ice.candidates } : null,
       localAddresses: options.localAddresses ?? localAddresses(),
+      // A TCP round trip in a header means something only from a proxy the deployment runs.
+      rtt: { secret: await sealer.derive('rtt'), tcpRttHeader: config.trustProxy ? config.tcpRttHeader : null },
     },
     ...(options.lookup ? { lookup: options.lookup } : {}),
   };

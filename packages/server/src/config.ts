@@ -46,6 +46,11 @@ export interface LiveproofConfig {
   rateLimit: RateLimitConfig | false;
   /** Take the client address from the last X-Forwarded-For entry (only behind one proxy you control). */
   trustProxy: boolean;
+  /**
+   * The header in which that proxy passes the client connection's TCP round-trip time, in
+   * microseconds (nginx: `$tcpinfo_rtt`; HAProxy: `%[fc_rtt(us)]`). Read only with `trustProxy`.
+   */
+  tcpRttHeader: string | null;
   /** Audit rows, refusal counts and finished webhook messages are deleted after this many days. */
   retentionDays: number;
   /** Attempt traces, addresses, user agents and device facts are cleared after this many days (verdicts stay). */
@@ -73,6 +78,7 @@ export const DEFAULT_CONFIG: Omit<LiveproofConfig, 'issuer'> = {
   maxBodyBytes: 64_000,
   rateLimit: { windowMs: 60_000, page: 120, viewer: 120, hiring: 1200, admin: 120 },
   trustProxy: false,
+  tcpRttHeader: null,
   retentionDays: 90,
   evidenceRetentionDays: 30,
   streams: { perToken: 3, perAddress: 20, perProcess: 2000, keepAliveMs: 15_000 },

@@ -45,6 +45,8 @@ export interface NetworkContext {
   ice: { secret: Uint8Array; candidates: IceCandidate[] } | null;
   /** This machine's own addresses (a browser on the server's machine is not on "another network"). */
   localAddresses: ReadonlySet<string>;
+  /** Round trips: the echo's sealing secret, and the trusted proxy's TCP round-trip header (null: none). */
+  rtt: { secret: Uint8Array; tcpRttHeader: string | null };
 }
 
 export interface AppEnv {

@@ -161,7 +161,7 @@ describe('the API description', () => {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     }
     // The body schema is the one the server validates with.
-    expect(doc.paths['/v1/sessions']!.post!.requestBody!.content['application/json']!.schema.required).toEqual(['candidateRef', 'interviewRef', 'audience']);
+    expect(doc.paths['/v1/sessions']!.post!.requestBody!.content['application/json']!.schema.required).toEqual(['candidateRef', 'audience']);
     expect(doc.paths['/v1/sessions']!.post!.security).toEqual([{ apiKey: [] }]);
     // A result is authorised by the attempt key's signature, not by the client token.
     expect(doc.paths['/v1/attempts/{id}/result']!.post!.security).toEqual([{ attemptKey: [] }]);

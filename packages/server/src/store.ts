@@ -98,6 +98,7 @@ export interface SessionRecord {
   id: string;
   integrationId: string;
   candidateRef: string;
+  /** The interview, or '' for a session outside any (the column predates optional interviews): read it with `interviewOf`. */
   interviewRef: string;
   audience: string;
   attemptLimit: number;

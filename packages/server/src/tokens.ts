@@ -181,7 +181,7 @@ export async function livenessTokenFor(
     iat: Math.floor(completedAt / 1000),
     exp: Math.floor(expiresAt / 1000),
     sid: session.id,
-    interview_ref: session.interviewRef,
+    ...(session.interviewRef ? { interview_ref: session.interviewRef } : {}),
     result,
     kind: attempt.kind,
     challenges: attempt.challenges.map((id, i) => ({ id, passed: attempt.steps[i]?.passed ?? false })),

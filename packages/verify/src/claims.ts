@@ -91,7 +91,8 @@ export function parseLivenessClaims(payload: Record<string, unknown>): LivenessC
     iat,
     exp,
     sid: text(payload, 'sid'),
-    interview_ref: text(payload, 'interview_ref'),
+    // Absent for a check outside any interview (an employee's company laptop).
+    ...(payload['interview_ref'] === undefined ? {} : { interview_ref: text(payload, 'interview_ref') }),
     result,
     kind: kind(payload['kind']),
     challenges: list(payload, 'challenges', challenge),

@@ -13,7 +13,7 @@ export function formatSummary(verified: VerifiedLiveness): string {
     ['result', verified.result],
     ['kind', verified.kind],
     ['candidate', verified.candidateRef],
-    ['interview', verified.interviewRef],
+    ['interview', verified.interviewRef ?? '(none)'],
     ['session', verified.sessionId],
     ['attempt', verified.attemptId],
     ['challenges', list(challenges)],

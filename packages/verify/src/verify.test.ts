@@ -316,7 +316,6 @@ describe('claims shape', () => {
     'iat',
     'exp',
     'sid',
-    'interview_ref',
     'result',
     'challenges',
     'reasons',
@@ -326,6 +325,13 @@ describe('claims shape', () => {
     const token = await lp.sign(without(lp.claims(), claim));
     const error = await expectCode(verifyLivenessToken(token, options), 'token_invalid');
     expect(error.details).toMatchObject({ claim });
+  });
+
+  it('accepts a token without interview_ref (a check outside any interview), and refuses an empty one', async () => {
+    const verified = await verifyLivenessToken(await lp.sign(without(lp.claims(), 'interview_ref')), options);
+    expect(verified.interviewRef).toBeNull();
+    const error = await expectCode(verifyLivenessToken(await lp.sign({ ...lp.claims(), interview_ref: '' }), options), 'token_invalid');
+    expect(error.details).toMatchObject({ claim: 'interview_ref' });
   });
 
   it.each<[string, Record<string, unknown>, string]>([

@@ -61,8 +61,8 @@ export interface VerifiedLiveness {
   kind: AttemptKind;
   /** Your reference for the candidate (`sub`). */
   candidateRef: string;
-  /** Your reference for the interview (`interview_ref`). */
-  interviewRef: string;
+  /** Your reference for the interview (`interview_ref`); null for a check outside any interview. */
+  interviewRef: string | null;
   /** The attempt this token reports on (`jti`): unique per token, usable to refuse replays. */
   attemptId: string;
   /** The Liveproof session (`sid`). */
@@ -192,7 +192,7 @@ export async function verifyLivenessToken(token: string, options: VerifyOptions)
     passed: claims.result === 'pass',
     kind: claims.kind,
     candidateRef: claims.sub,
-    interviewRef: claims.interview_ref,
+    interviewRef: claims.interview_ref ?? null,
     attemptId: claims.jti,
     sessionId: claims.sid,
     challenges: claims.challenges,

@@ -18,6 +18,7 @@ import {
   type DeviceInfo,
   type ErrorCode,
   type ReasonCode,
+  type ResultNetwork,
   type ResultPayload,
   type StepVerdict,
   type Trace,
@@ -72,6 +73,8 @@ export type Evaluation =
       rejection?: Rejection;
       /** The reference image the page sent, still base64 (checked and kept by `reference-images.ts`). */
       referenceImage?: string;
+      /** What the page's network probes brought back (the sealed echo is opened by the caller). */
+      network?: ResultNetwork;
     };
 
 /**
@@ -141,6 +144,7 @@ export async function evaluateResult(input: EvidenceInput): Promise<Evaluation> 
     trace: payload?.trace ?? null,
     timings: null,
     device: payload?.device ?? attempt.device,
+    ...(payload?.network ? { network: payload.network } : {}),
     rejection,
   });
 
@@ -203,6 +207,7 @@ export async function evaluateResult(input: EvidenceInput): Promise<Evaluation> 
     timings,
     device: payload.device,
     ...(payload.referenceImage ? { referenceImage: payload.referenceImage.data } : {}),
+    ...(payload.network ? { network: payload.network } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * `flag` (listed in the token's signals, lowering the assurance: the default) or `reject` (the
  * check fails with the signal named). Links between candidates are never rejected.
  */
-import type { Assurance, DeviceInfo, ObservedRisk, ReasonCode } from '@liveproof/protocol';
+import { isRemoteCadence, type Assurance, type DeviceInfo, type ObservedRisk, type ReasonCode, type ReportedRisk } from '@liveproof/protocol';
 import type { IntegrationRecord, SignalPolicy } from '../store.ts';
 import type { PlanFacts } from './plan.ts';
 
@@ -27,6 +27,17 @@ export const RiskSignal = {
   NetworkPathMismatch: 'network_path_mismatch',
   /** The page's time zone is not used in the country of the observed address. */
   TimezoneMismatch: 'timezone_mismatch',
+  /**
+   * Web requests' round trip (timed by the server) is much longer than the TCP connection's (a
+   * trusted reverse proxy's figure) or the UDP path's (the browser's figure): a relay on the way.
+   */
+  ProxyTiming: 'proxy_timing',
+  /** Reported: WebGL renders in software, or there is no WebGL (no GPU: most VMs and remote sessions). */
+  SoftwareRenderer: 'software_renderer',
+  /** Reported: a virtual machine's display adapter, camera or default NAT address. */
+  VmIndicators: 'vm_indicators',
+  /** Reported: a camera redirected into a remote session, a 30-a-second frame cadence, or slow reactions to the prompts. */
+  RemoteSessionHint: 'remote_session_hint',
 } as const;
 export type RiskSignal = (typeof RiskSignal)[keyof typeof RiskSignal];
 
@@ -66,13 +77,63 @@ export function attemptSignals(plan: Pick<PlanFacts, 'lightOptOut'>, device: Dev
   return signals;
 }
 
-/** The signals the server's own observation of the network raises. */
-export function networkSignals(observed: ObservedRisk): RiskSignal[] {
+/**
+ * How much longer than the path underneath a web request's round trip must be for `proxy_timing`:
+ * well above what the browser's own turnaround adds (at most 12 ms on the lab's direct path with the
+ * element's timing worker, up to 70 ms when a page's policy forbids the worker and the main thread
+ * is busy with the face model: `pnpm lab`), at what a relay in another region adds (a hundred ms
+ * and more). A proxy next door adds less and is not seen by timing.
+ */
+export const PROXY_GAP_MS = 100;
+/** Fewer server-timed samples than this say too little to raise `proxy_timing`. */
+export const PROXY_MIN_SAMPLES = 3;
+
+/** Whether the round trips show a relay: the application's against TCP's, or against UDP's when UDP went direct. */
+export function proxyTiming(observed: ObservedRisk, reported: ReportedRisk): boolean {
+  const http = observed.rtt?.httpMs;
+  if (http === undefined || observed.rtt!.samples < PROXY_MIN_SAMPLES) return false;
+  const tcp = observed.rtt?.tcpMs;
+  if (tcp !== undefined && http - tcp >= PROXY_GAP_MS) return true;
+  const udpSeen = observed.udp !== null && observed.udp.relation !== 'none';
+  return udpSeen && reported.udpRttMs !== undefined && http - reported.udpRttMs >= PROXY_GAP_MS;
+}
+
+/** The signals the server's own observation of the network raises (with the page's UDP round trip beside it). */
+export function networkSignals(observed: ObservedRisk, reported: ReportedRisk = {}): RiskSignal[] {
   const signals: RiskSignal[] = [];
   if (observed.http?.lists.includes('datacenter')) signals.push('datacenter_ip');
   if (observed.http?.lists.includes('vpn')) signals.push('vpn_ip');
   if (observed.udp?.relation === 'different_network') signals.push('network_path_mismatch');
   if (observed.timeZone?.agrees === false) signals.push('timezone_mismatch');
+  if (proxyTiming(observed, reported)) signals.push('proxy_timing');
+  return signals;
+}
+
+/**
+ * The median reaction (prompt to the movement's start, from the trace) above which the prompts
+ * look answered through a remote-control loop. People answer the check's prompts in about 0.4 to
+ * 1.2 s; a loop over the network adds its round trip and the remote screen's delay. A simulation
+ * measures how often it fires (`pnpm remote-loop`; THREAT-MODEL.md).
+ */
+export const REMOTE_REACTION_MS = 1500;
+/** Steps with a reaction time needed before their median means anything. */
+const MIN_REACTION_STEPS = 2;
+
+/** The median of the steps' reaction times, when enough steps have one. */
+export function medianReaction(steps: readonly { reactionMs?: number }[]): number | undefined {
+  const times = steps.map((s) => s.reactionMs).filter((t): t is number => t !== undefined).sort((a, b) => a - b);
+  if (times.length < MIN_REACTION_STEPS) return undefined;
+  const mid = times.length >> 1;
+  return Math.round(times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2);
+}
+
+/** The signals the page's reported device classes raise. */
+export function reportedSignals(reported: ReportedRisk): RiskSignal[] {
+  const signals: RiskSignal[] = [];
+  if (reported.renderer === 'software' || reported.renderer === 'none') signals.push('software_renderer');
+  if (reported.renderer === 'virtual_machine' || reported.camera === 'virtual_machine' || reported.localAddresses?.includes('virtual_machine')) signals.push('vm_indicators');
+  const slow = reported.reactionMs !== undefined && reported.reactionMs >= REMOTE_REACTION_MS;
+  if (reported.camera === 'remote_session' || (reported.frameHz !== undefined && isRemoteCadence(reported.frameHz)) || slow) signals.push('remote_session_hint');
   return signals;
 }
 

@@ -31,11 +31,16 @@ export function attemptSummary(attempt: AttemptRecord, now: number, audience: 'h
   return summary;
 }
 
+/** The session's interview, or null outside any (stored as ''). */
+export function interviewOf(session: Pick<SessionRecord, 'interviewRef'>): string | null {
+  return session.interviewRef === '' ? null : session.interviewRef;
+}
+
 export function sessionView(session: SessionRecord, attempts: readonly AttemptRecord[], now: number, withAttempts: boolean): SessionView {
   const view: SessionView = {
     id: session.id,
     candidateRef: session.candidateRef,
-    interviewRef: session.interviewRef,
+    interviewRef: interviewOf(session),
     audience: session.audience,
     status: sessionStatus(session, attempts, now),
     attemptLimit: session.attemptLimit,

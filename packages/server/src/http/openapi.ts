@@ -19,6 +19,13 @@ export const VIEWER_TOKEN: Security = [{ viewerToken: [] }, { clientToken: [] }]
 export const ADMIN_KEY: Security = [{ adminKey: [] }];
 /** Results: no bearer credential; the body is a JWS the attempt key signed. */
 export const ATTEMPT_KEY: Security = [{ attemptKey: [] }];
+/**
+ * Round trips: no credential but the (unguessable) attempt id in the path; what they return counts
+ * only inside a result the attempt key signs.
+ */
+export const ATTEMPT_ID: Security = [];
+/** Routes that take the attempt id as their only credential. */
+export const ATTEMPT_ID_PATHS = ['/v1/attempts/:id/rtt'] as const;
 
 const errorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) })

@@ -11,6 +11,7 @@ import { createAdminKey, createIntegration } from '../domain/integrations.ts';
 import { sqliteTarget, storeFingerprint, type StoreTarget } from '../fuzz/targets.ts';
 import { createHarness, neutralTrace, type Harness } from '../testing/harness.ts';
 import { PUBLIC_PATHS } from './routes/public.ts';
+import { ATTEMPT_ID_PATHS } from './openapi.ts';
 
 interface Served {
   method: string;
@@ -89,6 +90,8 @@ function realPath({ path }: Served): string {
 }
 
 const isPublic = (route: Served) => (PUBLIC_PATHS as readonly string[]).includes(route.path);
+/** Routes whose only credential is the attempt id (the round trips the server times). */
+const byAttemptId = (route: Served) => (ATTEMPT_ID_PATHS as readonly string[]).includes(route.path);
 /** Routes authorised by the attempt key's signature in the body rather than a bearer credential. */
 const signedByAttemptKey = (route: Served) => doc.paths[openapiPath(route.path)]?.[route.method.toLowerCase()]?.security?.some((s) => 'attemptKey' in s) === true;
 
@@ -111,8 +114,24 @@ describe('the route table', () => {
     }
   });
 
+  it('answers the round-trip route with the attempt id alone, for a started attempt only, and writes nothing', async () => {
+    const routes = served.filter(byAttemptId);
+    expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/attempts/:id/rtt']);
+    for (const route of routes) {
+      const before = await storeFingerprint(target);
+      const ask = (path: string) => h.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const open = await ask(realPath(route));
+      expect([open.status, typeof ((await open.json()) as { echo?: unknown }).echo]).toEqual([200, 'string']);
+      const unknown = await ask(route.path.replace(':id', 'att_nosuchattempt0000000000'));
+      expect([unknown.status, ((await unknown.json()) as { error?: { code?: string } }).error?.code]).toEqual([404, 'attempt_not_found']);
+      const done = await ask(route.path.replace(':id', ids.completedAttempt!));
+      expect(((await done.json()) as { error?: { code?: string } }).error?.code).toBe('result_already_submitted');
+      expect(await storeFingerprint(target)).toEqual(before);
+    }
+  });
+
   it('refuses every other route without credentials with a 4xx and a stable code, and writes nothing', async () => {
-    const guarded = served.filter((r) => !isPublic(r));
+    const guarded = served.filter((r) => !isPublic(r) && !byAttemptId(r));
     expect(guarded.length).toBeGreaterThan(30);
     const stranger = await generateKeyPair('ES256');
     const refusals: string[] = [];

@@ -9,6 +9,7 @@ import type { ObservedRisk, UdpRelation } from '@liveproof/protocol';
 import type { UdpObservation } from '../store.ts';
 import { parseAddress, relateAddresses, type ParsedAddress } from './addresses.ts';
 import type { IpIntel } from './ip-lists.ts';
+import type { RttEcho } from './rtt.ts';
 
 export interface NetworkInput {
   intel: IpIntel;
@@ -21,7 +22,11 @@ export interface NetworkInput {
   timeZone: string | undefined;
   /** This machine's own addresses: a browser on the server's machine is `same_host`, not a mismatch. */
   localAddresses: ReadonlySet<string>;
+  /** The server's own round-trip timing (the opened echo the result carried), or null. */
+  rtt: RttEcho | null;
 }
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
 
 const RELATION_ORDER: UdpRelation[] = ['same_address', 'same_host', 'same_network', 'different_family', 'different_network'];
 
@@ -57,6 +62,11 @@ export function observeNetwork(input: NetworkInput): ObservedRisk {
       facts.udp = { relation: best.relation, addresses: distinct.length };
       if (best.relation === 'different_network' || best.relation === 'different_family') facts.udp.address = input.intel.lookupParsed(best.a);
     }
+  }
+
+  if (input.rtt && input.rtt.minMs !== null) {
+    facts.rtt = { httpMs: round(input.rtt.minMs), samples: input.rtt.samples };
+    if (input.rtt.tcpMinMs !== null) facts.rtt.tcpMs = round(input.rtt.tcpMinMs);
   }
 
   if (input.timeZone) {

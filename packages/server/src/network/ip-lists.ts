@@ -120,7 +120,8 @@ export function createIpIntel(texts: IpListTexts | null, info: IpListsInfo | nul
   const tables = texts ? { vpn: parseCidrList(texts.vpn), datacenter: parseCidrList(texts.datacenter), relay: parseCidrList(texts.relay) } : null;
   const lookupParsed = (address: ParsedAddress): AddressFacts => {
     const lists: IpListName[] = [];
-    if (tables && address.scope === 'public') {
+    // Any scope: the real lists hold public ranges only, a lab's own lists may hold documentation ones.
+    if (tables) {
       if (contains(tables.relay[address.family], address.value)) lists.push('relay');
       else {
         if (contains(tables.vpn[address.family], address.value)) lists.push('vpn');

@@ -10,6 +10,7 @@ import { observeNetwork, zoneCountries } from './facts.ts';
 import { icePassword } from './ice.ts';
 import { startIceResponder } from './ice-responder.ts';
 import { createIpIntel, ipListTexts } from './ip-lists.ts';
+import { MAX_RTT_SAMPLES, echoNetwork, nextEcho, openEcho, sealEcho, tcpRttFromHeader } from './rtt.ts';
 
 // The installed snapshot (set-up copies it from ../shared or downloads it at the locked commit).
 const LISTS = join(import.meta.dirname, '..', '..', '..', '..', 'apps', 'server', 'assets', 'ipintel');
@@ -57,8 +58,10 @@ describe('the dated lists', () => {
 
   it('reads lists of its own, for tests and for a refreshed snapshot', () => {
     const lab = createIpIntel({ vpn: '198.51.100.0/24\n', datacenter: '203.0.113.0/25 # lab\n', relay: '' }, { date: '2026-12-01', source: 'lab' });
-    // Documentation ranges are not public addresses, so the lab lists only count for public ones…
-    expect(lab.lookup('198.51.100.9')?.lists).toEqual([]);
+    // A lab's documentation ranges are matched like any (the real lists hold public ranges only).
+    expect(lab.lookup('198.51.100.9')).toMatchObject({ scope: 'other', lists: ['vpn'], country: null });
+    expect(lab.lookup('203.0.113.9')?.lists).toEqual(['datacenter']);
+    expect(lab.lookup('203.0.113.200')?.lists).toEqual([]);
     const pub = createIpIntel({ vpn: '8.8.8.0/24', datacenter: '8.8.0.0/16', relay: '1.1.1.1/32' }, { date: '2026-12-01', source: 'lab' });
     expect(pub.lookup('8.8.8.8')?.lists).toEqual(['vpn', 'datacenter']);
     expect(pub.lookup('8.8.9.1')?.lists).toEqual(['datacenter']);
@@ -70,7 +73,7 @@ describe('the dated lists', () => {
 const obs = (ip: string): UdpObservation => ({ ufrag: 'u', ip, port: 5000, firstAt: 0, lastAt: 0, count: 1 });
 
 describe('the observed facts and their signals', () => {
-  const base = { intel: real, startIp: '123.45.67.8', resultIp: '123.45.67.8', timeZone: undefined, localAddresses: new Set<string>() };
+  const base = { intel: real, startIp: '123.45.67.8', resultIp: '123.45.67.8', timeZone: undefined, localAddresses: new Set<string>(), rtt: null };
 
   it('compares the UDP path with the HTTP path, judged by the closest address', () => {
     expect(observeNetwork({ ...base, udp: [obs('123.45.67.8')] }).udp).toEqual({ relation: 'same_address', addresses: 1 });
@@ -98,6 +101,54 @@ describe('the observed facts and their signals', () => {
     // UTC belongs to no country: nothing to compare.
     expect(observeNetwork({ ...base, udp: null, timeZone: 'Etc/UTC' }).timeZone?.agrees).toBeNull();
     expect(zoneCountries('Not/AZone')).toBeNull();
+  });
+
+  it('times round trips from the sealed echoes, which the page can neither forge nor move to another attempt', () => {
+    const secret = new Uint8Array(32).fill(3);
+    let echo = nextEcho(null, 'att_1', echoNetwork('123.45.67.8'), 1000, 1001, null);
+    // Four round trips of 41, 23, 30 and 25 ms (the page's turnaround included).
+    for (const [arrived, sent] of [[1042, 1043], [1066, 1066], [1096, 1097], [1122, 1123]] as const) {
+      const opened = openEcho(secret, sealEcho(secret, echo), 'att_1')!;
+      echo = nextEcho(opened, 'att_1', echoNetwork('123.45.67.8'), arrived, sent, null);
+    }
+    expect(echo).toMatchObject({ samples: 4, minMs: 23, network: echoNetwork('123.45.67.200') });
+    expect(echo.network).not.toBe(echoNetwork('123.45.68.8'));
+    const sealed = sealEcho(secret, echo);
+    expect(openEcho(secret, sealed, 'att_2')).toBeNull();
+    expect(openEcho(new Uint8Array(32).fill(4), sealed, 'att_1')).toBeNull();
+    const [body, tag] = sealed.split('.');
+    const lowered = Buffer.from(JSON.stringify(['att_1', echo.network, 1123, 4, 1, null])).toString('base64url');
+    expect(openEcho(secret, `${lowered}.${tag}`, 'att_1')).toBeNull();
+    expect(openEcho(secret, `${body}.${tag}`, 'att_1')).toMatchObject({ minMs: 23 });
+    // A restart after a pause moves the clock without a sample.
+    expect(nextEcho(echo, 'att_1', echo.network, 9000, 9001, null, true)).toMatchObject({ samples: 4, minMs: 23, sentAt: 9001 });
+    // Past the cap, further requests add no samples.
+    let full = { ...echo, samples: MAX_RTT_SAMPLES };
+    full = nextEcho(full, 'att_1', echo.network, 5000, 5000, null);
+    expect(full).toMatchObject({ samples: MAX_RTT_SAMPLES, minMs: 23 });
+    expect(tcpRttFromHeader('1250')).toBe(1.25);
+    expect(tcpRttFromHeader('-5')).toBeNull();
+    expect(tcpRttFromHeader(undefined)).toBeNull();
+  });
+
+  it('raises proxy_timing when web round trips are much longer than TCP or UDP ones', () => {
+    const rtt = (minMs: number, tcpMinMs: number | null = null) => ({ attemptId: 'a', network: '', sentAt: 0, samples: 5, minMs, tcpMinMs });
+    const direct = observeNetwork({ ...base, udp: [obs('123.45.67.8')], rtt: rtt(31.26) });
+    expect(direct.rtt).toEqual({ httpMs: 31.3, samples: 5 });
+    expect(networkSignals(direct, { udpRttMs: 2 })).toEqual([]);
+    // A relay 150 ms away on the web path, UDP direct: the browser's UDP round trip is 2 ms.
+    const relayed = observeNetwork({ ...base, udp: [obs('123.45.67.8')], rtt: rtt(160) });
+    expect(networkSignals(relayed, { udpRttMs: 2 })).toEqual(['proxy_timing']);
+    // No UDP seen: the page's UDP figure means nothing; a trusted proxy's TCP figure still does.
+    expect(networkSignals(observeNetwork({ ...base, udp: [], rtt: rtt(160) }), { udpRttMs: 2 })).toEqual([]);
+    const tcp = observeNetwork({ ...base, udp: [], rtt: rtt(160, 3) });
+    expect(tcp.rtt).toEqual({ httpMs: 160, samples: 5, tcpMs: 3 });
+    expect(networkSignals(tcp)).toEqual(['proxy_timing']);
+    // A proxy next door adds less than the gap; two samples say too little.
+    expect(networkSignals(observeNetwork({ ...base, udp: [obs('123.45.67.8')], rtt: rtt(90) }), { udpRttMs: 2 })).toEqual([]);
+    expect(networkSignals(observeNetwork({ ...base, udp: [obs('123.45.67.8')], rtt: { ...rtt(160), samples: 2 } }), { udpRttMs: 2 })).toEqual([]);
+    // A far but direct candidate: long round trips on every layer, no gap.
+    expect(networkSignals(observeNetwork({ ...base, udp: [], rtt: rtt(240, 230) }))).toEqual([]);
   });
 
   it("applies the integration's policy per signal: record, flag or reject", () => {

@@ -5,6 +5,7 @@
  */
 import type { LifecycleEvent } from '../domain/session-rules.ts';
 import { assuranceOf } from '../domain/signals.ts';
+import { interviewOf } from '../domain/views.ts';
 import { checksUsed } from '../domain/session-rules.ts';
 import { newId, type RandomSource } from '../random.ts';
 import type { AttemptRecord, AttemptState, NewWebhookMessage, SessionRecord, WebhookEndpointRecord, WebhookEventType } from '../store.ts';
@@ -18,7 +19,7 @@ export function attemptData(session: SessionRecord, attempt: AttemptRecord) {
   return {
     sessionId: session.id,
     candidateRef: session.candidateRef,
-    interviewRef: session.interviewRef,
+    interviewRef: interviewOf(session),
     attemptId: attempt.id,
     sequence: attempt.sequence,
     kind: attempt.kind,
@@ -50,7 +51,7 @@ function body(event: LifecycleEvent, ctx: MessageContext): Record<string, unknow
   return {
     sessionId: session.id,
     candidateRef: session.candidateRef,
-    interviewRef: session.interviewRef,
+    interviewRef: interviewOf(session),
     status,
     cause: event.cause,
     attemptId: event.attemptId,

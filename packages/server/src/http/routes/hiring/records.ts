@@ -8,7 +8,7 @@ import type { Deps } from '../../../context.ts';
 import { attemptOfIntegration } from '../../../domain/access.ts';
 import { audit } from '../../../domain/audit.ts';
 import { assuranceOf } from '../../../domain/signals.ts';
-import { attemptSummary, iso, sessionView } from '../../../domain/views.ts';
+import { attemptSummary, interviewOf, iso, sessionView } from '../../../domain/views.ts';
 import { base64url, fromBase64url } from '../../../encoding.ts';
 import type { Trace } from '@liveproof/protocol';
 import type { AttemptRecord, SessionRecord } from '../../../store.ts';
@@ -126,7 +126,7 @@ export function attemptView(attempt: AttemptRecord, session: SessionRecord, now:
     ...attemptSummary(attempt, now),
     sessionId: session.id,
     candidateRef: session.candidateRef,
-    interviewRef: session.interviewRef,
+    interviewRef: interviewOf(session),
     assurance: assuranceOf(attempt.signals),
     device: attempt.device,
     ...(attempt.diagnostics ? { diagnostics: attempt.diagnostics } : {}),
