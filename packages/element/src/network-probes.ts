@@ -101,7 +101,7 @@ export function startNetworkProbes(api: Pick<ApiClient, 'rttJob'>, attemptId: st
       worker?.stop();
       const network: ResultNetwork = {};
       if (echo) network.rtt = echo;
-      if (udpMs !== undefined) network.udpRttMs = Math.round(udpMs * 10) / 10;
+      if (udpMs !== undefined) network.udpRttMs = udpMs;
       const local = udp.localClasses();
       if (local.length) network.localAddresses = local;
       return Object.keys(network).length ? network : undefined;

@@ -116,17 +116,6 @@ export function networkSignals(observed: ObservedRisk, reported: ReportedRisk = 
  * measures how often it fires (`pnpm remote-loop`; THREAT-MODEL.md).
  */
 export const REMOTE_REACTION_MS = 1500;
-/** Steps with a reaction time needed before their median means anything. */
-const MIN_REACTION_STEPS = 2;
-
-/** The median of the steps' reaction times, when enough steps have one. */
-export function medianReaction(steps: readonly { reactionMs?: number }[]): number | undefined {
-  const times = steps.map((s) => s.reactionMs).filter((t): t is number => t !== undefined).sort((a, b) => a - b);
-  if (times.length < MIN_REACTION_STEPS) return undefined;
-  const mid = times.length >> 1;
-  return Math.round(times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2);
-}
-
 /** The signals the page's reported device classes raise. */
 export function reportedSignals(reported: ReportedRisk): RiskSignal[] {
   const signals: RiskSignal[] = [];

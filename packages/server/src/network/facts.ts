@@ -5,7 +5,7 @@
  * the observations come in as values.
  */
 import ct from 'countries-and-timezones';
-import type { ObservedRisk, UdpRelation } from '@liveproof/protocol';
+import { classifyCameraLabel, type DeviceInfo, type ObservedRisk, type ReportedRisk, type ResultNetwork, type UdpRelation } from '@liveproof/protocol';
 import type { UdpObservation } from '../store.ts';
 import { parseAddress, relateAddresses, type ParsedAddress } from './addresses.ts';
 import type { IpIntel } from './ip-lists.ts';
@@ -77,4 +77,35 @@ export function observeNetwork(input: NetworkInput): ObservedRisk {
     }
   }
   return facts;
+}
+
+/** Steps with a reaction time needed before their median means anything. */
+const MIN_REACTION_STEPS = 2;
+
+/** The median of the steps' reaction times, when enough steps have one. */
+export function medianReaction(steps: readonly { reactionMs?: number }[]): number | undefined {
+  const times = steps.map((s) => s.reactionMs).filter((t): t is number => t !== undefined).sort((a, b) => a - b);
+  if (times.length < MIN_REACTION_STEPS) return undefined;
+  const mid = times.length >> 1;
+  return Math.round(times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2);
+}
+
+/**
+ * What the page reported, as the record keeps it: its time zone, the device's classes (the camera
+ * label classified here), what its network probes measured, and the median reaction from the
+ * trace's scored steps. Classes and rounded numbers only.
+ */
+export function reportedFacts(device: DeviceInfo | null, network: ResultNetwork | undefined, steps: readonly { reactionMs?: number }[]): ReportedRisk {
+  const reported: ReportedRisk = {};
+  if (device?.timeZone) reported.timeZone = device.timeZone;
+  if (network?.udpRttMs !== undefined) reported.udpRttMs = round(network.udpRttMs);
+  if (device) {
+    if (device.renderer) reported.renderer = device.renderer;
+    if (device.frameHz !== undefined) reported.frameHz = Math.round(device.frameHz);
+    reported.camera = classifyCameraLabel(device.cameraLabel);
+  }
+  if (network?.localAddresses?.length) reported.localAddresses = [...new Set(network.localAddresses)].sort();
+  const reactionMs = medianReaction(steps);
+  if (reactionMs !== undefined) reported.reactionMs = reactionMs;
+  return reported;
 }

@@ -89,6 +89,15 @@ export function echoNetwork(ip: string | null): string {
   return parsed ? networkOf(parsed) : '';
 }
 
+/**
+ * The echo a result carries, when it is this attempt's and was timed from the attempt's own
+ * network (a helper machine elsewhere cannot time the round trips for the page); else null.
+ */
+export function openAttemptEcho(secret: Uint8Array, text: string, attempt: { id: string; ip: string | null }): RttEcho | null {
+  const echo = openEcho(secret, text, attempt.id);
+  return echo && echo.network === echoNetwork(attempt.ip) ? echo : null;
+}
+
 /** A TCP round trip from the trusted proxy's header (microseconds), as ms; null when absent or nonsense. */
 export function tcpRttFromHeader(value: string | undefined): number | null {
   if (value === undefined || !/^\d{1,9}$/.test(value.trim())) return null;

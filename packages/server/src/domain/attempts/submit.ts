@@ -9,7 +9,7 @@
  * Copies of one result arriving together are evaluated once: the later ones wait for the first and
  * get its answer, so a flood of duplicates costs one scoring.
  */
-import { LiveproofError, classifyCameraLabel, type ReportedRisk, type ResultResponse, type RiskFacts } from '@liveproof/protocol';
+import { LiveproofError, type ResultResponse, type RiskFacts } from '@liveproof/protocol';
 import type { Deps, RequestInfo } from '../../context.ts';
 import type { AttemptOutcome } from '../../store.ts';
 import { attemptForResult } from '../access.ts';
@@ -18,9 +18,9 @@ import { rejectionError, type Evaluation } from '../evidence.ts';
 import { planFacts } from '../plan.ts';
 import { checkReferenceImage } from '../reference-images.ts';
 import { settlementRule } from '../settlement.ts';
-import { assuranceOf, judgeSignals, medianReaction, networkSignals, reportedSignals } from '../signals.ts';
-import { observeNetwork } from '../../network/facts.ts';
-import { echoNetwork, openEcho } from '../../network/rtt.ts';
+import { assuranceOf, judgeSignals, networkSignals, reportedSignals } from '../signals.ts';
+import { observeNetwork, reportedFacts } from '../../network/facts.ts';
+import { openAttemptEcho } from '../../network/rtt.ts';
 import { iso } from '../views.ts';
 import { outcomeResponse } from './outcome.ts';
 
@@ -79,24 +79,9 @@ async function record(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
   const plan = planFacts(attempt);
   const udp = plan.iceUfrag ? await deps.store.listUdpObservations(plan.iceUfrag) : null;
   const device = evaluation.device;
-  const sealedRtt = evaluation.network?.rtt;
-  // Timed from the attempt's own network only: a helper machine elsewhere cannot time it for the page.
-  const opened = sealedRtt ? openEcho(deps.network.rtt.secret, sealedRtt, attempt.id) : null;
-  const rtt = opened && opened.network === echoNetwork(attempt.ip) ? opened : null;
+  const rtt = evaluation.network?.rtt ? openAttemptEcho(deps.network.rtt.secret, evaluation.network.rtt, attempt) : null;
   const observed = observeNetwork({ intel: deps.network.intel, startIp: attempt.ip, resultIp: input.info.ip, udp, timeZone: device?.timeZone, localAddresses: deps.network.localAddresses, rtt });
-  const reported: ReportedRisk = {};
-  if (device?.timeZone) reported.timeZone = device.timeZone;
-  const udpRttMs = evaluation.network?.udpRttMs;
-  if (udpRttMs !== undefined) reported.udpRttMs = Math.round(udpRttMs * 10) / 10;
-  if (device) {
-    if (device.renderer) reported.renderer = device.renderer;
-    if (device.frameHz !== undefined) reported.frameHz = Math.round(device.frameHz);
-    reported.camera = classifyCameraLabel(device.cameraLabel);
-  }
-  const local = evaluation.network?.localAddresses;
-  if (local?.length) reported.localAddresses = [...new Set(local)].sort();
-  const reactionMs = medianReaction(evaluation.steps);
-  if (reactionMs !== undefined) reported.reactionMs = reactionMs;
+  const reported = reportedFacts(device, evaluation.network, evaluation.steps);
   const judged = judgeSignals(evaluation.reasons, [...evaluation.signals, ...networkSignals(observed, reported), ...reportedSignals(reported)], integration);
   const scored = input.purpose === 'result' && !evaluation.rejection;
   const reasons = scored ? judged.reasons : evaluation.reasons;
