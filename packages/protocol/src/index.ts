@@ -18,7 +18,7 @@ export { evaluateLight, lightSequence, flashDuration, MIN_FLASH_MS } from './lig
 export type { LightSpec } from './light.ts';
 export { jitterDeg, intervalStdMs, plausibilityReasons } from './plausibility.ts';
 export type { ScoringPlan, StepVerdict, TraceStats, Verdict } from './score.ts';
-export type { AddressScope, IpListName, ObservedAddress, ObservedRisk, ReportedRisk, RiskFacts, UdpRelation } from './risk.ts';
+export type { AddressScope, ClaimedRisk, IpListName, LocationMismatch, ObservedAddress, ObservedRisk, PhoneAnomaly, ReportedRisk, RiskFacts, UdpRelation } from './risk.ts';
 export { LIVENESS_TOKEN_TYPE, CLIENT_TOKEN_TYPE, PLAN_TOKEN_TYPE, VIEWER_TOKEN_TYPE, SIGNING_ALG } from './wire.ts';
 export type {
   SessionStatus,
@@ -27,6 +27,7 @@ export type {
   AttemptKind,
   Assurance,
   CreateSessionRequest,
+  SessionClaims,
   CreateSessionResponse,
   SessionView,
   AttemptSummary,

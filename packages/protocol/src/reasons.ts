@@ -85,4 +85,6 @@ export const SIGNAL_TEXT: Readonly<Record<string, string>> = {
   software_renderer: 'The browser draws without a graphics processor (or has no WebGL), as in most virtual machines and remote sessions.',
   vm_indicators: "The browser reports a virtual machine's display adapter, camera or network.",
   remote_session_hint: 'The device looks driven from afar: a camera redirected into a remote session, a 30-a-second screen, or slow answers to the prompts.',
+  claimed_location_mismatch: "Where the candidate says they live does not fit the connection's country or the browser's time zone.",
+  phone_anomaly: "The candidate's phone number is invalid, from another country, written as dialled from abroad, or not a personal line.",
 };

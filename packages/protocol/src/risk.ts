@@ -67,9 +67,41 @@ export interface ReportedRisk {
   reactionMs?: number;
 }
 
+/**
+ * What the phone number as written says: the number's country (by its calling code, read with the
+ * claimed country, else the address's, as the home country), whether the numbering plan knows it,
+ * and what looks wrong about it.
+ * - `invalid`: no such number in the numbering plan (too short, unassigned range);
+ * - `country_mismatch`: the calling code is not the claimed country's;
+ * - `foreign_dialling_prefix`: written with another country's outbound prefix (`00 1 415…` from
+ *   someone who says they live in the US, where one dials `011`): written as dialled from abroad;
+ * - `not_personal_line`: a toll-free, premium, shared-cost, VoIP or pager number.
+ */
+export type PhoneAnomaly = 'invalid' | 'country_mismatch' | 'foreign_dialling_prefix' | 'not_personal_line';
+
+/** Why the claimed location disagrees: with the address's country, the browser's zone, or the claimed zone against the browser's. */
+export type LocationMismatch = 'address_country' | 'browser_zone' | 'claimed_zone';
+
+/** The hiring system's claims about the candidate against what the check saw. */
+export interface ClaimedRisk {
+  location?: {
+    country?: string;
+    city?: string;
+    timeZone?: string;
+    /** The observed address's country, and the countries that use the browser's time zone. */
+    addressCountry: string | null;
+    browserZone: string | null;
+    mismatches: LocationMismatch[];
+  };
+  /** The raw number stays with the session; the facts carry what was read from it. */
+  phone?: { country: string | null; callingCode: string | null; valid: boolean | null; type?: string; anomalies: PhoneAnomaly[] };
+}
+
 export interface RiskFacts {
   observed: ObservedRisk;
   reported: ReportedRisk;
+  /** The session's claims compared with what was observed; absent when the session had none. */
+  claimed?: ClaimedRisk;
   /** Signals the integration's policy keeps on record only: listed here, not in `signals`. */
   recorded: string[];
 }

@@ -42,7 +42,25 @@ export const createSessionSchema = z.strictObject({
   challengeCount: z.number().int().min(2).max(MOTION_CHALLENGE_IDS.length - 1).optional(),
   tokenTtlSeconds: z.number().int().min(60).max(7 * 24 * 3600).optional(),
   expiresInSeconds: z.number().int().min(300).max(30 * 24 * 3600).optional(),
+  claims: z
+    .strictObject({
+      country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code in capitals, e.g. US').optional(),
+      city: plainText(100).trim().min(1).optional(),
+      timeZone: z.string().max(64).refine(isTimeZone, 'an IANA time zone, e.g. America/Chicago').optional(),
+      phone: plainText(40).trim().min(1).optional(),
+    })
+    .optional(),
 }) satisfies z.ZodType<CreateSessionRequest>;
+
+/** Whether the platform knows `zone` as a time zone (IANA names and their aliases). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const b64url = z.string().regex(/^[A-Za-z0-9_-]+$/);
 

@@ -40,6 +40,24 @@ export interface CreateSessionRequest {
   challengeCount?: number;
   tokenTtlSeconds?: number;
   expiresInSeconds?: number;
+  /** What the candidate told the hiring system about themselves, compared with what the check observes. */
+  claims?: SessionClaims;
+}
+
+/**
+ * The candidate's own statements, as the hiring system has them: where they say they live, their
+ * time zone, and their phone number exactly as they wrote it (the raw string is kept: how a number
+ * is written says something). Each is optional.
+ */
+export interface SessionClaims {
+  /** ISO 3166-1 alpha-2, e.g. `US`. */
+  country?: string;
+  /** Kept for reviewers; not compared (no offline city data is licensed for this use). */
+  city?: string;
+  /** An IANA time zone, e.g. `America/Chicago`. */
+  timeZone?: string;
+  /** As the candidate wrote it: `(415) 555-2671`, `+44 7911 123456`, `001 415…`. */
+  phone?: string;
 }
 
 export interface AttemptSummary {
@@ -80,6 +98,8 @@ export interface SessionView {
   attemptsUsed: number;
   createdAt: string;
   expiresAt: string;
+  /** The claims the session was created with (the hiring system's own data, shown back to it only). */
+  claims?: SessionClaims;
   attempts?: AttemptSummary[];
 }
 

@@ -540,6 +540,50 @@ describe('plans, signals and policies', () => {
   });
 });
 
+describe("the candidate's claims", () => {
+  it('compares the claimed country, time zone and phone with what was observed, and keeps the raw number with the session only', async () => {
+    const h = await createHarness({}, { peerAddress: '8.8.8.8' });
+    const claims = { country: 'US', city: 'Des Moines', timeZone: 'America/Chicago', phone: '001 515 555 0134' };
+    const bad = await h.api('POST', '/v1/sessions', { candidateRef: 'c', audience: 'ats-test', claims: { country: 'XX' } }, { authorization: `Bearer ${h.apiKey}` });
+    expect([bad.status, (bad.json.error as { code: string }).code]).toEqual([400, 'invalid_request']);
+    const zone = await h.api('POST', '/v1/sessions', { candidateRef: 'c', audience: 'ats-test', claims: { timeZone: 'Mars/Olympus' } }, { authorization: `Bearer ${h.apiKey}` });
+    expect([zone.status, (zone.json.error as { code: string }).code]).toEqual([400, 'invalid_request']);
+
+    const created = await h.api('POST', '/v1/sessions', { candidateRef: 'c', audience: 'ats-test', claims }, { authorization: `Bearer ${h.apiKey}` });
+    const session = created.json as unknown as { id: string; clientToken: string; claims: unknown };
+    expect(session.claims).toEqual(claims);
+    const page = await h.page(session.clientToken);
+    const start = (await page.start(session.id)).json;
+    h.clock.advance(7000);
+    const payload = { ...page.payload(start, neutralTrace(start.plan.challenges)), device: { cameraLabel: 'FaceTime HD Camera', width: 640, height: 480, timeZone: 'Asia/Shanghai' } };
+    const { json } = await page.submit(start.attemptId, await page.sign(payload));
+    expect(json.reasons).not.toContain('risk_policy');
+    expect(json.signals).toEqual(expect.arrayContaining(['claimed_location_mismatch', 'phone_anomaly']));
+    const token = decodeJwt(json.token) as Record<string, any>;
+    expect(token.risk.claimed).toEqual({
+      location: { country: 'US', city: 'Des Moines', timeZone: 'America/Chicago', addressCountry: 'US', browserZone: 'Asia/Shanghai', mismatches: ['browser_zone', 'claimed_zone'] },
+      phone: { country: 'US', callingCode: '1', valid: true, type: 'fixed_line_or_mobile', anomalies: ['foreign_dialling_prefix'] },
+    });
+    expect(JSON.stringify(token)).not.toContain('555 0134');
+    const read = await h.api('GET', `/v1/sessions/${session.id}`, undefined, { authorization: `Bearer ${h.apiKey}` });
+    expect((read.json as { claims: unknown }).claims).toEqual(claims);
+  });
+
+  it('raises nothing when the claims agree with what was observed', async () => {
+    const h = await createHarness({}, { peerAddress: '8.8.8.8' });
+    const created = await h.api('POST', '/v1/sessions', { candidateRef: 'c', audience: 'ats-test', claims: { country: 'US', timeZone: 'America/New_York', phone: '(212) 555-0134' } }, { authorization: `Bearer ${h.apiKey}` });
+    const session = created.json as unknown as { id: string; clientToken: string };
+    const page = await h.page(session.clientToken);
+    const start = (await page.start(session.id)).json;
+    h.clock.advance(7000);
+    const payload = { ...page.payload(start, neutralTrace(start.plan.challenges)), device: { cameraLabel: 'FaceTime HD Camera', width: 640, height: 480, timeZone: 'America/Detroit' } };
+    const { json } = await page.submit(start.attemptId, await page.sign(payload));
+    expect(json.signals).not.toContain('claimed_location_mismatch');
+    expect(json.signals).not.toContain('phone_anomaly');
+    expect((decodeJwt(json.token) as Record<string, any>).risk.claimed.location.mismatches).toEqual([]);
+  });
+});
+
 describe('round trips the server times', () => {
   it("seals its own timing into echoes, takes a trusted proxy's TCP round trip beside it, and raises proxy_timing", async () => {
     const h = await createHarness({ trustProxy: true, tcpRttHeader: 'x-tcp-rtt' });

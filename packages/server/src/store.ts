@@ -7,7 +7,7 @@
  * The stores own atomicity, not rules: what a session allows is decided by `domain/session-rules.ts`,
  * passed in as a function the store calls inside its transaction, so the rule is written once.
  */
-import type { AttemptKind, AttemptTimings, ChallengeId, DeviceInfo, ReasonCode, RiskFacts, SessionStatus, StepVerdict, Trace } from '@liveproof/protocol';
+import type { AttemptKind, AttemptTimings, ChallengeId, DeviceInfo, ReasonCode, RiskFacts, SessionClaims, SessionStatus, StepVerdict, Trace } from '@liveproof/protocol';
 
 export type { AttemptKind, SessionStatus };
 
@@ -109,6 +109,8 @@ export interface SessionRecord {
   /** The last status a lifecycle event was sent for; changed only by `session-rules`' transitions. */
   status: SessionStatus;
   statusAt: number | null;
+  /** The candidate's claims as the hiring system sent them, or null. */
+  claims: SessionClaims | null;
 }
 
 export type NewSession = Omit<SessionRecord, 'status' | 'statusAt'>;

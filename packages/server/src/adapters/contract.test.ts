@@ -94,6 +94,7 @@ function session(integrationId: string, overrides: Partial<NewSession> = {}): Ne
     tokenTtlSeconds: 600,
     createdAt: T0,
     expiresAt: T0 + 86_400_000,
+    claims: null,
     ...overrides,
   };
 }
@@ -428,6 +429,12 @@ function storeContract(name: string, newTarget: () => Target): void {
         const record = await seedSession(store, { attemptLimit: 5, challengeCount: 4, tokenTtlSeconds: 90 });
         expect(await store.getSession(record.id)).toEqual(record);
         expect(await store.getSession(randomUUID())).toBeNull();
+      });
+
+      it("keeps the candidate's claims exactly as sent, the phone number's formatting included", async () => {
+        const claims = { country: 'US', city: 'Des Moines', timeZone: 'America/Chicago', phone: '001 (515) 555-0134' };
+        const record = await seedSession(store, { claims });
+        expect((await store.getSession(record.id))?.claims).toEqual(claims);
       });
 
       it('refuses a session of an unknown integration', async () => {

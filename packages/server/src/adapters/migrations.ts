@@ -303,4 +303,11 @@ export const MIGRATIONS: readonly Migration[] = [
       { createIndex: 'udp_observations_first', on: 'udp_observations', columns: 'first_at' },
     ],
   },
+  {
+    version: 7,
+    steps: [
+      // What the candidate told the hiring system (country, city, time zone, phone as written).
+      { addColumn: 'sessions', column: 'claims', spec: col('json?') },
+    ],
+  },
 ];

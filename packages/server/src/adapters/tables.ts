@@ -79,6 +79,7 @@ export const sessions = rowCodec<SessionRecord>('sessions', {
   expiresAt: 'bigint',
   status: 'text',
   statusAt: 'bigint?',
+  claims: 'json?',
 });
 
 const attemptFields = {

@@ -4,6 +4,7 @@
  */
 import { LiveproofError, type CreateSessionRequest, type CreateSessionResponse, type ViewerTokenResponse } from '@liveproof/protocol';
 import type { Deps, RequestInfo } from '../context.ts';
+import { isKnownCountry } from '../network/claims.ts';
 import { newId } from '../random.ts';
 import type { IntegrationRecord, NewSession, SessionRecord } from '../store.ts';
 import { issueClientToken, issueViewerToken, type ViewerRight } from '../tokens.ts';
@@ -15,6 +16,9 @@ export async function createSession(deps: Deps, integration: IntegrationRecord, 
     throw new LiveproofError('audience_not_allowed', `This integration may not issue tokens for audience "${body.audience}".`, {
       details: { allowed: integration.audiences },
     });
+  }
+  if (body.claims?.country && !isKnownCountry(body.claims.country)) {
+    throw new LiveproofError('invalid_request', `claims.country "${body.claims.country}" is not an ISO 3166-1 alpha-2 country code.`, { details: { field: 'claims.country' } });
   }
   const now = deps.clock.now();
   const session: NewSession = {
@@ -28,6 +32,7 @@ export async function createSession(deps: Deps, integration: IntegrationRecord, 
     tokenTtlSeconds: body.tokenTtlSeconds ?? deps.config.defaultTokenTtlSeconds,
     createdAt: now,
     expiresAt: now + (body.expiresInSeconds ?? deps.config.defaultSessionTtlSeconds) * 1000,
+    claims: body.claims && Object.keys(body.claims).length > 0 ? body.claims : null,
   };
   await deps.store.insertSession(session);
   const record: SessionRecord = { ...session, status: 'open', statusAt: null };

@@ -4,7 +4,7 @@
  * `flag` (listed in the token's signals, lowering the assurance: the default) or `reject` (the
  * check fails with the signal named). Links between candidates are never rejected.
  */
-import { isRemoteCadence, type Assurance, type DeviceInfo, type ObservedRisk, type ReasonCode, type ReportedRisk } from '@liveproof/protocol';
+import { isRemoteCadence, type Assurance, type ClaimedRisk, type DeviceInfo, type ObservedRisk, type ReasonCode, type ReportedRisk } from '@liveproof/protocol';
 import type { IntegrationRecord, SignalPolicy } from '../store.ts';
 import type { PlanFacts } from './plan.ts';
 
@@ -38,6 +38,10 @@ export const RiskSignal = {
   VmIndicators: 'vm_indicators',
   /** Reported: a camera redirected into a remote session, a 30-a-second frame cadence, or slow reactions to the prompts. */
   RemoteSessionHint: 'remote_session_hint',
+  /** The claimed country or time zone disagrees with the address's country or the browser's time zone. */
+  ClaimedLocationMismatch: 'claimed_location_mismatch',
+  /** The phone number as written: invalid, another country's, written as dialled from abroad, or not a personal line. */
+  PhoneAnomaly: 'phone_anomaly',
 } as const;
 export type RiskSignal = (typeof RiskSignal)[keyof typeof RiskSignal];
 
@@ -123,6 +127,14 @@ export function reportedSignals(reported: ReportedRisk): RiskSignal[] {
   if (reported.renderer === 'virtual_machine' || reported.camera === 'virtual_machine' || reported.localAddresses?.includes('virtual_machine')) signals.push('vm_indicators');
   const slow = reported.reactionMs !== undefined && reported.reactionMs >= REMOTE_REACTION_MS;
   if (reported.camera === 'remote_session' || (reported.frameHz !== undefined && isRemoteCadence(reported.frameHz)) || slow) signals.push('remote_session_hint');
+  return signals;
+}
+
+/** The signals the session's claims raise against what was observed. */
+export function claimSignals(claimed: ClaimedRisk | null): RiskSignal[] {
+  const signals: RiskSignal[] = [];
+  if (claimed?.location?.mismatches.length) signals.push('claimed_location_mismatch');
+  if (claimed?.phone?.anomalies.length) signals.push('phone_anomaly');
   return signals;
 }
 

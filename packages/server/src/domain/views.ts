@@ -48,6 +48,7 @@ export function sessionView(session: SessionRecord, attempts: readonly AttemptRe
     createdAt: iso(session.createdAt),
     expiresAt: iso(session.expiresAt),
   };
+  if (session.claims) view.claims = session.claims;
   if (withAttempts) view.attempts = attempts.map((a) => attemptSummary(a, now));
   return view;
 }

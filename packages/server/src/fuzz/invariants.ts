@@ -49,6 +49,7 @@ function sessionRecord(row: RawRow): SessionRecord {
     expiresAt: Number(row.expires_at),
     status: row.status as SessionStatus,
     statusAt: num(row.status_at),
+    claims: (json(row.claims) as SessionRecord['claims']) ?? null,
   };
 }
 

@@ -6,6 +6,7 @@ import stun from '@msimerson/stun';
 import { judgeSignals, networkSignals } from '../domain/signals.ts';
 import type { UdpObservation } from '../store.ts';
 import { networkOf, parseAddress, relateAddresses } from './addresses.ts';
+import { compareClaims, readPhone, utcOffsetMinutes } from './claims.ts';
 import { observeNetwork, zoneCountries } from './facts.ts';
 import { icePassword } from './ice.ts';
 import { startIceResponder } from './ice-responder.ts';
@@ -201,5 +202,34 @@ describe('the ICE-lite responder, over real UDP', () => {
       socket.close();
       await responder.close();
     }
+  });
+});
+
+describe("the candidate's claims against the observed facts", () => {
+  const at = Date.UTC(2026, 11, 2, 12);
+  it('reads a phone number as written, with the claimed country as home', () => {
+    const read = (raw: string, home: string | null) => readPhone(raw, home, home ?? undefined);
+    expect(read('(415) 555-2671', 'US')).toMatchObject({ country: 'US', valid: true, anomalies: [] });
+    expect(read('+44 (0) 20 7946 0958', 'GB')).toMatchObject({ country: 'GB', valid: true, anomalies: [] });
+    // Dialled as from Europe by someone who says they live in the US (where one dials 011).
+    expect(read('001 415 555 2671', 'US')).toMatchObject({ country: 'US', anomalies: ['foreign_dialling_prefix'] });
+    // The home country's own outbound prefix is how a resident dials abroad: a foreign number, not foreign formatting.
+    expect(read('011 86 138 0013 8000', 'US')).toMatchObject({ country: 'CN', anomalies: ['country_mismatch'] });
+    expect(read('+86 138 0013 8000', 'US')).toMatchObject({ callingCode: '86', anomalies: ['country_mismatch'] });
+    expect(read('555-1234', 'US')).toMatchObject({ valid: false, anomalies: ['invalid'] });
+    expect(read('+1 800 555 0199', 'US')).toMatchObject({ type: 'toll_free', anomalies: ['not_personal_line'] });
+    // A national number with no home country to read it by says nothing either way.
+    expect(read('(415) 555-2671', null)).toEqual({ country: null, callingCode: null, valid: null, anomalies: [] });
+  });
+
+  it('compares the claimed country and zone with the address and the browser, and names each disagreement', () => {
+    const observed = (country: string | null) => ({ http: { family: 4 as const, scope: 'public' as const, country, lists: [] }, lists: null, udp: null });
+    expect(compareClaims({ country: 'US', timeZone: 'America/Chicago' }, observed('US'), 'America/Chicago', at)?.location?.mismatches).toEqual([]);
+    expect(compareClaims({ country: 'US' }, observed('KP'), 'Asia/Pyongyang', at)?.location?.mismatches).toEqual(['address_country', 'browser_zone']);
+    // Another zone name at the same offset is not a disagreement; another offset is.
+    expect(compareClaims({ timeZone: 'America/Chicago' }, observed(null), 'America/Winnipeg', at)?.location?.mismatches).toEqual([]);
+    expect(compareClaims({ timeZone: 'America/Chicago' }, observed(null), 'Europe/Kyiv', at)?.location?.mismatches).toEqual(['claimed_zone']);
+    expect(compareClaims(null, observed('US'), 'UTC', at)).toBeNull();
+    expect(utcOffsetMinutes('Asia/Kolkata', at)).toBe(330);
   });
 });

@@ -18,7 +18,8 @@ import { rejectionError, type Evaluation } from '../evidence.ts';
 import { planFacts } from '../plan.ts';
 import { checkReferenceImage } from '../reference-images.ts';
 import { settlementRule } from '../settlement.ts';
-import { assuranceOf, judgeSignals, networkSignals, reportedSignals } from '../signals.ts';
+import { assuranceOf, claimSignals, judgeSignals, networkSignals, reportedSignals } from '../signals.ts';
+import { compareClaims } from '../../network/claims.ts';
 import { observeNetwork, reportedFacts } from '../../network/facts.ts';
 import { openAttemptEcho } from '../../network/rtt.ts';
 import { iso } from '../views.ts';
@@ -82,11 +83,12 @@ async function record(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
   const rtt = evaluation.network?.rtt ? openAttemptEcho(deps.network.rtt.secret, evaluation.network.rtt, attempt) : null;
   const observed = observeNetwork({ intel: deps.network.intel, startIp: attempt.ip, resultIp: input.info.ip, udp, timeZone: device?.timeZone, localAddresses: deps.network.localAddresses, rtt });
   const reported = reportedFacts(device, evaluation.network, evaluation.steps);
-  const judged = judgeSignals(evaluation.reasons, [...evaluation.signals, ...networkSignals(observed, reported), ...reportedSignals(reported)], integration);
+  const claimed = compareClaims(session.claims, observed, device?.timeZone, receivedAt);
+  const judged = judgeSignals(evaluation.reasons, [...evaluation.signals, ...networkSignals(observed, reported), ...reportedSignals(reported), ...claimSignals(claimed)], integration);
   const scored = input.purpose === 'result' && !evaluation.rejection;
   const reasons = scored ? judged.reasons : evaluation.reasons;
   const status = evaluation.status === 'passed' && reasons.length === 0 ? 'passed' : 'failed';
-  const risk: RiskFacts = { observed, reported, recorded: judged.recorded };
+  const risk: RiskFacts = { observed, reported, ...(claimed ? { claimed } : {}), recorded: judged.recorded };
 
   // A reference image only from a check that passed, when the plan asked for one.
   const image =
