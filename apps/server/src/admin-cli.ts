@@ -54,8 +54,8 @@ function signalPolicies(entries: readonly string[]): Record<string, SignalPolicy
   const policies: Record<string, SignalPolicy | null> = {};
   for (const entry of entries) {
     const [name, value] = entry.split('=');
-    if (!name || !value || !['record', 'flag', 'reject', 'default'].includes(value)) {
-      throw new LiveproofError('invalid_request', `--signal takes name=record|flag|reject|default (got ${JSON.stringify(entry)}).`);
+    if (!name || !value || !['off', 'record', 'flag', 'reject', 'default'].includes(value)) {
+      throw new LiveproofError('invalid_request', `--signal takes name=off|record|flag|reject|default (got ${JSON.stringify(entry)}).`);
     }
     policies[name] = value === 'default' ? null : (value as SignalPolicy);
   }

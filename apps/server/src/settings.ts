@@ -71,6 +71,7 @@ export function readSettings(mode: Mode, env: NodeJS.ProcessEnv = process.env): 
   const clientTokenTtl = number(env, 'LIVEPROOF_CLIENT_TOKEN_TTL_SECONDS', 60, 3600);
   const retentionDays = number(env, 'LIVEPROOF_RETENTION_DAYS', 1, 3650);
   const evidenceDays = number(env, 'LIVEPROOF_EVIDENCE_RETENTION_DAYS', 1, 3650);
+  const linkWindowDays = number(env, 'LIVEPROOF_LINK_WINDOW_DAYS', 1, 3650);
   const maxEndpoints = number(env, 'LIVEPROOF_MAX_WEBHOOK_ENDPOINTS', 1, 100);
   const referenceImageDays = number(env, 'LIVEPROOF_DEV_REFERENCE_IMAGE_DAYS', 1, 365);
   const demo = env.LIVEPROOF_DEMO === undefined || env.LIVEPROOF_DEMO === '' ? mode === 'development' : env.LIVEPROOF_DEMO !== 'off';
@@ -109,6 +110,7 @@ export function readSettings(mode: Mode, env: NodeJS.ProcessEnv = process.env): 
       ...(clientTokenTtl ? { clientTokenTtlSeconds: clientTokenTtl } : {}),
       ...(retentionDays ? { retentionDays } : {}),
       ...(evidenceDays ? { evidenceRetentionDays: evidenceDays } : {}),
+      ...(linkWindowDays ? { linkWindowDays } : {}),
       ...(maxEndpoints ? { maxWebhookEndpoints: maxEndpoints } : {}),
       ...(env.LIVEPROOF_WEBHOOKS_ALLOW_PRIVATE === '1' ? { webhooksAllowPrivate: true } : {}),
     },

@@ -1,28 +1,58 @@
 /**
- * What the page reports about its device beyond the camera: the WebGL renderer's class and the
- * page's frame cadence. Classes and one rounded number, never the renderer's own name: enough to
- * tell a software rasteriser or a virtual machine's adapter, too little to fingerprint anyone.
+ * What the page reports about its device beyond the camera: the WebGL renderer's class, the
+ * page's frame cadence, and a digest of the device's traits. Classes, one rounded number and a
+ * hash, never the renderer's own name nor the traits: the class tells a software rasteriser or a
+ * virtual machine's adapter; the digest lets the server see one device behind several candidates.
  * All of it is the page's word (labelled `reported` by the server).
  */
 import { classifyRenderer, type RendererClass } from '@liveproof/protocol';
 
-let renderer: RendererClass | undefined;
+let renderer: { name: string; kind: RendererClass } | undefined;
 
-/** The WebGL renderer's class, read once per page (a context is made and released at once). */
-export function rendererClass(): RendererClass {
+/** The WebGL renderer's name and class, read once per page (a context is made and released at once). */
+function readRenderer(): { name: string; kind: RendererClass } {
   if (renderer) return renderer;
   try {
     const canvas = document.createElement('canvas');
     const gl = canvas.getContext('webgl') ?? canvas.getContext('experimental-webgl');
-    if (!(gl instanceof WebGLRenderingContext)) return (renderer = 'none');
+    if (!(gl instanceof WebGLRenderingContext)) return (renderer = { name: '', kind: 'none' });
     const info = gl.getExtension('WEBGL_debug_renderer_info');
-    const name = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+    const value = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
     gl.getExtension('WEBGL_lose_context')?.loseContext();
-    renderer = classifyRenderer(typeof name === 'string' ? name : '');
+    const name = typeof value === 'string' ? value : '';
+    renderer = { name, kind: classifyRenderer(name) };
   } catch {
-    renderer = 'none';
+    renderer = { name: '', kind: 'none' };
   }
   return renderer;
+}
+
+/** The WebGL renderer's class. */
+export const rendererClass = (): RendererClass => readRenderer().kind;
+
+/** SHA-256 of `text`, base64url; undefined for null or where WebCrypto is missing. */
+export async function digest(text: string | null): Promise<string | undefined> {
+  if (text === null || !globalThis.crypto?.subtle) return undefined;
+  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** A digest of the device's traits with its camera's label (which names a USB camera's vendor and product). */
+export function deviceFingerprint(cameraLabel: string): Promise<string | undefined> {
+  const nav = navigator as Navigator & { deviceMemory?: number };
+  const traits = [
+    'liveproof-device-v1',
+    nav.userAgent,
+    [...(nav.languages ?? [])].join(','),
+    nav.hardwareConcurrency ?? '',
+    nav.deviceMemory ?? '',
+    nav.maxTouchPoints ?? '',
+    `${screen.width}x${screen.height}x${screen.colorDepth}@${devicePixelRatio}`,
+    Intl.DateTimeFormat().resolvedOptions().timeZone,
+    readRenderer().name,
+    cameraLabel,
+  ];
+  return digest(traits.join('\n')).catch(() => undefined);
 }
 
 export interface CadenceMeter {

@@ -25,7 +25,7 @@ import { CheckState, LiveproofStateEvent } from './events/state.ts';
 import { FrameLoopController } from './frame-loop.ts';
 import { errorCopy, promptText } from './messages.ts';
 import type { PositionHint } from './positioning.ts';
-import { measureCadence, rendererClass, type CadenceMeter } from './device-probe.ts';
+import { deviceFingerprint, measureCadence, rendererClass, type CadenceMeter } from './device-probe.ts';
 import { startNetworkProbes } from './network-probes.ts';
 import { CheckRunner, type ChallengeUpdate } from './runner.ts';
 import { styles } from './liveproof-check.styles.ts';
@@ -447,6 +447,8 @@ export class LiveproofCheck extends LitElement {
     const key = await createAttemptKey();
     const device = this.#camera.device();
     device.renderer = rendererClass();
+    const fingerprint = await deviceFingerprint(device.cameraLabel);
+    if (fingerprint) device.fingerprint = fingerprint;
     const lightOptOut = this.noFlash || this._flashOptOut;
     const recheckId = this.#recheckId;
     this.#recheckId = undefined;

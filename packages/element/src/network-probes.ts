@@ -104,6 +104,8 @@ export function startNetworkProbes(api: Pick<ApiClient, 'rttJob'>, attemptId: st
       if (udpMs !== undefined) network.udpRttMs = udpMs;
       const local = udp.localClasses();
       if (local.length) network.localAddresses = local;
+      const localSet = await udp.localSet();
+      if (localSet) network.localSet = localSet;
       return Object.keys(network).length ? network : undefined;
     },
   };

@@ -9,11 +9,14 @@
  * candidate pair's), which the server sets beside the web round trips it timed itself; it is
  * labelled as reported, since a controlled page can send any number.
  */
-import { candidateAddress, classifyLocalAddress, type LocalAddressClass, type Plan } from '@liveproof/protocol';
+import { candidateAddress, classifyLocalAddress, localSetDigestInput, type LocalAddressClass, type Plan } from '@liveproof/protocol';
+import { digest } from './device-probe.ts';
 
 export interface UdpProbe {
-  /** The classes of the local addresses gathered so far (never the addresses). */
+  /** The classes of the local addresses gathered so far. */
   localClasses(): LocalAddressClass[];
+  /** A digest of the gathered addresses when they tell machines apart (`localSetDigestInput`); the addresses never leave the page. */
+  localSet(): Promise<string | undefined>;
   /** The path's round trip in ms, as the browser measured it; undefined before a check succeeded. */
   rttMs(): Promise<number | undefined>;
   /** Closes the connection (idempotent). */
@@ -62,8 +65,9 @@ function answerFor(offer: string, ice: NonNullable<Plan['ice']>): string {
 
 /** Starts the probe; it stops by itself after `maxMs`, or when asked. Never throws. */
 export function startUdpProbe(ice: Plan['ice'], maxMs = 8000): UdpProbe {
-  if (!ice || typeof RTCPeerConnection === 'undefined') return { localClasses: () => [], rttMs: async () => undefined, stop: () => undefined };
+  if (!ice || typeof RTCPeerConnection === 'undefined') return { localClasses: () => [], localSet: async () => undefined, rttMs: async () => undefined, stop: () => undefined };
   const classes = new Set<LocalAddressClass>();
+  const addresses = new Set<string>();
   let pc: RTCPeerConnection | undefined;
   const stop = () => {
     clearTimeout(timer);
@@ -76,12 +80,14 @@ export function startUdpProbe(ice: Plan['ice'], maxMs = 8000): UdpProbe {
     // Host candidates carry the machine's own addresses once the camera is allowed; only their class is kept.
     pc.onicecandidate = (event) => {
       const address = event.candidate ? (event.candidate.address ?? candidateAddress(event.candidate.candidate)) : null;
-      if (address) classes.add(classifyLocalAddress(address));
+      if (!address) return;
+      classes.add(classifyLocalAddress(address));
+      addresses.add(address);
     };
     pc.createDataChannel('liveproof-probe');
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     await pc.setRemoteDescription({ type: 'answer', sdp: answerFor(offer.sdp ?? '', ice) });
   })().catch(() => stop());
-  return { localClasses: () => [...classes], rttMs: () => (pc ? pairRttMs(pc).catch(() => undefined) : Promise.resolve(undefined)), stop };
+  return { localClasses: () => [...classes], localSet: () => digest(localSetDigestInput(addresses)), rttMs: () => (pc ? pairRttMs(pc).catch(() => undefined) : Promise.resolve(undefined)), stop };
 }

@@ -77,6 +77,19 @@ export function classifyLocalAddress(address: string): LocalAddressClass {
   return 'public';
 }
 
+/**
+ * The canonical text of a machine's local addresses, for a digest that links candidates on one
+ * machine, or null when the set would not tell machines apart: mDNS names are new each session,
+ * and one private IPv4 address alone (a router's `192.168.1.x`) is shared by countless homes. A
+ * set with an IPv6 address (64 bits of interface id) or two IPv4 addresses is distinctive enough
+ * to show a reviewer.
+ */
+export function localSetDigestInput(addresses: Iterable<string>): string | null {
+  const set = [...new Set([...addresses].map((a) => a.trim().toLowerCase()))].filter((a) => a && !a.endsWith('.local')).sort();
+  const distinctive = set.some((a) => a.includes(':')) || set.length >= 2;
+  return distinctive ? `liveproof-local-v1\n${set.join('\n')}` : null;
+}
+
 /** The address in an ICE candidate line (`candidate:… 1 udp 2122260223 192.168.1.5 54321 typ host …`). */
 export function candidateAddress(candidate: string): string | null {
   const fields = candidate.replace(/^a=/, '').split(' ');

@@ -18,7 +18,7 @@ export { evaluateLight, lightSequence, flashDuration, MIN_FLASH_MS } from './lig
 export type { LightSpec } from './light.ts';
 export { jitterDeg, intervalStdMs, plausibilityReasons } from './plausibility.ts';
 export type { ScoringPlan, StepVerdict, TraceStats, Verdict } from './score.ts';
-export type { AddressScope, ClaimedRisk, IpListName, LocationMismatch, ObservedAddress, ObservedRisk, PhoneAnomaly, ReportedRisk, RiskFacts, UdpRelation } from './risk.ts';
+export type { AddressScope, ClaimedRisk, IpListName, LinkFact, LocationMismatch, ObservedAddress, ObservedRisk, PhoneAnomaly, ReportedRisk, RiskFacts, UdpRelation } from './risk.ts';
 export { LIVENESS_TOKEN_TYPE, CLIENT_TOKEN_TYPE, PLAN_TOKEN_TYPE, VIEWER_TOKEN_TYPE, SIGNING_ALG } from './wire.ts';
 export type {
   SessionStatus,
@@ -68,5 +68,5 @@ export {
   idSchema,
   plainText,
 } from './schemas.ts';
-export { LOCAL_ADDRESS_CLASSES, candidateAddress, classifyCameraLabel, classifyLocalAddress, classifyRenderer, isRemoteCadence } from './device-classes.ts';
+export { LOCAL_ADDRESS_CLASSES, candidateAddress, classifyCameraLabel, classifyLocalAddress, classifyRenderer, isRemoteCadence, localSetDigestInput } from './device-classes.ts';
 export type { CameraClass, LocalAddressClass, RendererClass } from './device-classes.ts';

@@ -86,5 +86,7 @@ export const SIGNAL_TEXT: Readonly<Record<string, string>> = {
   vm_indicators: "The browser reports a virtual machine's display adapter, camera or network.",
   remote_session_hint: 'The device looks driven from afar: a camera redirected into a remote session, a 30-a-second screen, or slow answers to the prompts.',
   claimed_location_mismatch: "Where the candidate says they live does not fit the connection's country or the browser's time zone.",
+  shared_network: 'Another candidate was checked from the same internet address recently (offices, campuses and mobile carriers share addresses too).',
+  shared_device: 'Another candidate was checked on what looks like the same device recently (identical company laptops look alike too).',
   phone_anomaly: "The candidate's phone number is invalid, from another country, written as dialled from abroad, or not a personal line.",
 };

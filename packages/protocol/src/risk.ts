@@ -97,11 +97,25 @@ export interface ClaimedRisk {
   phone?: { country: string | null; callingCode: string | null; valid: boolean | null; type?: string; anomalies: PhoneAnomaly[] };
 }
 
+/**
+ * Other candidates' sessions of the same integration seen, within the link window, with the same
+ * public address, set of local addresses or device digest (compared as keyed hashes). At most ten
+ * sessions are named; `candidates` counts the distinct other candidates.
+ */
+export interface LinkFact {
+  signal: 'shared_network' | 'shared_device';
+  by: 'address' | 'local_set' | 'device';
+  sessions: string[];
+  candidates: number;
+}
+
 export interface RiskFacts {
   observed: ObservedRisk;
   reported: ReportedRisk;
   /** The session's claims compared with what was observed; absent when the session had none. */
   claimed?: ClaimedRisk;
+  /** Links to other candidates' sessions; absent when there are none. */
+  links?: LinkFact[];
   /** Signals the integration's policy keeps on record only: listed here, not in `signals`. */
   recorded: string[];
 }

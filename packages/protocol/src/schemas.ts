@@ -88,6 +88,7 @@ export const deviceSchema = z.strictObject({
   timeZone: plainText(100).optional(),
   renderer: z.enum(['hardware', 'software', 'virtual_machine', 'none']).optional(),
   frameHz: finite.min(0).max(1000).optional(),
+  fingerprint: b64url.length(43).optional(),
 }) satisfies z.ZodType<DeviceInfo>;
 
 export const startAttemptSchema = z.strictObject({
@@ -145,6 +146,7 @@ export const resultPayloadSchema = z.strictObject({
       rtt: z.string().max(600).regex(/^[A-Za-z0-9._-]+$/).optional(),
       udpRttMs: finite.min(0).max(60_000).optional(),
       localAddresses: z.array(z.enum(LOCAL_ADDRESS_CLASSES)).max(LOCAL_ADDRESS_CLASSES.length).optional(),
+      localSet: b64url.length(43).optional(),
     })
     .optional(),
 }) satisfies z.ZodType<ResultPayload>;

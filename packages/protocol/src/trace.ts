@@ -97,6 +97,12 @@ export interface DeviceInfo {
   renderer?: RendererClass;
   /** The page's frame cadence (requestAnimationFrame), per second. */
   frameHz?: number;
+  /**
+   * A digest (SHA-256, base64url) of the device's traits as the page reads them (user agent,
+   * languages, screen, cores, memory, time zone, WebGL renderer name, camera label), never the
+   * traits themselves: the server keeps only a keyed hash of it, to link candidates on one device.
+   */
+  fingerprint?: string;
 }
 
 export interface Trace {

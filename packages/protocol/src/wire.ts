@@ -183,6 +183,11 @@ export interface ResultNetwork {
   udpRttMs?: number;
   /** The classes of the local addresses the probe gathered (after the camera permission); never an address. */
   localAddresses?: LocalAddressClass[];
+  /**
+   * A digest (SHA-256, base64url) of the set of local addresses, sent only when the set tells one
+   * machine from another (`localSetDigestInput`). The server keeps a keyed hash of it, never the digest.
+   */
+  localSet?: string;
 }
 
 /** What the element signs (with the attempt key) when the candidate stops the flashing colours. */

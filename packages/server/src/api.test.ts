@@ -584,6 +584,57 @@ describe("the candidate's claims", () => {
   });
 });
 
+describe('links between candidates', () => {
+  const fingerprint = 'd'.repeat(43);
+  async function check(h: Harness, candidateRef: string, device: Record<string, unknown> = {}, network: Record<string, unknown> = {}) {
+    const session = await h.createSession({ candidateRef });
+    const page = await h.page(session.clientToken);
+    const start = (await page.start(session.id)).json;
+    h.clock.advance(7000);
+    const payload = { ...page.payload(start, neutralTrace(start.plan.challenges)), device: { cameraLabel: 'HD Webcam (0c45:6366)', width: 640, height: 480, fingerprint, ...device }, network };
+    const { json } = await page.submit(start.attemptId, await page.sign(payload));
+    return { session, json, risk: (decodeJwt(json.token) as Record<string, any>).risk };
+  }
+
+  it('links a second candidate seen from the same public address and device, pointing to the first session, and never rejects for it', async () => {
+    const h = await createHarness({}, { peerAddress: '8.8.8.8' });
+    const first = await check(h, 'cand-a', {}, { localSet: 'l'.repeat(43) });
+    expect(first.json.signals).not.toContain('shared_network');
+    expect(first.risk.links).toBeUndefined();
+    // The same candidate again is not a link.
+    expect((await check(h, 'cand-a')).json.signals).not.toContain('shared_device');
+    const second = await check(h, 'cand-b', {}, { localSet: 'l'.repeat(43) });
+    expect(second.json.signals).toEqual(expect.arrayContaining(['shared_network', 'shared_device']));
+    expect(second.json.reasons).not.toContain('risk_policy');
+    expect(second.risk.links).toEqual(
+      expect.arrayContaining([
+        { signal: 'shared_network', by: 'address', sessions: expect.arrayContaining([first.session.id]), candidates: 1 },
+        { signal: 'shared_device', by: 'device', sessions: expect.arrayContaining([first.session.id]), candidates: 1 },
+        { signal: 'shared_device', by: 'local_set', sessions: [first.session.id], candidates: 1 },
+      ]),
+    );
+    // The attempt's record keeps neither of the page's digests (links keep keyed hashes of them).
+    const rows = JSON.stringify(await h.store.listAttempts(second.session.id));
+    expect(rows).not.toContain(fingerprint);
+    expect(rows).not.toContain('l'.repeat(43));
+    const refused = await h.api('PATCH', `/v1/admin/integrations/${h.integrationId}`, { signalPolicies: { shared_network: 'reject' } }, { authorization: `Bearer ${h.adminKey}` });
+    expect([refused.status, (refused.json.error as { code: string }).code]).toEqual([400, 'invalid_request']);
+    const offOther = await h.api('PATCH', `/v1/admin/integrations/${h.integrationId}`, { signalPolicies: { vpn_ip: 'off' } }, { authorization: `Bearer ${h.adminKey}` });
+    expect(offOther.status).toBe(400);
+  });
+
+  it('keeps no link keys for a signal the integration turned off, and links nothing from private or loopback addresses', async () => {
+    const h = await createHarness({}, { peerAddress: '8.8.8.8', integration: { signalPolicies: { shared_device: 'off' } } });
+    await check(h, 'cand-a');
+    const second = await check(h, 'cand-b');
+    expect(second.json.signals).toContain('shared_network');
+    expect(second.json.signals).not.toContain('shared_device');
+    const local = await createHarness({}, { peerAddress: '192.168.1.20' });
+    await check(local, 'cand-a', { fingerprint: 'e'.repeat(43) });
+    expect((await check(local, 'cand-b', { fingerprint: 'f'.repeat(43) })).json.signals).not.toContain('shared_network');
+  });
+});
+
 describe('round trips the server times', () => {
   it("seals its own timing into echoes, takes a trusted proxy's TCP round trip beside it, and raises proxy_timing", async () => {
     const h = await createHarness({ trustProxy: true, tcpRttHeader: 'x-tcp-rtt' });

@@ -94,6 +94,7 @@ export async function createLiveproofApp(options: LiveproofAppOptions): Promise<
       localAddresses: options.localAddresses ?? localAddresses(),
       // A TCP round trip in a header means something only from a proxy the deployment runs.
       rtt: { secret: await sealer.derive('rtt'), tcpRttHeader: config.trustProxy ? config.tcpRttHeader : null },
+      links: { secret: await sealer.derive('links') },
     },
     ...(options.lookup ? { lookup: options.lookup } : {}),
   };

@@ -55,6 +55,8 @@ export interface LiveproofConfig {
   retentionDays: number;
   /** Attempt traces, addresses, user agents and device facts are cleared after this many days (verdicts stay). */
   evidenceRetentionDays: number;
+  /** Links between candidates look back this many days; their keyed hashes are deleted after it. */
+  linkWindowDays: number;
   streams: StreamLimits;
   /** Webhook endpoints per integration. */
   maxWebhookEndpoints: number;
@@ -81,6 +83,7 @@ export const DEFAULT_CONFIG: Omit<LiveproofConfig, 'issuer'> = {
   tcpRttHeader: null,
   retentionDays: 90,
   evidenceRetentionDays: 30,
+  linkWindowDays: 90,
   streams: { perToken: 3, perAddress: 20, perProcess: 2000, keepAliveMs: 15_000 },
   maxWebhookEndpoints: 10,
   webhooksAllowPrivate: false,

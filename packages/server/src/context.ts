@@ -47,6 +47,8 @@ export interface NetworkContext {
   localAddresses: ReadonlySet<string>;
   /** Round trips: the echo's sealing secret, and the trusted proxy's TCP round-trip header (null: none). */
   rtt: { secret: Uint8Array; tcpRttHeader: string | null };
+  /** The key of the keyed hashes that link candidates (one per integration is derived from it by the hash's input). */
+  links: { secret: Uint8Array };
 }
 
 export interface AppEnv {

@@ -14,7 +14,8 @@ export type { AttemptKind, SessionStatus };
 /** What a risk signal does under an integration's policy: lower the assurance, or fail the check. */
 export type Policy = 'flag' | 'reject';
 /** What a risk signal does: `record` keeps it in the facts only; `flag` and `reject` as for `Policy`. */
-export type SignalPolicy = 'record' | Policy;
+/** `off` (links only): no keys are kept and none are looked up for that signal. */
+export type SignalPolicy = 'off' | 'record' | Policy;
 /** @deprecated the same as `Policy`. */
 export type VirtualCameraPolicy = Policy;
 
@@ -356,6 +357,8 @@ export interface PurgeCutoffs {
   recordsBefore: number;
   /** Attempt traces, addresses, user agents and device facts of attempts created before this (and UDP observations). */
   evidenceBefore: number;
+  /** Link keys last seen before this (the link window). */
+  linksBefore: number;
 }
 
 export interface PurgeCounts {
@@ -366,6 +369,7 @@ export interface PurgeCounts {
   referenceImages: number;
   revokedTokens: number;
   udpObservations: number;
+  linkKeys: number;
 }
 
 export interface IntegrationStore {
@@ -513,7 +517,29 @@ export interface UdpObservationStore {
   listUdpObservations(ufrag: string): Promise<UdpObservation[]>;
 }
 
-export interface Store extends IntegrationStore, KeyStore, SessionStore, AttemptStore, WebhookOutbox, AuditLog, TokenRevocations, UdpObservationStore {
+/** What links candidates: a public address, a set of local addresses, a device's digest. */
+export type LinkKind = 'address' | 'local_set' | 'device';
+
+/** One keyed hash seen for one session: never the address or the digest itself. */
+export interface LinkKey {
+  integrationId: string;
+  /** HMAC of the kind and value, with a key per integration: hashes of two integrations never match. */
+  hash: string;
+  kind: LinkKind;
+  sessionId: string;
+  candidateRef: string;
+  seenAt: number;
+}
+
+export interface LinkStore {
+  /**
+   * The keys other candidates' sessions of the same integration were seen with since `since`
+   * (at most `limit`, newest first), then records `keys` (a key seen again moves its time on).
+   */
+  linkKeys(keys: readonly LinkKey[], since: number, limit: number): Promise<LinkKey[]>;
+}
+
+export interface Store extends IntegrationStore, KeyStore, SessionStore, AttemptStore, WebhookOutbox, AuditLog, TokenRevocations, UdpObservationStore, LinkStore {
   /** Which adapter: for messages and diagnostics. */
   readonly dialect: 'sqlite' | 'postgres';
   /** Creates or upgrades the schema; safe to call from several instances at once. */

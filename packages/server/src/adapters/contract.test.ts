@@ -33,7 +33,7 @@ import type {
   Store,
   WebhookEndpointRecord,
 } from '../store.ts';
-import { MAX_UDP_OBSERVATIONS_PER_UFRAG } from '../store.ts';
+import { MAX_UDP_OBSERVATIONS_PER_UFRAG, type LinkKey } from '../store.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { createPostgresStore } from './postgres/store.ts';
 import { renderMigration } from './schema.ts';
@@ -799,7 +799,7 @@ function storeContract(name: string, newTarget: () => Target): void {
         await store.revokeToken('vt_1', 'ses_1', T0 + 1000, T0);
         await store.revokeToken('vt_1', 'ses_1', T0 + 1000, T0 + 5);
         expect(await store.isTokenRevoked('vt_1', 'ses_1')).toBe(true);
-        expect((await store.purge({ now: T0 + 1000, recordsBefore: 0, evidenceBefore: 0 })).revokedTokens).toBe(2);
+        expect((await store.purge({ now: T0 + 1000, recordsBefore: 0, evidenceBefore: 0, linksBefore: 0 })).revokedTokens).toBe(2);
         expect(await store.isTokenRevoked('vt_1', 'ses_1')).toBe(false);
       });
 
@@ -811,6 +811,28 @@ function storeContract(name: string, newTarget: () => Target): void {
         expect(seen).toHaveLength(MAX_UDP_OBSERVATIONS_PER_UFRAG);
         expect(seen[0]).toEqual({ ufrag: 'abcdefgh12345678', ip: '198.51.100.9', port: 40_000, firstAt: T0, lastAt: T0 + 1_500, count: 2 });
         expect(await store.listUdpObservations('another000000000')).toEqual([]);
+      });
+
+      it("finds other candidates' sessions by keyed hash within the window, one integration at a time, then records the keys", async () => {
+        const a = await seedSession(store, { candidateRef: 'cand-a' });
+        const key = (session: SessionRecord, hash: string, seenAt: number, kind: LinkKey['kind'] = 'address') => ({ integrationId: session.integrationId, hash, kind, sessionId: session.id, candidateRef: session.candidateRef, seenAt });
+        expect(await store.linkKeys([key(a, 'h-address', T0), key(a, 'h-device', T0, 'device')], T0 - 1000, 10)).toEqual([]);
+        // The same candidate again is no link; a key seen again moves its time on.
+        const again = { ...a, id: randomUUID() };
+        await store.insertSession(again);
+        expect(await store.linkKeys([key(again, 'h-address', T0 + 10)], T0 - 1000, 10)).toEqual([]);
+        const b = { ...a, id: randomUUID(), candidateRef: 'cand-b' };
+        await store.insertSession(b);
+        const found = await store.linkKeys([key(b, 'h-address', T0 + 20), key(b, 'h-device', T0 + 20, 'device'), key(b, 'h-other', T0 + 20)], T0 - 1000, 10);
+        expect(found.map((f) => [f.kind, f.candidateRef, f.sessionId]).sort()).toEqual([['address', 'cand-a', a.id], ['address', 'cand-a', again.id], ['device', 'cand-a', a.id]].sort());
+        // Outside the window: nothing.
+        const c = { ...a, id: randomUUID(), candidateRef: 'cand-c' };
+        await store.insertSession(c);
+        expect(await store.linkKeys([key(c, 'h-device', T0 + 30, 'device')], T0 + 25, 10)).toEqual([]);
+        expect(await store.linkKeys([key(c, 'h-device', T0 + 31, 'device')], T0 + 15, 10)).toMatchObject([{ candidateRef: 'cand-b', seenAt: T0 + 20 }]);
+        // Another integration's identical hash is no link (its own keys are hashed with its id anyway).
+        const other = await seedSession(store, { candidateRef: 'cand-z' });
+        expect(await store.linkKeys([key(other, 'h-address', T0 + 40)], T0 - 1000, 10)).toEqual([]);
       });
 
       it('purges records and clears evidence older than their retention, keeping verdicts', async () => {
@@ -825,11 +847,13 @@ function storeContract(name: string, newTarget: () => Target): void {
         await store.addRefusalCounts([{ windowStart: T0, route: 'page', code: 'unauthorized', count: 1 }]);
         await store.recordUdpObservation({ ufrag: 'oldufrag00000000', ip: '203.0.113.7', port: 50_000, at: T0 });
         await store.recordUdpObservation({ ufrag: 'newufrag00000000', ip: '203.0.113.7', port: 50_000, at: T0 + 50_000_000 });
+        const link = (hash: string, seenAt: number) => ({ integrationId: owner.integrationId, hash, kind: 'device' as const, sessionId: owner.id, candidateRef: 'a', seenAt });
+        await store.linkKeys([link('old-key', T0), link('new-key', T0 + 50_000_000)], 0, 10);
         for (const m of await store.listWebhookMessages(hook.integrationId)) {
           await store.recordWebhookAttempt(m.id, { at: T0 + 1, delivered: true, responseStatus: 204, error: null, retryAt: null, disableAfter: 20 });
         }
-        const counts = await store.purge({ now: T0 + 60_000_000, recordsBefore: T0 + 1_000_000, evidenceBefore: T0 + 1_000_000 });
-        expect(counts).toEqual({ events: 1, refusalCounts: 1, webhookMessages: 2, attemptsCleared: 1, referenceImages: 0, revokedTokens: 0, udpObservations: 1 });
+        const counts = await store.purge({ now: T0 + 60_000_000, recordsBefore: T0 + 1_000_000, evidenceBefore: T0 + 1_000_000, linksBefore: T0 + 1_000_000 });
+        expect(counts).toEqual({ events: 1, refusalCounts: 1, webhookMessages: 2, attemptsCleared: 1, referenceImages: 0, revokedTokens: 0, udpObservations: 1, linkKeys: 1 });
         expect(await store.listUdpObservations('oldufrag00000000')).toEqual([]);
         expect(await store.listUdpObservations('newufrag00000000')).toHaveLength(1);
         expect(await store.getAttempt(old.id)).toMatchObject({ status: 'passed', reasons: [], steps: outcome().steps, ip: null, userAgent: null, resultIp: null, resultUserAgent: null, device: null });

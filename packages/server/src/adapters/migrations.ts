@@ -310,4 +310,16 @@ export const MIGRATIONS: readonly Migration[] = [
       { addColumn: 'sessions', column: 'claims', spec: col('json?') },
     ],
   },
+  {
+    version: 8,
+    steps: [
+      // Keyed hashes that link candidates of one integration (never an address or a digest).
+      {
+        createTable: 'link_keys',
+        columns: { integration_id: col('text'), hash: col('text'), kind: col('text'), session_id: col('text'), candidate_ref: col('text'), seen_at: col('bigint') },
+        tableConstraints: ['PRIMARY KEY (integration_id, hash, session_id)'],
+      },
+      { createIndex: 'link_keys_seen', on: 'link_keys', columns: 'seen_at' },
+    ],
+  },
 ];

@@ -9,6 +9,7 @@ import type {
   AttemptState,
   AuditEventRecord,
   IntegrationRecord,
+  LinkKey,
   RecheckRecord,
   ReferenceImageRecord,
   RefusalCount,
@@ -208,8 +209,17 @@ export const udpObservations = rowCodec<UdpObservation>('udp_observations', {
   count: 'int',
 });
 
+export const linkKeys = rowCodec<LinkKey>('link_keys', {
+  integrationId: 'text',
+  hash: 'text',
+  kind: 'text',
+  sessionId: 'text',
+  candidateRef: 'text',
+  seenAt: 'bigint',
+});
+
 /** Every mapped table, for the check that migrations produce exactly these columns. */
-export const TABLES = [integrations, apiKeys, adminKeys, signingKeys, sessions, attempts, rechecks, referenceImages, events, refusalCounts, webhookEndpoints, webhookMessages, udpObservations];
+export const TABLES = [integrations, apiKeys, adminKeys, signingKeys, sessions, attempts, rechecks, referenceImages, events, refusalCounts, webhookEndpoints, webhookMessages, udpObservations, linkKeys];
 
 /** Tables with columns no record maps (join tables and the like), with their columns. */
 export const UNMAPPED_TABLES: Record<string, readonly string[]> = {

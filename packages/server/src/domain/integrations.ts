@@ -10,6 +10,7 @@ import { base64url, sha256Hex } from '../encoding.ts';
 import { normaliseOrigin } from '../http/origins.ts';
 import { cryptoRandom, newId, type RandomSource } from '../random.ts';
 import type { AdminKeyRecord, ApiKeyRecord, IntegrationPatch, IntegrationPurpose, IntegrationRecord, Policy, SignalPolicy, Store } from '../store.ts';
+import { LINK_SIGNALS } from './links.ts';
 import { POLICY_SIGNALS } from './signals.ts';
 
 /** API keys an integration may hold at once: the current one and, during a rotation, the next. */
@@ -38,8 +39,11 @@ export function mergeSignalPolicies(current: Record<string, SignalPolicy>, chang
     if (!(POLICY_SIGNALS as string[]).includes(signal)) {
       throw new LiveproofError('invalid_request', `"${signal}" is not a risk signal (known: ${POLICY_SIGNALS.join(', ')}).`, { details: { signal } });
     }
-    if (policy !== null && !['record', 'flag', 'reject'].includes(policy)) {
-      throw new LiveproofError('invalid_request', `The policy of "${signal}" must be record, flag or reject.`);
+    const link = LINK_SIGNALS.includes(signal);
+    if (policy !== null && !(link ? ['off', 'record', 'flag'] : ['record', 'flag', 'reject']).includes(policy)) {
+      // A link never fails a check on its own: shared offices and carrier NAT make honest ones common.
+      const allowed = link ? 'off, record or flag (a link never rejects a check)' : 'record, flag or reject';
+      throw new LiveproofError('invalid_request', `The policy of "${signal}" must be ${allowed}.`, { details: { signal, policy } });
     }
     if (policy === null) delete merged[signal];
     else merged[signal] = policy;

@@ -28,7 +28,7 @@ export async function sweepSessions(deps: Deps, limit = 500): Promise<number> {
 
 export function purgeExpired(deps: Deps): Promise<PurgeCounts> {
   const now = deps.clock.now();
-  return deps.store.purge({ now, recordsBefore: now - deps.config.retentionDays * DAY_MS, evidenceBefore: now - deps.config.evidenceRetentionDays * DAY_MS });
+  return deps.store.purge({ now, recordsBefore: now - deps.config.retentionDays * DAY_MS, evidenceBefore: now - deps.config.evidenceRetentionDays * DAY_MS, linksBefore: now - deps.config.linkWindowDays * DAY_MS });
 }
 
 export interface Maintenance {

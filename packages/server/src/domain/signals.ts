@@ -2,7 +2,8 @@
  * Risk signals: facts about the device and the network that raise doubt without proving anything
  * on their own. Each integration sets, per signal, what it does: `record` (kept in the facts only),
  * `flag` (listed in the token's signals, lowering the assurance: the default) or `reject` (the
- * check fails with the signal named). Links between candidates are never rejected.
+ * check fails with the signal named). Links between candidates are never rejected; an integration
+ * may turn them `off`, and then no link keys are kept for it.
  */
 import { isRemoteCadence, type Assurance, type ClaimedRisk, type DeviceInfo, type ObservedRisk, type ReasonCode, type ReportedRisk } from '@liveproof/protocol';
 import type { IntegrationRecord, SignalPolicy } from '../store.ts';
@@ -42,6 +43,10 @@ export const RiskSignal = {
   ClaimedLocationMismatch: 'claimed_location_mismatch',
   /** The phone number as written: invalid, another country's, written as dialled from abroad, or not a personal line. */
   PhoneAnomaly: 'phone_anomaly',
+  /** Another candidate of the integration was seen from the same public address (HTTP or UDP) within the link window. */
+  SharedNetwork: 'shared_network',
+  /** Another candidate of the integration was seen with the same set of local addresses or the same device digest. */
+  SharedDevice: 'shared_device',
 } as const;
 export type RiskSignal = (typeof RiskSignal)[keyof typeof RiskSignal];
 
@@ -162,6 +167,7 @@ export function judgeSignals(reasons: readonly ReasonCode[], signals: readonly s
   const judged: Judgement = { reasons: [...reasons], signals: [], recorded: [] };
   for (const signal of new Set(signals)) {
     const policy = policyFor(integration, signal);
+    if (policy === 'off') continue;
     if (policy === 'record') judged.recorded.push(signal);
     else judged.signals.push(signal);
     if (policy !== 'reject') continue;

@@ -61,7 +61,7 @@ export function relateAddresses(a: ParsedAddress, b: ParsedAddress): AddressRela
   return a.value >> shift === b.value >> shift ? 'same_network' : 'different_network';
 }
 
-/** The address's network (IPv4 /24, IPv6 /48) as text, for linking candidates by a keyed hash of it. */
+/** The address's network (IPv4 /24, IPv6 /48) as text: what a round-trip echo is bound to. */
 export function networkOf(address: ParsedAddress): string {
   const bits = address.family === 4 ? 32 : 128;
   const shift = BigInt(bits - NETWORK_PREFIX[address.family]);

@@ -131,6 +131,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         referenceImages: (await tx`DELETE FROM reference_images WHERE expires_at <= ${cutoffs.now}`).count,
         revokedTokens: (await tx`DELETE FROM revoked_tokens WHERE expires_at <= ${cutoffs.now}`).count,
         udpObservations: (await tx`DELETE FROM udp_observations WHERE first_at < ${cutoffs.evidenceBefore}`).count,
+        linkKeys: (await tx`DELETE FROM link_keys WHERE seen_at < ${cutoffs.linksBefore}`).count,
       }));
     },
 
@@ -495,6 +496,19 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
     async listUdpObservations(ufrag) {
       return (await sql`SELECT * FROM udp_observations WHERE ufrag = ${ufrag} ORDER BY first_at, ip, port`).map((row) => t.udpObservations.fromRow(row, json));
+    },
+
+    // ---- links ----
+    async linkKeys(keys, since, limit) {
+      if (keys.length === 0) return [];
+      const { integrationId, candidateRef } = keys[0]!;
+      const found = await sql`
+        SELECT * FROM link_keys WHERE integration_id = ${integrationId} AND hash IN ${sql(keys.map((k) => k.hash))} AND seen_at >= ${since} AND candidate_ref <> ${candidateRef}
+        ORDER BY seen_at DESC LIMIT ${limit}`;
+      await sql`
+        INSERT INTO link_keys ${sql(keys.map((k) => values(t.linkKeys, k)))}
+        ON CONFLICT (integration_id, hash, session_id) DO UPDATE SET seen_at = excluded.seen_at`;
+      return found.map((row) => t.linkKeys.fromRow(row, json));
     },
   };
   return store;

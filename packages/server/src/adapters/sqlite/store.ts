@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Trace } from '@liveproof/protocol';
-import { MAX_UDP_OBSERVATIONS_PER_UFRAG, type AttemptRecord, type AttemptRefusal, type AttemptState, type IntegrationRecord, type SessionRecord, type Settlement, type SettleRule, type Store, type WebhookDelivery } from '../../store.ts';
+import { MAX_UDP_OBSERVATIONS_PER_UFRAG, type AttemptRecord, type AttemptRefusal, type AttemptState, type IntegrationRecord, type LinkKey, type SessionRecord, type Settlement, type SettleRule, type Store, type WebhookDelivery } from '../../store.ts';
 import { MIGRATIONS } from '../migrations.ts';
 import { renderMigration, type JsonCodec, type Row, type RowCodec, type SqlValue } from '../schema.ts';
 import * as t from '../tables.ts';
@@ -255,7 +255,26 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     referenceImages: run('DELETE FROM reference_images WHERE expires_at <= ?', cutoffs.now).changes,
     revokedTokens: run('DELETE FROM revoked_tokens WHERE expires_at <= ?', cutoffs.now).changes,
     udpObservations: run('DELETE FROM udp_observations WHERE first_at < ?', cutoffs.evidenceBefore).changes,
+    linkKeys: run('DELETE FROM link_keys WHERE seen_at < ?', cutoffs.linksBefore).changes,
   }));
+
+  const linkKeys = db.transaction((keys: readonly LinkKey[], since: number, limit: number): LinkKey[] => {
+    if (keys.length === 0) return [];
+    const { integrationId, candidateRef } = keys[0]!;
+    const hashes = keys.map((k) => k.hash);
+    const found = all(
+      `SELECT * FROM link_keys WHERE integration_id = ? AND hash IN (${hashes.map(() => '?').join(', ')}) AND seen_at >= ? AND candidate_ref <> ? ORDER BY seen_at DESC LIMIT ?`,
+      integrationId, ...hashes, since, candidateRef, limit,
+    ).map((row) => t.linkKeys.fromRow(row, json));
+    for (const key of keys) {
+      run(
+        `INSERT INTO link_keys (integration_id, hash, kind, session_id, candidate_ref, seen_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (integration_id, hash, session_id) DO UPDATE SET seen_at = excluded.seen_at`,
+        key.integrationId, key.hash, key.kind, key.sessionId, key.candidateRef, key.seenAt,
+      );
+    }
+    return found;
+  });
 
   return {
     dialect: 'sqlite',
@@ -566,6 +585,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
     async listUdpObservations(ufrag) {
       return all('SELECT * FROM udp_observations WHERE ufrag = ? ORDER BY first_at, ip, port', ufrag).map((row) => t.udpObservations.fromRow(row, json));
+    },
+
+    // ---- links ----
+    async linkKeys(keys, since, limit) {
+      return linkKeys.immediate(keys, since, limit);
     },
   };
 }

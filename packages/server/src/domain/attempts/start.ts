@@ -4,7 +4,7 @@
  * open request. The screen-light policy applies to both.
  */
 import { createPublicKey } from 'node:crypto';
-import { CURRENT_THRESHOLDS, LiveproofError, type StartAttemptRequest, type StartAttemptResponse } from '@liveproof/protocol';
+import { CURRENT_THRESHOLDS, LiveproofError, type DeviceInfo, type StartAttemptRequest, type StartAttemptResponse } from '@liveproof/protocol';
 import type { Deps, RequestInfo } from '../../context.ts';
 import { ecThumbprint } from '../../encoding.ts';
 import { iceCredentials } from '../../network/ice.ts';
@@ -76,7 +76,8 @@ export async function startAttempt(deps: Deps, session: SessionRecord, body: Sta
       keyThumbprint: ecThumbprint(publicJwk),
       ip: info.ip,
       userAgent: info.userAgent,
-      device: body.device ?? null,
+      // The device's digest is not kept as sent: links keep only a keyed hash of the result's.
+      device: body.device ? withoutFingerprint(body.device) : null,
     },
     (s, attempts, k) => {
       before = attempts;
@@ -97,4 +98,8 @@ export async function startAttempt(deps: Deps, session: SessionRecord, body: Sta
     .publish({ type: 'attempt.started', sessionId: session.id, attemptId: created.id, sequence: created.sequence, kind, challenges: created.challenges, at: iso(now) })
     .catch(() => undefined); // viewers miss a live event; the record and the answer stand
   return { attemptId: created.id, plan: planView(plan, ice), planToken, attemptsRemaining: attemptsRemaining(session, [...before, created]) };
+}
+
+function withoutFingerprint({ fingerprint: _fingerprint, ...device }: DeviceInfo): DeviceInfo {
+  return device;
 }

@@ -20,6 +20,7 @@ import { checkReferenceImage } from '../reference-images.ts';
 import { settlementRule } from '../settlement.ts';
 import { assuranceOf, claimSignals, judgeSignals, networkSignals, reportedSignals } from '../signals.ts';
 import { compareClaims } from '../../network/claims.ts';
+import { linkAttempt, linkSignals } from '../links.ts';
 import { observeNetwork, reportedFacts } from '../../network/facts.ts';
 import { openAttemptEcho } from '../../network/rtt.ts';
 import { iso } from '../views.ts';
@@ -84,11 +85,17 @@ async function record(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
   const observed = observeNetwork({ intel: deps.network.intel, startIp: attempt.ip, resultIp: input.info.ip, udp, timeZone: device?.timeZone, localAddresses: deps.network.localAddresses, rtt });
   const reported = reportedFacts(device, evaluation.network, evaluation.steps);
   const claimed = compareClaims(session.claims, observed, device?.timeZone, receivedAt);
-  const judged = judgeSignals(evaluation.reasons, [...evaluation.signals, ...networkSignals(observed, reported), ...reportedSignals(reported), ...claimSignals(claimed)], integration);
+  const off = new Set(Object.keys(integration.signalPolicies).filter((s) => integration.signalPolicies[s] === 'off'));
+  const links = await linkAttempt(deps, { session, startIp: attempt.ip, udp, device, network: evaluation.network }, receivedAt, off);
+  const judged = judgeSignals(
+    evaluation.reasons,
+    [...evaluation.signals, ...networkSignals(observed, reported), ...reportedSignals(reported), ...claimSignals(claimed), ...linkSignals(links)],
+    integration,
+  );
   const scored = input.purpose === 'result' && !evaluation.rejection;
   const reasons = scored ? judged.reasons : evaluation.reasons;
   const status = evaluation.status === 'passed' && reasons.length === 0 ? 'passed' : 'failed';
-  const risk: RiskFacts = { observed, reported, ...(claimed ? { claimed } : {}), recorded: judged.recorded };
+  const risk: RiskFacts = { observed, reported, ...(claimed ? { claimed } : {}), ...(links.length ? { links } : {}), recorded: judged.recorded };
 
   // A reference image only from a check that passed, when the plan asked for one.
   const image =

@@ -29,9 +29,9 @@ const settings = z.strictObject({
   virtualCameraPolicy: policy.optional(),
   lightOptOutPolicy: policy.optional(),
   signalPolicies: z
-    .record(plainText(40), z.enum(['record', 'flag', 'reject']).nullable())
+    .record(plainText(40), z.enum(['off', 'record', 'flag', 'reject']).nullable())
     .optional()
-    .openapi({ description: 'Per risk signal (`datacenter_ip`, `vpn_ip`, `network_path_mismatch`, `timezone_mismatch`…): `record`, `flag` (the default) or `reject`; null removes a setting. Merged into the current policies.' }),
+    .openapi({ description: 'Per risk signal (`datacenter_ip`, `vpn_ip`, `network_path_mismatch`, `timezone_mismatch`…): `record`, `flag` (the default) or `reject`; the links (`shared_network`, `shared_device`) take `off` (no link keys kept), `record` or `flag`, never `reject`. Null removes a setting. Merged into the current policies.' }),
   referenceImageDays: z.number().int().min(1).max(365).nullable().optional(),
 });
 const idParams = z.object({ id: idSchema });
