@@ -12,10 +12,11 @@ import type { RunningServer } from './server-process.ts';
 
 export interface CooperativeCheck {
   passed: boolean;
+  sessionId: string;
   /** The verification token the page received. */
   token: string;
   /** The attempt as the hiring system reads it (`GET /v1/sessions/{id}`). */
-  attempt: { signals: string[]; risk: { observed: Record<string, any>; reported: Record<string, any> } } & Record<string, unknown>;
+  attempt: { signals: string[]; risk: { observed: Record<string, any>; reported: Record<string, any>; links?: Record<string, any>[] } } & Record<string, unknown>;
 }
 
 export interface CooperativeCheckOptions {
@@ -45,7 +46,7 @@ export async function cooperativeCheck(server: RunningServer, options: Cooperati
     const attempt = record.attempts?.at(-1) as CooperativeCheck['attempt'] | undefined;
     if (!attempt) throw new Error(`no attempt on record (${JSON.stringify(outcome)}; ${JSON.stringify(record)})`);
     const detail = outcome.detail as { result?: string; token?: string };
-    return { passed: detail.result === 'pass', token: detail.token ?? '', attempt };
+    return { passed: detail.result === 'pass', sessionId: session.id, token: detail.token ?? '', attempt };
   } finally {
     await browser.close();
   }

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB_ADDRESSES, LAB_CASES, REPO_ROOT, createLab, describeRun, runLabCheck, startServer, writeLabLists, type NetworkLab, type RunningServer } from '@liveproof/test-media';
+import { LAB_ADDRESSES, LAB_CASES, REPO_ROOT, createLab, describeRun, runLabCheck, startServer, writeLabLists, type LabRun, type NetworkLab, type RunningServer } from '@liveproof/test-media';
 
 let lab: NetworkLab;
 let server: RunningServer;
@@ -40,14 +40,29 @@ describe('the network lab', () => {
     expect(server.output()).toMatch(/IP lists:\s+dated 2026-12-01 \(network-lab\)/);
   });
 
+  let direct: LabRun;
   it('sees a direct candidate as one path: same address, no network signal', async () => {
-    const run = await runLabCheck(lab, server, LAB_CASES.direct, 'lab-direct', 'lab-1-direct');
+    const run = (direct = await runLabCheck(lab, server, LAB_CASES.direct, 'lab-direct', 'lab-1-direct'));
     console.log(`lab: ${describeRun(run)}`);
     expect(run.passed).toBe(true);
     expect(run.risk.observed.http).toMatchObject({ family: 4, lists: [] });
     expect(run.risk.observed.udp).toEqual({ relation: 'same_address', addresses: 1 });
     expect(run.risk.observed.rtt.samples).toBe(6);
     expect(run.signals).toEqual(LAB_CASES.direct.expected);
+    expect(run.risk.links).toBeUndefined();
+  });
+
+  // The device digest links too (the API tests show it), but not here: the actor's camera is a
+  // canvas track, which Chromium labels afresh for each stream, where a real camera keeps its label.
+  it('links a second candidate from the same namespace to the first by its address (shared_network), without failing either', async () => {
+    const run = await runLabCheck(lab, server, LAB_CASES.secondPersona, 'lab-second-persona', 'lab-1b-second-persona');
+    console.log(`lab: ${describeRun(run)}; links ${JSON.stringify(run.risk.links)}`);
+    expect(run.passed).toBe(true);
+    expect(run.allSignals).toEqual(expect.arrayContaining(LAB_CASES.secondPersona.links!));
+    const byAddress = run.risk.links!.find((l) => l.by === 'address');
+    expect(byAddress).toMatchObject({ signal: 'shared_network', candidates: 1 });
+    expect(byAddress!.sessions).toEqual([direct.sessionId]);
+    expect(JSON.stringify(run.risk)).not.toContain(LAB_ADDRESSES.candidate);
   });
 
   it('flags web requests through a proxy while UDP goes direct (network_path_mismatch), and the proxy on the list', async () => {

@@ -27,10 +27,18 @@ export interface LabCase {
   localInterface?: string;
   /** The network signals the case should raise. */
   expected: string[];
+  /** The links it should raise (to the lab's earlier candidates). */
+  links?: string[];
 }
 
-export const LAB_CASES: Record<'direct' | 'proxied' | 'udpBlocked' | 'proxiedNoUdp' | 'vmNat' | 'delayedProxy', LabCase> = {
+export const LAB_CASES: Record<'direct' | 'secondPersona' | 'proxied' | 'udpBlocked' | 'proxiedNoUdp' | 'vmNat' | 'delayedProxy', LabCase> = {
   direct: { name: 'direct', description: 'web and UDP straight to the server', expected: [] },
+  secondPersona: {
+    name: 'second-persona',
+    description: 'another candidate reference from the same namespace and machine, straight to the server',
+    expected: [],
+    links: ['shared_network'],
+  },
   proxied: { name: 'proxied', description: 'web through a SOCKS5 proxy on the lab VPN list, UDP direct', proxy: {}, expected: ['vpn_ip', 'network_path_mismatch'] },
   udpBlocked: { name: 'udp-blocked', description: 'web direct, UDP to the server refused by a firewall', udpBlocked: true, expected: [] },
   proxiedNoUdp: { name: 'proxied-no-udp', description: 'web through the proxy, WebRTC limited to proxied UDP (none)', proxy: {}, noDirectUdp: true, expected: ['vpn_ip'] },
@@ -77,11 +85,12 @@ export function writeLabLists(dir: string, realDir: string): void {
 export interface LabRun {
   case: LabCase;
   passed: boolean;
+  sessionId: string;
   /** The network signals the attempt carries (flagged). */
   signals: string[];
   /** Every signal, device ones included. */
   allSignals: string[];
-  risk: { observed: Record<string, any>; reported: Record<string, any> };
+  risk: { observed: Record<string, any>; reported: Record<string, any>; links?: Record<string, any>[] };
 }
 
 /** One check by the responsive actor through `labCase`'s path; `shot` names its screenshot. */
@@ -103,7 +112,7 @@ export async function runLabCheck(lab: NetworkLab, server: RunningServer, labCas
       ...(shot ? { shot } : {}),
     });
     const { signals, risk } = check.attempt;
-    return { case: labCase, passed: check.passed, signals: signals.filter((s) => (NETWORK_SIGNALS as readonly string[]).includes(s)), allSignals: signals, risk };
+    return { case: labCase, passed: check.passed, sessionId: check.sessionId, signals: signals.filter((s) => (NETWORK_SIGNALS as readonly string[]).includes(s)), allSignals: signals, risk };
   } finally {
     await proxy?.stop();
     if (labCase.udpBlocked) lab.blockUdp(false);

@@ -27,11 +27,14 @@ const MAX_LINKED_SESSIONS = 10;
 /**
  * The public address as it links: an IPv4 address itself, an IPv6 address's /64 (one household
  * or one host's privacy addresses). A neighbouring address is no link: providers hand neighbours
- * addresses from one /24. Private, shared (carrier NAT), loopback and other scopes link nothing.
+ * addresses from one /24. Private, shared (carrier NAT), loopback and link-local addresses link
+ * nothing; reserved ranges (the documentation networks a lab uses) link like public ones.
  */
+const UNLINKED_SCOPES: ReadonlySet<string> = new Set(['private', 'shared', 'loopback', 'link_local']);
+
 function addressValue(ip: string | null): string | null {
   const address = ip ? parseAddress(ip) : null;
-  if (!address || address.scope !== 'public') return null;
+  if (!address || UNLINKED_SCOPES.has(address.scope)) return null;
   return address.family === 4 ? address.text : `${(address.value >> 64n).toString(16)}::/64`;
 }
 
