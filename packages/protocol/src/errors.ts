@@ -28,6 +28,7 @@ export const ErrorCode = {
   InvalidPublicKey: 'invalid_public_key',
   TooManyStreams: 'too_many_streams',
   RecheckPending: 'recheck_pending',
+  CaseNotFound: 'case_not_found',
   // administration
   IntegrationNotFound: 'integration_not_found',
   AudienceTaken: 'audience_taken',
@@ -95,6 +96,7 @@ export const ErrorStatus: Partial<Record<ErrorCode, number>> = {
   invalid_public_key: 400,
   too_many_streams: 429,
   recheck_pending: 409,
+  case_not_found: 404,
   integration_not_found: 404,
   audience_taken: 409,
   api_key_not_found: 404,

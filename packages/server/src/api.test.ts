@@ -635,6 +635,70 @@ describe('links between candidates', () => {
   });
 });
 
+describe('the review queue', () => {
+  async function flaggedCheck(h: Harness, candidateRef: string, device: Record<string, unknown> = { webdriver: true }) {
+    const session = await h.createSession({ candidateRef });
+    const page = await h.page(session.clientToken);
+    const start = (await page.start(session.id)).json;
+    h.clock.advance(7000);
+    const payload = { ...page.payload(start, neutralTrace(start.plan.challenges)), device: { cameraLabel: 'Integrated Camera', width: 640, height: 480, ...device } };
+    await page.submit(start.attemptId, await page.sign(payload));
+    return { session, page, start };
+  }
+
+  it('opens a case for a session with a flagged signal, which a reviewer reads, decides and the hiring system sees', async () => {
+    const h = await createHarness();
+    const admin = { authorization: `Bearer ${h.adminKey}` };
+    const hiring = { authorization: `Bearer ${h.apiKey}` };
+    const clean = await h.createSession({ candidateRef: 'cand-clean' });
+    const cleanPage = await h.page(clean.clientToken);
+    const cleanStart = (await cleanPage.start(clean.id)).json;
+    h.clock.advance(7000);
+    await cleanPage.submit(cleanStart.attemptId, await cleanPage.sign(cleanPage.payload(cleanStart, neutralTrace(cleanStart.plan.challenges))));
+    const { session } = await flaggedCheck(h, 'cand-flagged');
+
+    const open = (await h.api('GET', '/v1/admin/cases?status=open', undefined, admin)).json as { cases: Record<string, any>[] };
+    expect(open.cases).toHaveLength(1);
+    // Both came from the harness's one address: the second is linked to the first.
+    expect(open.cases[0]).toMatchObject({ sessionId: session.id, candidateRef: 'cand-flagged', status: 'open', signals: ['automation', 'shared_network'], decision: null });
+    const id = open.cases[0]!.id as string;
+    const detail = (await h.api('GET', `/v1/admin/cases/${id}`, undefined, admin)).json as Record<string, any>;
+    expect(detail.session.attempts).toHaveLength(1);
+    expect(detail.session.attempts[0].signals).toContain('automation');
+    expect(detail).toMatchObject({ linked: [{ sessionId: clean.id, candidateRef: 'cand-clean', by: ['address'], caseId: null }], referenceImages: [] });
+
+    const bad = await h.api('POST', `/v1/admin/cases/${id}/decision`, { decision: 'maybe' }, admin);
+    expect([bad.status, (bad.json.error as { code: string }).code]).toEqual([400, 'invalid_request']);
+    expect((await h.api('POST', '/v1/admin/cases/cas_nosuchcase000000000000/decision', { decision: 'cleared' }, admin)).json.error).toMatchObject({ code: 'case_not_found' });
+    const decided = await h.api('POST', `/v1/admin/cases/${id}/decision`, { decision: 'fraud', note: 'Same face as another candidate.' }, admin);
+    expect(decided.json.case).toMatchObject({ status: 'decided', decision: 'fraud', note: 'Same face as another candidate.', decidedBy: expect.stringMatching(/^admin adm_/) });
+    expect((await h.api('GET', '/v1/admin/cases?status=open', undefined, admin)).json.cases).toEqual([]);
+    const events = await h.store.listEvents({});
+    expect(events.find((e) => e.type === 'case_decided')).toMatchObject({ sessionId: session.id, detail: { caseId: id, decision: 'fraud' } });
+
+    // The hiring system lists and reads its own cases; another integration's key finds none.
+    const listed = (await h.api('GET', '/v1/cases', undefined, hiring)).json as { cases: Record<string, any>[] };
+    expect(listed.cases.map((c) => [c.id, c.decision])).toEqual([[id, 'fraud']]);
+    expect((await h.api('GET', `/v1/cases/${id}`, undefined, hiring)).json).toMatchObject({ id, decision: 'fraud', session: { id: session.id } });
+    const other = await createIntegration(h.store, { name: 'Other', audiences: ['other-ats'] });
+    expect((await h.api('GET', `/v1/cases/${id}`, undefined, { authorization: `Bearer ${other.apiKey}` })).json.error).toMatchObject({ code: 'case_not_found' });
+    expect(((await h.api('GET', '/v1/cases', undefined, { authorization: `Bearer ${other.apiKey}` })).json as { cases: unknown[] }).cases).toEqual([]);
+  });
+
+  it('opens a decided case again when a later attempt of the session is flagged, keeping the last decision', async () => {
+    const h = await createHarness();
+    const admin = { authorization: `Bearer ${h.adminKey}` };
+    const { session } = await flaggedCheck(h, 'cand-again');
+    const [first] = (await h.store.listCases({ limit: 10 }));
+    await h.api('POST', `/v1/admin/cases/${first!.id}/decision`, { decision: 'cleared' }, admin);
+    const page = await h.page((await h.api('POST', `/v1/sessions/${session.id}/client-tokens`, undefined, { authorization: `Bearer ${h.apiKey}` })).json.clientToken as string);
+    const start = (await page.start(session.id)).json;
+    h.clock.advance(7000);
+    await page.submit(start.attemptId, await page.sign({ ...page.payload(start, neutralTrace(start.plan.challenges)), device: { cameraLabel: 'OBS Virtual Camera', width: 640, height: 480 } }));
+    expect(await h.store.getCase(first!.id)).toMatchObject({ status: 'open', decision: 'cleared', signals: ['automation', 'virtual_camera'] });
+  });
+});
+
 describe('round trips the server times', () => {
   it("seals its own timing into echoes, takes a trusted proxy's TCP round trip beside it, and raises proxy_timing", async () => {
     const h = await createHarness({ trustProxy: true, tcpRttHeader: 'x-tcp-rtt' });

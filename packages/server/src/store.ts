@@ -191,6 +191,11 @@ export interface Settlement {
   /** The new status, when it changed. */
   status?: SessionStatus;
   messages: NewWebhookMessage[];
+  /**
+   * Flagged signals of the completed attempt: the session's review case opens with them (or, if it
+   * exists, takes them in and opens again), in the same transaction as the result.
+   */
+  review?: { caseId: string; signals: string[]; at: number };
 }
 
 /**
@@ -273,7 +278,7 @@ export interface AttemptFilter {
 }
 
 /** Events a hiring system can subscribe to. */
-export type WebhookEventType = 'attempt.completed' | 'session.passed' | 'session.failed' | 'session.expired';
+export type WebhookEventType = 'attempt.completed' | 'session.passed' | 'session.failed' | 'session.expired' | 'case.decided';
 
 /** Where an integration wants its webhooks, and the secret they are signed with (Standard Webhooks). */
 export interface WebhookEndpointRecord {
@@ -531,6 +536,55 @@ export interface LinkKey {
   seenAt: number;
 }
 
+/** A reviewer's decision on a case. */
+export type CaseDecision = 'cleared' | 'fraud' | 'in_person';
+
+/**
+ * A session's review case: opened by the first attempt with a flagged signal, it gathers the
+ * signals of every such attempt; a reviewer decides it (and may decide again: the audit log keeps
+ * each decision). A later flagged attempt opens a decided case again, keeping its last decision.
+ */
+export interface CaseRecord {
+  id: string;
+  integrationId: string;
+  sessionId: string;
+  status: 'open' | 'decided';
+  signals: string[];
+  openedAt: number;
+  updatedAt: number;
+  decision: CaseDecision | null;
+  note: string | null;
+  decidedAt: number | null;
+  decidedBy: string | null;
+}
+
+/** The session's case once a settlement's `review` is taken in: opened, or given the new signals and opened again. */
+export function reviewedCase(existing: CaseRecord | null, session: Pick<SessionRecord, 'id' | 'integrationId'>, review: NonNullable<Settlement['review']>): CaseRecord {
+  const signals = [...new Set([...(existing?.signals ?? []), ...review.signals])].sort();
+  if (existing) return { ...existing, signals, status: 'open', updatedAt: review.at };
+  return { id: review.caseId, integrationId: session.integrationId, sessionId: session.id, status: 'open', signals, openedAt: review.at, updatedAt: review.at, decision: null, note: null, decidedAt: null, decidedBy: null };
+}
+
+export interface CaseFilter {
+  integrationId?: string;
+  status?: CaseRecord['status'];
+  limit: number;
+  /** Only cases opened before this one (by opening time, then id): the next page. */
+  before?: { createdAt: number; id: string };
+}
+
+export interface CaseStore {
+  getCase(id: string): Promise<CaseRecord | null>;
+  getCaseOfSession(sessionId: string): Promise<CaseRecord | null>;
+  /** Cases newest first. */
+  listCases(filter: CaseFilter): Promise<CaseRecord[]>;
+  /**
+   * Records a decision and, in the same transaction, the webhook messages `messages` makes of the
+   * decided case. Null for an unknown case.
+   */
+  decideCase(id: string, decision: { decision: CaseDecision; note: string | null; by: string; at: number }, messages: (decided: CaseRecord) => NewWebhookMessage[]): Promise<CaseRecord | null>;
+}
+
 export interface LinkStore {
   /**
    * The keys other candidates' sessions of the same integration were seen with since `since`
@@ -539,7 +593,7 @@ export interface LinkStore {
   linkKeys(keys: readonly LinkKey[], since: number, limit: number): Promise<LinkKey[]>;
 }
 
-export interface Store extends IntegrationStore, KeyStore, SessionStore, AttemptStore, WebhookOutbox, AuditLog, TokenRevocations, UdpObservationStore, LinkStore {
+export interface Store extends IntegrationStore, KeyStore, SessionStore, AttemptStore, WebhookOutbox, AuditLog, TokenRevocations, UdpObservationStore, LinkStore, CaseStore {
   /** Which adapter: for messages and diagnostics. */
   readonly dialect: 'sqlite' | 'postgres';
   /** Creates or upgrades the schema; safe to call from several instances at once. */

@@ -322,4 +322,28 @@ export const MIGRATIONS: readonly Migration[] = [
       { createIndex: 'link_keys_seen', on: 'link_keys', columns: 'seen_at' },
     ],
   },
+  {
+    version: 9,
+    steps: [
+      // Review cases: one per session with a flagged signal, and the reviewer's decision.
+      {
+        createTable: 'cases',
+        columns: {
+          id: col('text', 'PRIMARY KEY'),
+          integration_id: col('text', 'REFERENCES integrations (id)'),
+          session_id: col('text', 'UNIQUE REFERENCES sessions (id)'),
+          status: col('text', "CHECK (status IN ('open', 'decided'))"),
+          signals: col('json'),
+          opened_at: col('bigint'),
+          updated_at: col('bigint'),
+          decision: col('text?', "CHECK (decision IN ('cleared', 'fraud', 'in_person'))"),
+          note: col('text?'),
+          decided_at: col('bigint?'),
+          decided_by: col('text?'),
+        },
+      },
+      { createIndex: 'cases_integration_opened', on: 'cases', columns: 'integration_id, opened_at, id' },
+      { createIndex: 'cases_status_opened', on: 'cases', columns: 'status, opened_at, id' },
+    ],
+  },
 ];

@@ -8,6 +8,7 @@ import type {
   AttemptRecord,
   AttemptState,
   AuditEventRecord,
+  CaseRecord,
   IntegrationRecord,
   LinkKey,
   RecheckRecord,
@@ -218,8 +219,22 @@ export const linkKeys = rowCodec<LinkKey>('link_keys', {
   seenAt: 'bigint',
 });
 
+export const cases = rowCodec<CaseRecord>('cases', {
+  id: 'text',
+  integrationId: 'text',
+  sessionId: 'text',
+  status: 'text',
+  signals: 'json',
+  openedAt: 'bigint',
+  updatedAt: 'bigint',
+  decision: 'text?',
+  note: 'text?',
+  decidedAt: 'bigint?',
+  decidedBy: 'text?',
+});
+
 /** Every mapped table, for the check that migrations produce exactly these columns. */
-export const TABLES = [integrations, apiKeys, adminKeys, signingKeys, sessions, attempts, rechecks, referenceImages, events, refusalCounts, webhookEndpoints, webhookMessages, udpObservations, linkKeys];
+export const TABLES = [cases, integrations, apiKeys, adminKeys, signingKeys, sessions, attempts, rechecks, referenceImages, events, refusalCounts, webhookEndpoints, webhookMessages, udpObservations, linkKeys];
 
 /** Tables with columns no record maps (join tables and the like), with their columns. */
 export const UNMAPPED_TABLES: Record<string, readonly string[]> = {

@@ -1,5 +1,8 @@
-/** The settle rule a store runs in its transaction: the session rules' verdict, as webhook messages. */
-import type { RandomSource } from '../random.ts';
+/**
+ * The settle rule a store runs in its transaction: the session rules' verdict, as webhook messages,
+ * and a review case for an attempt that carried a flagged signal.
+ */
+import { newId, type RandomSource } from '../random.ts';
 import type { SettleRule, WebhookEndpointRecord } from '../store.ts';
 import { messagesFor } from '../webhooks/messages.ts';
 import { settle } from './session-rules.ts';
@@ -8,6 +11,7 @@ export function settlementRule(endpoints: readonly WebhookEndpointRecord[], now:
   return (session, attempts, completed) => {
     const settled = settle(session, attempts, completed, now);
     const messages = messagesFor(settled.events, { session, attempts, completed, endpoints, now, random });
-    return settled.status ? { status: settled.status, messages } : { messages };
+    const review = completed && completed.signals.length > 0 ? { review: { caseId: newId('cas', random), signals: completed.signals, at: now } } : {};
+    return { ...(settled.status ? { status: settled.status } : {}), messages, ...review };
   };
 }

@@ -47,7 +47,10 @@ beforeAll(async () => {
   const done = await h.createSession();
   const donePage = await h.page(done.clientToken);
   const doneStart = (await donePage.start(done.id)).json;
-  await donePage.submit(doneStart.attemptId, await donePage.sign(donePage.payload(doneStart, neutralTrace(doneStart.plan.challenges, 1000))));
+  // Its device says automation drives it: a flagged signal, so the session has a review case.
+  const flagged = { ...donePage.payload(doneStart, neutralTrace(doneStart.plan.challenges, 1000)), device: { cameraLabel: 'Integrated Camera', width: 640, height: 480, webdriver: true } };
+  await donePage.submit(doneStart.attemptId, await donePage.sign(flagged));
+  const [reviewCase] = await h.store.listCases({ limit: 1 });
   const viewer = await h.api('POST', `/v1/sessions/${session.id}/viewer-tokens`, {}, auth);
   const endpoint = await h.api('POST', '/v1/webhooks', { url: 'https://hooks.example.com/liveproof' }, auth);
   const other = await createIntegration(h.store, { name: 'Other ATS', audiences: ['other-ats'] }, { now: h.clock.now() });
@@ -64,6 +67,7 @@ beforeAll(async () => {
     integration: other.integration.id,
     keyId: otherKey.id,
     adminKey: adminKey.record.id,
+    case: reviewCase!.id,
   };
 });
 
@@ -81,6 +85,8 @@ function realPath({ path }: Served): string {
       if (path.startsWith('/v1/webhooks/')) return ids.endpoint!;
       if (path.startsWith('/v1/admin/admin-keys/')) return ids.adminKey!;
       if (path.startsWith('/v1/admin/integrations/')) return ids.integration!;
+      if (path.startsWith('/v1/admin/attempts/')) return ids.completedAttempt!;
+      if (path.startsWith('/v1/cases/') || path.startsWith('/v1/admin/cases/')) return ids.case!;
     }
     if (param === 'endpointId') return ids.endpoint!;
     const id = ids[param];

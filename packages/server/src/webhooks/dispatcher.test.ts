@@ -125,6 +125,27 @@ const messagesOf = async (id: string, harness: Harness = h) =>
   ((await harness.api('GET', `/v1/webhooks/${id}/messages`, undefined, { authorization: `Bearer ${harness.apiKey}` })).json as { messages: Record<string, unknown>[] }).messages;
 
 describe('webhooks', () => {
+  it("sends case.decided when a reviewer decides a flagged session's case, signed like every event", async () => {
+    const hook = await registerEndpoint(h, { url: receiver.url, events: ['case.decided'] });
+    const session = await h.createSession({ candidateRef: 'cand-flagged' });
+    const page = await h.page(session.clientToken);
+    const start = (await page.start(session.id)).json;
+    h.clock.advance(7_000);
+    const payload = { ...page.payload(start, neutralTrace(start.plan.challenges)), device: { cameraLabel: 'Integrated Camera', width: 640, height: 480, webdriver: true } };
+    expect((await page.submit(start.attemptId, await page.sign(payload))).json.signals).toContain('automation');
+    const admin = { authorization: `Bearer ${h.adminKey}` };
+    const queue = (await h.api('GET', '/v1/admin/cases?status=open', undefined, admin)).json as { cases: { id: string; sessionId: string }[] };
+    expect(queue.cases.map((c) => c.sessionId)).toEqual([session.id]);
+    const decided = await h.api('POST', `/v1/admin/cases/${queue.cases[0]!.id}/decision`, { decision: 'in_person', note: 'Camera driven by automation; ask for an office visit.' }, admin);
+    expect(decided.status).toBe(200);
+    expect(await dispatcher().runOnce()).toBe(1);
+    const [event] = receiver.accepted(hook.secret, new Date(h.clock.now()));
+    expect(event).toMatchObject({
+      type: 'case.decided',
+      data: { id: queue.cases[0]!.id, sessionId: session.id, candidateRef: 'cand-flagged', status: 'decided', decision: 'in_person', note: 'Camera driven by automation; ask for an office visit.', signals: ['automation'] },
+    });
+  });
+
   it('delivers signed attempt.completed, then session.failed, which the receiver verifies', async () => {
     const hook = await registerEndpoint();
     expect(hook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
@@ -265,7 +286,7 @@ describe('webhooks', () => {
     const hook = await registerEndpoint();
     const list = (await h.api('GET', '/v1/webhooks', undefined, auth)).json as { endpoints: Record<string, unknown>[] };
     expect(list.endpoints).toEqual([
-      expect.objectContaining({ id: hook.id, url: receiver.url, events: ['attempt.completed', 'session.passed', 'session.failed', 'session.expired'], enabled: true }),
+      expect.objectContaining({ id: hook.id, url: receiver.url, events: ['attempt.completed', 'session.passed', 'session.failed', 'session.expired', 'case.decided'], enabled: true }),
     ]);
     for (let i = 1; i < 10; i++) await registerEndpoint(h, { url: `${receiver.url}/${i}` });
     const eleventh = await h.api('POST', '/v1/webhooks', { url: `${receiver.url}/11` }, auth);

@@ -10,7 +10,7 @@ import { checksUsed } from '../domain/session-rules.ts';
 import { newId, type RandomSource } from '../random.ts';
 import type { AttemptRecord, AttemptState, NewWebhookMessage, SessionRecord, WebhookEndpointRecord, WebhookEventType } from '../store.ts';
 
-export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = ['attempt.completed', 'session.passed', 'session.failed', 'session.expired'];
+export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = ['attempt.completed', 'session.passed', 'session.failed', 'session.expired', 'case.decided'];
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

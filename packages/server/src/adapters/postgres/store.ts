@@ -6,7 +6,7 @@
  */
 import postgres from 'postgres';
 import type { Trace } from '@liveproof/protocol';
-import { MAX_UDP_OBSERVATIONS_PER_UFRAG, type AttemptRecord, type AttemptRefusal, type AttemptState, type IntegrationRecord, type SessionRecord, type Settlement, type Store } from '../../store.ts';
+import { MAX_UDP_OBSERVATIONS_PER_UFRAG, reviewedCase, type AttemptRecord, type AttemptRefusal, type AttemptState, type CaseRecord, type IntegrationRecord, type NewWebhookMessage, type SessionRecord, type Settlement, type Store } from '../../store.ts';
 import { MIGRATIONS } from '../migrations.ts';
 import { renderMigration, type JsonCodec, type Row, type RowCodec } from '../schema.ts';
 import * as t from '../tables.ts';
@@ -80,7 +80,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     if (settlement.status && settlement.status !== session.status) {
       await q`UPDATE sessions SET status = ${settlement.status}, status_at = ${at} WHERE id = ${session.id}`;
     }
-    for (const message of settlement.messages) {
+    if (settlement.review) {
+      const existing = read(t.cases, (await q`SELECT * FROM cases WHERE session_id = ${session.id} FOR UPDATE`)[0]);
+      const next = reviewedCase(existing, session, settlement.review);
+      if (existing) await q`UPDATE cases SET signals = ${q.json(next.signals)}, status = ${next.status}, updated_at = ${next.updatedAt} WHERE id = ${existing.id}`;
+      else await q`INSERT INTO cases ${q(values(t.cases, next))}`;
+    }
+    await insertMessages(q, settlement.messages);
+  }
+
+  async function insertMessages(q: Sql, messages: readonly NewWebhookMessage[]): Promise<void> {
+    for (const message of messages) {
       await q`INSERT INTO webhook_messages ${q(
         values(t.webhookMessages, {
           ...message,
@@ -496,6 +506,32 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
     async listUdpObservations(ufrag) {
       return (await sql`SELECT * FROM udp_observations WHERE ufrag = ${ufrag} ORDER BY first_at, ip, port`).map((row) => t.udpObservations.fromRow(row, json));
+    },
+
+    // ---- review cases ----
+    async getCase(id) {
+      return read(t.cases, (await sql`SELECT * FROM cases WHERE id = ${id}`)[0]);
+    },
+    async getCaseOfSession(sessionId) {
+      return read(t.cases, (await sql`SELECT * FROM cases WHERE session_id = ${sessionId}`)[0]);
+    },
+    async listCases(filter) {
+      const conditions = [sql`TRUE`];
+      if (filter.integrationId !== undefined) conditions.push(sql`integration_id = ${filter.integrationId}`);
+      if (filter.status !== undefined) conditions.push(sql`status = ${filter.status}`);
+      if (filter.before) conditions.push(sql`(opened_at, id) < (${filter.before.createdAt}, ${filter.before.id})`);
+      const rows = await sql`SELECT * FROM cases WHERE ${and(conditions)} ORDER BY opened_at DESC, id DESC LIMIT ${filter.limit}`;
+      return rows.map((r) => t.cases.fromRow(r, json));
+    },
+    async decideCase(id, decision, messages) {
+      return sql.begin(async (tx) => {
+        const existing = read(t.cases, (await tx`SELECT * FROM cases WHERE id = ${id} FOR UPDATE`)[0]);
+        if (!existing) return null;
+        const decided: CaseRecord = { ...existing, status: 'decided', decision: decision.decision, note: decision.note, decidedAt: decision.at, decidedBy: decision.by, updatedAt: decision.at };
+        await tx`UPDATE cases SET status = 'decided', decision = ${decision.decision}, note = ${decision.note}, decided_at = ${decision.at}, decided_by = ${decision.by}, updated_at = ${decision.at} WHERE id = ${id}`;
+        await insertMessages(tx, messages(decided));
+        return decided;
+      });
     },
 
     // ---- links ----

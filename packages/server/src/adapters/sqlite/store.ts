@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Trace } from '@liveproof/protocol';
-import { MAX_UDP_OBSERVATIONS_PER_UFRAG, type AttemptRecord, type AttemptRefusal, type AttemptState, type IntegrationRecord, type LinkKey, type SessionRecord, type Settlement, type SettleRule, type Store, type WebhookDelivery } from '../../store.ts';
+import { MAX_UDP_OBSERVATIONS_PER_UFRAG, reviewedCase, type AttemptRecord, type AttemptRefusal, type AttemptState, type CaseRecord, type IntegrationRecord, type LinkKey, type NewWebhookMessage, type SessionRecord, type Settlement, type SettleRule, type Store, type WebhookDelivery } from '../../store.ts';
 import { MIGRATIONS } from '../migrations.ts';
 import { renderMigration, type JsonCodec, type Row, type RowCodec, type SqlValue } from '../schema.ts';
 import * as t from '../tables.ts';
@@ -112,7 +112,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     if (settlement.status && settlement.status !== session.status) {
       run('UPDATE sessions SET status = ?, status_at = ? WHERE id = ?', settlement.status, at, session.id);
     }
-    for (const message of settlement.messages) {
+    if (settlement.review) {
+      const existing = read(t.cases, one('SELECT * FROM cases WHERE session_id = ?', session.id));
+      const next = reviewedCase(existing, session, settlement.review);
+      if (existing) update(t.cases, { signals: next.signals, status: next.status, updatedAt: next.updatedAt }, 'id = @id', { id: existing.id });
+      else insert(t.cases, next);
+    }
+    insertMessages(settlement.messages);
+  }
+
+  function insertMessages(messages: readonly NewWebhookMessage[]): void {
+    for (const message of messages) {
       insert(t.webhookMessages, {
         ...message,
         status: 'pending',
@@ -257,6 +267,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     udpObservations: run('DELETE FROM udp_observations WHERE first_at < ?', cutoffs.evidenceBefore).changes,
     linkKeys: run('DELETE FROM link_keys WHERE seen_at < ?', cutoffs.linksBefore).changes,
   }));
+
+  const decideCase = db.transaction((id: string, decision: Parameters<Store['decideCase']>[1], messages: Parameters<Store['decideCase']>[2]): CaseRecord | null => {
+    const existing = read(t.cases, one('SELECT * FROM cases WHERE id = ?', id));
+    if (!existing) return null;
+    const decided: CaseRecord = { ...existing, status: 'decided', decision: decision.decision, note: decision.note, decidedAt: decision.at, decidedBy: decision.by, updatedAt: decision.at };
+    update(t.cases, { status: decided.status, decision: decided.decision, note: decided.note, decidedAt: decided.decidedAt, decidedBy: decided.decidedBy, updatedAt: decided.updatedAt }, 'id = @id', { id });
+    insertMessages(messages(decided));
+    return decided;
+  });
 
   const linkKeys = db.transaction((keys: readonly LinkKey[], since: number, limit: number): LinkKey[] => {
     if (keys.length === 0) return [];
@@ -590,6 +609,30 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     // ---- links ----
     async linkKeys(keys, since, limit) {
       return linkKeys.immediate(keys, since, limit);
+    },
+
+    // ---- review cases ----
+    async getCase(id) {
+      return read(t.cases, one('SELECT * FROM cases WHERE id = ?', id));
+    },
+    async getCaseOfSession(sessionId) {
+      return read(t.cases, one('SELECT * FROM cases WHERE session_id = ?', sessionId));
+    },
+    async listCases(filter) {
+      const where: string[] = [];
+      const params: Record<string, SqlValue> = { limit: filter.limit };
+      if (filter.integrationId !== undefined) (where.push('integration_id = @integrationId'), (params.integrationId = filter.integrationId));
+      if (filter.status !== undefined) (where.push('status = @status'), (params.status = filter.status));
+      if (filter.before) {
+        where.push('(opened_at < @beforeAt OR (opened_at = @beforeAt AND id < @beforeId))');
+        params.beforeAt = filter.before.createdAt;
+        params.beforeId = filter.before.id;
+      }
+      const sql = `SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT @limit`;
+      return (prepare(sql).all(params) as Row[]).map((row) => t.cases.fromRow(row, json));
+    },
+    async decideCase(id, decision, messages) {
+      return decideCase.immediate(id, decision, messages);
     },
   };
 }

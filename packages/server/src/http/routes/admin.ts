@@ -2,21 +2,24 @@
  * The admin API, behind an administrator's key: integrations (create, list, read, change), their
  * API keys (add, rotate with an overlap, revoke), audiences, embedding origins, policies,
  * reference-image retention and webhook endpoints; every integration's attempts; the signing keys
- * (status, rotate); counted refusals; and the administrators' own keys. `liveproof admin` does the
- * same from the command line. Every change is audited with the administrator's key id.
+ * (status, rotate); counted refusals; the administrators' own keys; and the review queue (cases,
+ * with reference images, and decisions). `liveproof admin` does the same from the command line.
+ * Every change is audited with the administrator's key id.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { LiveproofError, idSchema, plainText } from '@liveproof/protocol';
 import type { Context } from 'hono';
-import type { AppEnv, Deps } from '../../context.ts';
+import { requestInfo, type AppEnv, type Deps } from '../../context.ts';
 import { integrationById } from '../../domain/access.ts';
 import { audit } from '../../domain/audit.ts';
+import { CASE_DECISIONS, caseById, caseDetail, decideCase, type CaseDecision } from '../../domain/cases.ts';
 import { addApiKey, apiKeyView, createAdminKey, createIntegration, integrationView, iso, revokeApiKey, rotateApiKey, updateIntegration } from '../../domain/integrations.ts';
 import { createEndpoint, deleteEndpoint, endpointView, setEndpointEnabled } from '../../domain/webhook-endpoints.ts';
 import { adminAuth, limitBody, rateLimit } from '../guards.ts';
 import { routeGroup } from '../group.ts';
 import { ADMIN_KEY, errorResponses, json } from '../openapi.ts';
 import { attemptQuery, attemptView, encodeCursor, listFilter } from './hiring/records.ts';
+import { caseQuery, listCasesPage } from './hiring/cases.ts';
 import { createEndpointSchema, endpointStateSchema } from './hiring/webhooks.ts';
 
 const policy = z.enum(['flag', 'reject']);
@@ -87,6 +90,15 @@ const routes = {
   adminKeys: route('get', '/v1/admin/admin-keys', "The administrators' keys (hints only)"),
   createAdminKey: route('post', '/v1/admin/admin-keys', 'Create another admin key; shown once', body(z.strictObject({ label })), 201),
   revokeAdminKey: route('post', '/v1/admin/admin-keys/{id}/revoke', 'Revoke an admin key (not the one making the request)', { params: idParams }),
+  cases: route('get', '/v1/admin/cases', 'The review queue: cases of every integration (or one), newest first; `status=open` for those waiting', {
+    query: caseQuery.extend({ integrationId: idSchema.optional() }),
+  }),
+  readCase: route('get', '/v1/admin/cases/{id}', "One case with what a reviewer weighs: signals and facts, the session's attempts and claims, linked sessions, reference images", { params: idParams }),
+  decideCase: route('post', '/v1/admin/cases/{id}/decision', 'Decide a case: cleared, confirmed fraud, or an in-person check needed, with a note (audited; sent as `case.decided`)', {
+    params: idParams,
+    ...body(z.strictObject({ decision: z.enum(CASE_DECISIONS as [CaseDecision, ...CaseDecision[]]), note: plainText(2000).optional() })),
+  }),
+  referenceImage: route('get', '/v1/admin/attempts/{id}/reference-image', "An attempt's reference image (JPEG), while it is kept", { params: idParams }),
 };
 
 export function adminRoutes(deps: Deps) {
@@ -225,6 +237,30 @@ export function adminRoutes(deps: Deps) {
     if (!(await deps.store.revokeAdminKey(id, now()))) throw new LiveproofError('not_found', `No admin key ${id}.`);
     await adminAudit(c, 'admin.admin_key_revoked', null, { keyId: id });
     return c.json({ revoked: id }, 200);
+  });
+
+  group.openapi(routes.cases, async (c) => {
+    const query = (c.req as unknown as { valid(target: 'query'): z.infer<typeof caseQuery> & { integrationId?: string } }).valid('query');
+    return c.json(await listCasesPage(deps, query, query.integrationId), 200);
+  });
+
+  group.openapi(routes.readCase, async (c) => {
+    const record = await caseById(deps, param(c, 'id'));
+    return c.json(await caseDetail(deps, record, (attemptId) => `/v1/admin/attempts/${attemptId}/reference-image`), 200);
+  });
+
+  group.openapi(routes.decideCase, async (c) => {
+    const record = await caseById(deps, param(c, 'id'));
+    const input = await bodyOf<{ decision: CaseDecision; note?: string }>(c);
+    return c.json({ case: await decideCase(deps, record, input, `admin ${c.get('admin').id}`, requestInfo(c, deps)) }, 200);
+  });
+
+  group.openapi(routes.referenceImage, async (c) => {
+    const id = param(c, 'id');
+    const image = /^att_[a-z0-9]{8,40}$/.test(id) ? await deps.store.getReferenceImage(id, now()) : null;
+    if (!image) throw new LiveproofError('not_found', `No reference image for attempt ${id}.`);
+    await adminAudit(c, 'admin.reference_image_viewed', null, { attemptId: id });
+    return c.body(image.data.slice().buffer as ArrayBuffer, 200, { 'content-type': image.contentType, 'cache-control': 'private, no-store' }) as never;
   });
 
   return group;

@@ -2,6 +2,7 @@
 import type { Deps } from '../../../context.ts';
 import { apiKeyAuth, limitBody, rateLimit } from '../../guards.ts';
 import { routeGroup } from '../../group.ts';
+import { hiringCaseRoutes } from './cases.ts';
 import { hiringRecordRoutes } from './records.ts';
 import { hiringSessionRoutes } from './sessions.ts';
 import { hiringWebhookRoutes } from './webhooks.ts';
@@ -11,5 +12,6 @@ export function hiringRoutes(deps: Deps) {
   hiringSessionRoutes(deps, group);
   hiringRecordRoutes(deps, group);
   hiringWebhookRoutes(deps, group);
+  hiringCaseRoutes(deps, group);
   return group;
 }
