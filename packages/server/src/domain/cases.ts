@@ -4,7 +4,7 @@
  * fraud, or an in-person check needed, with a note. A decision is audited and sent as a
  * `case.decided` webhook in one transaction; the hiring system reads cases through its API.
  */
-import { LiveproofError } from '@liveproof/protocol';
+import { LiveproofError, SIGNAL_TEXT } from '@liveproof/protocol';
 import type { Deps, RequestInfo } from '../context.ts';
 import { newId } from '../random.ts';
 import type { CaseDecision, CaseRecord, NewWebhookMessage, SessionRecord } from '../store.ts';
@@ -71,7 +71,9 @@ export async function caseDetail(deps: Deps, record: CaseRecord, imagePath: (att
   for (const attempt of attempts) {
     if (await deps.store.getReferenceImage(attempt.id, now)) images.push({ attemptId: attempt.id, url: imagePath(attempt.id) });
   }
-  return { ...caseSummary(record, session), session: { ...sessionView(session, attempts, now, true), claims: session.claims }, linked, referenceImages: images };
+  const signals = new Set([...record.signals, ...attempts.flatMap((a) => [...a.signals, ...(a.risk?.recorded ?? [])])]);
+  const signalText = Object.fromEntries([...signals].filter((s) => SIGNAL_TEXT[s]).map((s) => [s, SIGNAL_TEXT[s]]));
+  return { ...caseSummary(record, session), session: { ...sessionView(session, attempts, now, true), claims: session.claims }, linked, referenceImages: images, signalText };
 }
 
 /** The case of `id` within `integrationId` (or any, for an administrator). */
