@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { CompactSign } from 'jose';
 import type { StartAttemptResponse } from '@liveproof/protocol';
 import { FREE_STOPS } from './domain/session-rules.ts';
-import { sweepSessions } from './domain/maintenance.ts';
+import { recordAbandonedFacts, sweepSessions } from './domain/maintenance.ts';
+import { createIpIntel } from './network/ip-lists.ts';
 import { createHarness, neutralTrace, type Harness, type Page } from './testing/harness.ts';
 
 const auth = (h: Harness) => ({ authorization: `Bearer ${h.apiKey}` });
@@ -164,5 +165,29 @@ describe('evidence that reached the page reaches the record', () => {
     const late = await page.submit(start.attemptId, await page.sign(page.payload(start, neutralTrace(start.plan.challenges))));
     expect(late.json.error?.code).toBe('attempt_expired');
     expect((await h.store.getAttempt(start.attemptId))!.reasons).toEqual(['attempt_expired']);
+  });
+});
+
+describe('attempts that never send a result', () => {
+  it("get the network facts the server saw of them once they expire, and keep them (claims compared too)", async () => {
+    const ipIntel = createIpIntel({ vpn: '8.8.8.0/24', datacenter: '', relay: '' }, { date: '2026-12-01', source: 'test lists' });
+    const h = await createHarness({}, { peerAddress: '8.8.8.8', app: { ipIntel } });
+    const session = await h.createSession({ claims: { country: 'DE' } });
+    const page = await h.page(session.clientToken);
+    const start = (await page.start(session.id, { cameraLabel: 'Integrated Camera', width: 640, height: 480, timeZone: 'Asia/Seoul' })).json;
+    expect(await recordAbandonedFacts(h.deps)).toBe(0);
+    h.clock.advance(Date.parse(start.plan.expiresAt) - h.clock.now() + 1);
+    expect(await recordAbandonedFacts(h.deps)).toBe(1);
+    expect(await recordAbandonedFacts(h.deps)).toBe(0);
+    const [attempt] = await h.store.listAttempts(session.id);
+    expect(attempt).toMatchObject({ status: 'started', completedAt: null });
+    expect(attempt!.risk).toMatchObject({
+      observed: { http: { country: 'US', lists: ['vpn'] }, lists: { date: '2026-12-01' }, timeZone: { zone: 'Asia/Seoul', agrees: false } },
+      reported: { timeZone: 'Asia/Seoul', camera: 'no_usb_id' },
+      claimed: { location: { country: 'DE', addressCountry: 'US', mismatches: ['address_country', 'browser_zone'] } },
+    });
+    // The hiring system sees them on the abandoned attempt.
+    const read = await h.api('GET', `/v1/sessions/${session.id}`, undefined, { authorization: `Bearer ${h.apiKey}` });
+    expect((read.json as { attempts: { status: string; risk: unknown }[] }).attempts[0]).toMatchObject({ status: 'abandoned', risk: { observed: { http: { lists: ['vpn'] } } } });
   });
 });

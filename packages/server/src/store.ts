@@ -437,6 +437,10 @@ export interface AttemptStore {
    * transition happens once. Null when another result got there first (then nothing is written).
    */
   completeAttempt(id: string, outcome: AttemptOutcome, settle: SettleRule): Promise<{ status: SessionStatus | null } | null>;
+  /** Attempts that expired without a result and have no risk facts yet, oldest first. */
+  attemptsWithoutFacts(now: number, limit: number): Promise<AttemptRecord[]>;
+  /** Records the risk facts of an attempt that never sent a result (only while it has none). */
+  recordAttemptFacts(id: string, risk: RiskFacts): Promise<boolean>;
   getAttempt(id: string): Promise<AttemptRecord | null>;
   /** The attempt's evidence trace, kept until the evidence retention period ends (null before the result, and after). */
   getAttemptTrace(id: string): Promise<Trace | null>;

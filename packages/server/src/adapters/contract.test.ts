@@ -813,6 +813,22 @@ function storeContract(name: string, newTarget: () => Target): void {
         expect(await store.listUdpObservations('another000000000')).toEqual([]);
       });
 
+      it('finds attempts that expired without a result and records their facts once', async () => {
+        const owner = await seedSession(store);
+        const open = await startAttempt(store, owner.id, { createdAt: T0, expiresAt: T0 + 1000 });
+        const done = await startAttempt(store, owner.id, { createdAt: T0, expiresAt: T0 + 1000 });
+        await store.completeAttempt(done.id, outcome(), settling([]));
+        const ids = async (now: number) => (await store.attemptsWithoutFacts(now, 10)).map((a) => a.id);
+        expect(await ids(T0 + 999)).toEqual([]);
+        expect(await ids(T0 + 1000)).toEqual([open.id]);
+        const risk = { observed: { http: null, lists: null, udp: null }, reported: {}, recorded: [] };
+        expect(await store.recordAttemptFacts(open.id, risk)).toBe(true);
+        expect(await store.recordAttemptFacts(open.id, risk)).toBe(false);
+        expect(await store.recordAttemptFacts(done.id, risk)).toBe(false);
+        expect(await ids(T0 + 5000)).toEqual([]);
+        expect((await store.getAttempt(open.id))!.risk).toEqual(risk);
+      });
+
       it("finds other candidates' sessions by keyed hash within the window, one integration at a time, then records the keys", async () => {
         const a = await seedSession(store, { candidateRef: 'cand-a' });
         const key = (session: SessionRecord, hash: string, seenAt: number, kind: LinkKey['kind'] = 'address') => ({ integrationId: session.integrationId, hash, kind, sessionId: session.id, candidateRef: session.candidateRef, seenAt });

@@ -344,6 +344,8 @@ export const MIGRATIONS: readonly Migration[] = [
       },
       { createIndex: 'cases_integration_opened', on: 'cases', columns: 'integration_id, opened_at, id' },
       { createIndex: 'cases_status_opened', on: 'cases', columns: 'status, opened_at, id' },
+      // The sweep finds attempts that expired without a result, to record their network facts.
+      { createIndex: 'attempts_status_expires', on: 'attempts', columns: 'status, expires_at' },
     ],
   },
 ];

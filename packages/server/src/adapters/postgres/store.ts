@@ -321,6 +321,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async getAttempt(id) {
       return read(t.attemptRecords, (await sql`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE id = ${id}`)[0]);
     },
+    async attemptsWithoutFacts(now, limit) {
+      const rows = await sql`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE status = 'started' AND expires_at <= ${now} AND risk IS NULL ORDER BY expires_at LIMIT ${limit}`;
+      return rows.map((r) => t.attemptRecords.fromRow(r, json));
+    },
+    async recordAttemptFacts(id, risk) {
+      return (await sql`UPDATE attempts SET risk = ${sql.json(risk as never)} WHERE id = ${id} AND status = 'started' AND risk IS NULL`).count === 1;
+    },
     async getAttemptTrace(id) {
       const [row] = await sql`SELECT trace FROM attempts WHERE id = ${id}`;
       return row?.trace ? (json.decode(row.trace) as Trace) : null;

@@ -442,6 +442,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     async getAttempt(id) {
       return read(t.attemptRecords, one(`SELECT ${t.attemptColumns()} FROM attempts WHERE id = ?`, id));
     },
+    async attemptsWithoutFacts(now, limit) {
+      return all(`SELECT ${t.attemptColumns()} FROM attempts WHERE status = 'started' AND expires_at <= ? AND risk IS NULL ORDER BY expires_at LIMIT ?`, now, limit).map((r) =>
+        t.attemptRecords.fromRow(r, json),
+      );
+    },
+    async recordAttemptFacts(id, risk) {
+      return update(t.attempts, { risk }, "id = @id AND status = 'started' AND risk IS NULL", { id }) === 1;
+    },
     async getAttemptTrace(id) {
       const row = one('SELECT trace FROM attempts WHERE id = ?', id);
       return row?.trace ? (json.decode(row.trace) as Trace) : null;
