@@ -24,7 +24,7 @@ export interface VerifiedWebhook<T = unknown> {
   /** `webhook-id`: the same on every retry of one message. */
   id: string;
   timestamp: Date;
-  /** `attempt.completed`, `session.passed` or `session.failed`. */
+  /** `attempt.completed`, `session.passed`, `session.failed`, `session.expired` or `case.decided`. */
   type: string;
   data: T;
 }
