@@ -57,6 +57,8 @@ interface RunFigures {
   startToFirstFaceMs: number;
   firstPromptToVerdictMs: number;
   startToVerdictMs: number;
+  /** The result's wait for the network probes after the last challenge: what they add to the verdict. */
+  probesWaitMs: number;
   pipelineMsPerFrame: number;
   bareDetectMsPerFrame: number;
   framesProcessed: number;
@@ -129,6 +131,7 @@ async function measureRun(server: Awaited<ReturnType<typeof startServer>>): Prom
       startToFirstFaceMs: metrics.firstFaceAt! - metrics.startedAt!,
       firstPromptToVerdictMs: metrics.verdictAt! - metrics.firstPromptAt!,
       startToVerdictMs: metrics.verdictAt! - metrics.startedAt!,
+      probesWaitMs: metrics.probesWaitMs ?? 0,
       pipelineMsPerFrame: median(metrics.processingMs),
       bareDetectMsPerFrame: median(bare),
       framesProcessed: metrics.processingMs.length,
@@ -201,6 +204,8 @@ try {
     bareDetectMsPerFrame: round(median(pick('bareDetectMsPerFrame'))),
     firstPromptToVerdictMs: round(median(pick('firstPromptToVerdictMs')), 0),
     startToVerdictMs: round(median(pick('startToVerdictMs')), 0),
+    probesWaitMs: round(median(pick('probesWaitMs')), 0),
+    probesWaitMaxMs: round(Math.max(...pick('probesWaitMs')), 0),
     ...size,
     coldBytesToFirstFace: transfer.cold.bytes,
     coldRequestsToFirstFace: transfer.cold.requests.length,
@@ -218,6 +223,7 @@ Liveproof benchmark (${runs} cooperative checks, medians; ${summary.machine.cpus
   per processed frame, whole pipeline   ${summary.pipelineMsPerFrame} ms
   per frame, bare detectForVideo        ${summary.bareDetectMsPerFrame} ms
   first prompt -> verdict               ${summary.firstPromptToVerdictMs} ms   (Start -> verdict ${summary.startToVerdictMs} ms)
+  of which the network probes' wait     ${summary.probesWaitMs} ms median, ${summary.probesWaitMaxMs} ms at most (after the last challenge, before the result)
   element JS (own, MediaPipe excluded)  ${summary.elementBytes} B raw, ${summary.elementGzipBytes} B gzip, ${summary.elementBrotliBytes} B brotli
   <liveproof-badge> JS, with its chunks  ${summary.badgeGzipBytes} B gzip
   MediaPipe's JS (lazy)                 ${summary.mediapipeJsGzipBytes} B gzip (+ WASM and model, served by us)

@@ -56,6 +56,8 @@ export interface CheckMetrics {
   firstFaceAt?: number;
   firstPromptAt?: number;
   verdictAt?: number;
+  /** How long the result waited for the network probes after the last challenge (ms). */
+  probesWaitMs?: number;
   /** Milliseconds per processed frame: light, face engine and feature extraction. */
   processingMs: number[];
 }
@@ -462,7 +464,9 @@ export class LiveproofCheck extends LitElement {
     // and are done before the result goes: they add nothing to the time to the verdict.
     const probes = startNetworkProbes(api, started.attemptId, started.plan.ice);
     const trace = await this.#runChallenges(runner, started, origin, signal, api).finally(() => probes.stop());
+    const probesFrom = performance.now();
     const network = await probes.finish();
+    this.#metrics.probesWaitMs = performance.now() - probesFrom;
     this.#loop.stop();
     this.#running = undefined;
     const passedHere = this._stepStatus.every((s) => s === 'done');

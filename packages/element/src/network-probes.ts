@@ -51,7 +51,7 @@ async function rttRounds(job: RttJob, report: (echo: string) => void, running: (
 }
 
 const WORKER_SOURCE = `const rttRounds = ${rttRounds.toString()};
-self.onmessage = (event) => rttRounds(event.data, (echo) => self.postMessage(echo), () => true).catch(() => undefined).finally(() => self.close());`;
+self.onmessage = (event) => rttRounds(event.data, (echo) => self.postMessage(echo), () => true).catch(() => undefined).finally(() => { self.postMessage(null); self.close(); });`;
 
 /** Runs the rounds in a worker; false when the page's policy refuses one. */
 function inWorker(job: RttJob, report: (echo: string) => void): { stop(): void; done: Promise<void> } | null {
@@ -66,7 +66,8 @@ function inWorker(job: RttJob, report: (echo: string) => void): { stop(): void; 
   URL.revokeObjectURL(url);
   let settle: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (settle = resolve));
-  worker.onmessage = (event: MessageEvent<string>) => report(event.data);
+  // Each new echo, then null when the rounds are over (the result need not wait for them).
+  worker.onmessage = (event: MessageEvent<string | null>) => (event.data === null ? settle() : report(event.data));
   worker.onerror = () => settle();
   worker.postMessage(job);
   return {
