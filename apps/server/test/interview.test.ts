@@ -241,12 +241,12 @@ describe("the interviewer's badge", () => {
     await expect.poll(() => admin.locator('#attempts tr').count()).toBeGreaterThanOrEqual(4);
     // The development integration's attempts and the demo's, each named.
     expect(await admin.locator('#attempts').innerText()).toMatch(/Development[\s\S]*Demo|Demo[\s\S]*Development/);
-    await admin.getByLabel('Interview').fill('int-backend-thu-1400');
+    await admin.getByLabel('Interview', { exact: true }).fill('int-backend-thu-1400');
     await admin.getByRole('button', { name: 'Filter' }).click();
     await expect.poll(() => admin.locator('#attempts tr').count()).toBe(2);
     await expect.poll(() => admin.locator('#attempts').innerText()).toContain('recheck');
     await screenshot(admin, 'admin-attempts');
-    await admin.getByLabel('Interview').fill('');
+    await admin.getByLabel('Interview', { exact: true }).fill('');
     await admin.getByLabel('Result').selectOption('passed');
     await admin.getByRole('button', { name: 'Filter' }).click();
     await expect.poll(async () => (await admin.locator('#attempts tr').allInnerTexts()).filter((row) => !row.includes('passed')).length).toBe(0);

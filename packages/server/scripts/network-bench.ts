@@ -64,3 +64,30 @@ const wallUs = ((performance.now() - r0) * 1000) / rounds;
 const cpu = process.cpuUsage(cpu0);
 const cpuUs = (cpu.user + cpu.system) / rounds;
 console.log(`  ${'one round-trip request (in-process)'.padEnd(34)} ${wallUs.toFixed(0)} µs wall, ${cpuUs.toFixed(0)} µs CPU; twelve per attempt: ${((12 * cpuUs) / 1000).toFixed(1)} ms CPU`);
+
+// The claims, compared once per result (the phone read with the full numbering plans).
+const { compareClaims } = await import('../src/network/claims.ts');
+const claimed = observeNetwork({ intel, startIp: '8.8.8.8', resultIp: null, udp, timeZone: 'Asia/Shanghai', localAddresses: new Set(), rtt: null });
+const claims = { country: 'US', city: 'Des Moines', timeZone: 'America/Chicago', phone: '001 515 555 0134' };
+for (let i = 0; i < 500; i++) compareClaims(claims, claimed, 'Asia/Shanghai', Date.now());
+const c0 = performance.now();
+const claimRuns = 5_000;
+for (let i = 0; i < claimRuns; i++) compareClaims(claims, claimed, 'Asia/Shanghai', Date.now());
+console.log(`  ${'the claims of one result'.padEnd(34)} ${(((performance.now() - c0) * 1000) / claimRuns).toFixed(0)} µs (location, and a phone number written as dialled from abroad)`);
+
+// Links: an attempt's keyed hashes recorded and looked up, in a store already holding 100,000 keys.
+const { linkAttempt } = await import('../src/domain/links.ts');
+const fill = Array.from({ length: 100_000 }, (_, i) => ({ integrationId: h.integrationId, hash: `fill-${i}`, kind: 'address' as const, sessionId: `ses_fill${i % 20_000}`, candidateRef: `cand-${i % 20_000}`, seenAt: h.clock.now() }));
+for (let i = 0; i < fill.length; i += 1000) await h.store.linkKeys(fill.slice(i, i + 1000), 0, 1);
+const base = (await h.store.getSession(session.id))!;
+const linkRuns = 2_000;
+const l0 = performance.now();
+const lcpu0 = process.cpuUsage();
+for (let i = 0; i < linkRuns; i++) {
+  const who = { ...base, id: `ses_bench${i}`, candidateRef: `cand-bench-${i}` };
+  await linkAttempt(h.deps, { session: who, startIp: random4(), udp: [{ ...udp[0]!, ip: random4() }], device: { cameraLabel: '', width: 0, height: 0, fingerprint: 'd'.repeat(43) }, network: { localSet: 'l'.repeat(43) } }, h.clock.now(), new Set());
+}
+const lcpu = process.cpuUsage(lcpu0);
+console.log(
+  `  ${'the links of one result (SQLite)'.padEnd(34)} ${(((performance.now() - l0) * 1000) / linkRuns).toFixed(0)} µs wall, ${((lcpu.user + lcpu.system) / linkRuns).toFixed(0)} µs CPU (four keyed hashes recorded and looked up among 100,000)`,
+);
