@@ -6,7 +6,7 @@
  */
 import ct from 'countries-and-timezones';
 import { Metadata, getCountryCallingCode, isSupportedCountry as supported, parsePhoneNumberFromString, type CountryCode, type MetadataJson } from 'libphonenumber-js/core';
-import metadataJson from 'libphonenumber-js/metadata.max.json' with { type: 'json' };
+import metadataJson from 'libphonenumber-js/max/metadata';
 import type { ClaimedRisk, LocationMismatch, ObservedRisk, PhoneAnomaly, SessionClaims } from '@liveproof/protocol';
 import { zoneCountries } from './facts.ts';
 
