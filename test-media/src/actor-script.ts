@@ -36,6 +36,22 @@ export const COOPERATIVE_ACTOR: ScriptSpec = {
   },
 };
 
+/**
+ * One person for every action, as a real candidate is: maxine-webcam-turns only. It has no usable
+ * blink (0.33 at most) and its open mouth comes with a look-up (a conflict), so it suits plans
+ * without either: high-assurance checks, whose crops must all show the same face, run it under an
+ * integration that leaves both out (`excludedChallenges`).
+ */
+export const ONE_PERSON_ACTOR: ScriptSpec = {
+  neutral: { file: MAXINE, action: 'neutral' },
+  actions: {
+    smile: { file: MAXINE, action: 'smile' },
+    turn_left: { file: MAXINE, action: 'turn_left' },
+    turn_right: { file: MAXINE, action: 'turn_right', mirrored: true },
+    look_up: { file: MAXINE, action: 'look_up' },
+  },
+};
+
 /** The segment a reference names, as file, start, end and whether to mirror the footage. */
 export function resolveSegment(manifest: Manifest, ref: SegmentRef): ActorSegment {
   const clip = manifest.clips.find((c) => c.file === ref.file);

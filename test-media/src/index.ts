@@ -29,7 +29,7 @@ export type { Y4mOptions } from './y4m.ts';
 export { actorCopy, playablePath, transcodeToVp9, videoCodec, TRANSCODE_DIR } from './transcode.ts';
 export { installActor, actorLog } from './actor.ts';
 export type { ActorScript, ActorSegment, ActorLogEntry } from './actor.ts';
-export { COOPERATIVE_ACTOR, resolveScript, resolveSegment } from './actor-script.ts';
+export { COOPERATIVE_ACTOR, ONE_PERSON_ACTOR, resolveScript, resolveSegment } from './actor-script.ts';
 export type { ScriptSpec, SegmentRef } from './actor-script.ts';
 export { runOffline, offlineScript, recordedFrames, reflected } from './offline-actor.ts';
 export { forgeSynthetic, forgeSpliced, FORGERY_LEVELS } from './forgery.ts';
@@ -69,3 +69,4 @@ export { LAB_CASES, NETWORK_SIGNALS, describeRun, runLabCheck, writeLabLists } f
 export type { LabCase, LabRun } from './lab/lab-cases.ts';
 export { cooperativeCheck } from './cooperative-check.ts';
 export type { CooperativeCheck, CooperativeCheckOptions } from './cooperative-check.ts';
+export { decodeFrames, type DecodedFrame } from './footage.ts';

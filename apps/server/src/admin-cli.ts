@@ -5,7 +5,7 @@
  * Every command prints what it did in plain lines, or JSON with --json.
  */
 import { parseArgs } from 'node:util';
-import { LiveproofError } from '@liveproof/protocol';
+import { LiveproofError, type ChallengeId, type HighAssurancePolicy } from '@liveproof/protocol';
 import {
   addApiKey,
   apiKeyView,
@@ -32,6 +32,7 @@ export const ADMIN_USAGE = `liveproof admin <command>
   integrations show <integration>
   integrations create --name N --audience A [--audience B…] [--origin https://site…]
                       [--virtual-camera flag|reject] [--light-opt-out flag|reject] [--reference-image-days N]
+                      [--high-assurance off|on|required] [--frame-evidence-days N|none] [--exclude blink --exclude smile…|none]
                       [--signal datacenter_ip=reject --signal timezone_mismatch=record…]  (record|flag|reject|default)
   integrations update <integration> [the same options; --audience and --origin replace the lists]
   keys add <integration> [--label L]              a new API key (at most two work at once)
@@ -69,6 +70,9 @@ const OPTIONS = {
   'virtual-camera': { type: 'string' },
   'light-opt-out': { type: 'string' },
   'reference-image-days': { type: 'string' },
+  'high-assurance': { type: 'string' },
+  'frame-evidence-days': { type: 'string' },
+  exclude: { type: 'string', multiple: true },
   signal: { type: 'string', multiple: true },
   label: { type: 'string' },
   'overlap-hours': { type: 'string' },
@@ -111,6 +115,12 @@ export async function runAdmin(argv: string[], settings: Settings, out: (line: s
     ...(values['reference-image-days'] !== undefined
       ? { referenceImageDays: values['reference-image-days'] === 'none' ? null : Number(values['reference-image-days']) }
       : {}),
+    ...(values['high-assurance'] !== undefined ? { highAssurance: values['high-assurance'] as HighAssurancePolicy } : {}),
+    ...(values['frame-evidence-days'] !== undefined
+      ? { frameEvidenceDays: values['frame-evidence-days'] === 'none' ? null : Number(values['frame-evidence-days']) }
+      : {}),
+    // `--exclude none` clears the list; otherwise each --exclude names a challenge left out.
+    ...(values.exclude ? { excludedChallenges: values.exclude.filter((c) => c !== 'none') as ChallengeId[] } : {}),
   });
 
   try {

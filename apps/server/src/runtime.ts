@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { createLiveproofApp, createLocalEventBus, seededRandom, type EventBus, type IceConfig, type IpIntel, type LiveproofApp, type Scorer, type Store } from '@liveproof/server';
+import { createLiveproofApp, createLocalEventBus, seededRandom, type EventBus, type IceConfig, type IpIntel, type FaceMeasurer, type LiveproofApp, type Scorer, type Store } from '@liveproof/server';
 import { createPostgresEventBus, createPostgresStore } from '@liveproof/server/postgres';
 import { createSqliteStore } from '@liveproof/server/sqlite';
 import { loadSealer } from './secrets.ts';
@@ -39,7 +39,7 @@ export interface Runtime {
   kekSource: string;
 }
 
-export async function openRuntime(settings: Settings, issuer: string, extra: { scorer?: Scorer; ipIntel?: IpIntel; ice?: IceConfig } = {}): Promise<Runtime> {
+export async function openRuntime(settings: Settings, issuer: string, extra: { scorer?: Scorer; faces?: FaceMeasurer; ipIntel?: IpIntel; ice?: IceConfig } = {}): Promise<Runtime> {
   const { store, description } = openStore(settings);
   await store.migrate();
   const { sealer, source } = await loadSealer(settings);
@@ -52,6 +52,7 @@ export async function openRuntime(settings: Settings, issuer: string, extra: { s
     config: { issuer, ...settings.config },
     ...(settings.seed ? { random: seededRandom(settings.seed) } : {}),
     ...(extra.scorer ? { scorer: extra.scorer } : {}),
+    ...(extra.faces ? { faces: extra.faces } : {}),
     ...(extra.ipIntel ? { ipIntel: extra.ipIntel } : {}),
     ...(extra.ice ? { ice: extra.ice } : {}),
     peerAddress,

@@ -17,6 +17,7 @@ import { loadIpIntel } from './ipintel.ts';
 import { HOSTED_DIR, PUBLIC_DIR } from './paths.ts';
 import { openRuntime, peerAddress } from './runtime.ts';
 import { createScoringPool } from './scoring.ts';
+import { createFacePool } from './faces.ts';
 import { SettingsError, type Settings } from './settings.ts';
 
 type Bindings = HttpBindings | Http2Bindings;
@@ -42,10 +43,11 @@ export async function startServer(settings: Settings): Promise<void> {
   const base = `http://localhost:${port}`;
   const issuer = settings.publicUrl ?? base;
   const pool = createScoringPool(settings.scoringThreads);
+  const facePool = createFacePool(settings.faceThreads ?? (settings.scoringThreads === 0 ? 0 : undefined));
   const ipintel = loadIpIntel(settings);
   let opened: Store | null = null;
   const ice = await startIce(settings, issuer, () => opened);
-  const { live, store, storeDescription, events, kekSource } = await openRuntime(settings, issuer, { scorer: pool.scorer, ipIntel: ipintel.intel, ...(ice.config ? { ice: ice.config } : {}) });
+  const { live, store, storeDescription, events, kekSource } = await openRuntime(settings, issuer, { scorer: pool.scorer, faces: facePool.faces, ipIntel: ipintel.intel, ...(ice.config ? { ice: ice.config } : {}) });
   opened = store;
   const { app, deps } = live;
   ice.setSecret(deps.network.ice?.secret ?? null);
@@ -97,6 +99,7 @@ export async function startServer(settings: Settings): Promise<void> {
       `  IP lists:             ${ipintel.description}`,
       `  ICE responder:        ${ice.description}`,
       `  Scoring:              ${pool.threads === 0 ? 'on the event loop' : `${pool.threads} worker thread${pool.threads === 1 ? '' : 's'}`}`,
+      `  Face crops:           ${facePool.threads === 0 ? 'on the event loop' : `up to ${facePool.threads} worker thread${facePool.threads === 1 ? '' : 's'}`} (high assurance)`,
       ...lines,
       ...(settings.seed ? [`  Challenge draws are SEEDED (${settings.seed}): evaluation runs only.`] : []),
     ].join('\n'),
@@ -114,6 +117,7 @@ export async function startServer(settings: Settings): Promise<void> {
     await webhooks.stop();
     await live.close();
     await pool.close();
+    await facePool.close();
     await events.close();
     await store.close();
     process.exit(0);

@@ -4,6 +4,7 @@
  * a message that names the variable.
  */
 import { join } from 'node:path';
+import type { HighAssurancePolicy } from '@liveproof/protocol';
 import type { LiveproofConfig, Policy } from '@liveproof/server';
 
 export type Mode = 'development' | 'production';
@@ -22,6 +23,8 @@ export interface Settings {
   demo: boolean;
   seed: string | undefined;
   scoringThreads: number | undefined;
+  /** Threads measuring high-assurance face crops (undefined: as many as scoring; 0: the event loop). */
+  faceThreads: number | undefined;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   /** Where the IP lists are read from (`ipintel.ts` decides when unset). */
   ipintelDir: string | undefined;
@@ -33,6 +36,7 @@ export interface Settings {
     origins: string[] | undefined;
     virtualCameraPolicy: Policy;
     referenceImageDays: number | null;
+    highAssurance: HighAssurancePolicy;
   };
   webhooks: { retryScheduleMs: number[] | undefined; pollMs: number | undefined; timeoutMs: number | undefined };
   config: Partial<Omit<LiveproofConfig, 'issuer'>>;
@@ -87,6 +91,7 @@ export function readSettings(mode: Mode, env: NodeJS.ProcessEnv = process.env): 
     demo,
     seed,
     scoringThreads: number(env, 'LIVEPROOF_SCORING_THREADS', 0, 64),
+    faceThreads: number(env, 'LIVEPROOF_FACE_THREADS', 0, 64),
     sqliteSynchronous: oneOf(env, 'LIVEPROOF_SQLITE_SYNCHRONOUS', ['NORMAL', 'FULL'] as const, 'NORMAL'),
     ipintelDir: env.LIVEPROOF_IPINTEL_DIR || undefined,
     ice: {
@@ -100,6 +105,7 @@ export function readSettings(mode: Mode, env: NodeJS.ProcessEnv = process.env): 
       origins: env.LIVEPROOF_CORS_ORIGINS ? list(env.LIVEPROOF_CORS_ORIGINS) : undefined,
       virtualCameraPolicy: oneOf(env, 'LIVEPROOF_DEV_VIRTUAL_CAMERA_POLICY', ['flag', 'reject'] as const, 'flag'),
       referenceImageDays: referenceImageDays ?? null,
+      highAssurance: oneOf(env, 'LIVEPROOF_DEV_HIGH_ASSURANCE', ['off', 'on', 'required'] as const, 'off'),
     },
     webhooks: { retryScheduleMs: retry, pollMs: number(env, 'LIVEPROOF_WEBHOOK_POLL_MS', 10, 60_000), timeoutMs: number(env, 'LIVEPROOF_WEBHOOK_TIMEOUT_MS', 100, 60_000) },
     config: {

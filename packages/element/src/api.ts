@@ -14,6 +14,7 @@ import {
   type ChallengeId,
   type ErrorBody,
   type ErrorCode,
+  type FrameRequestResponse,
   type ProgressRequest,
   type ResultResponse,
   type StartAttemptRequest,
@@ -102,6 +103,11 @@ export class ApiClient {
         await sleep(delay, options.signal);
       }
     }
+  }
+
+  /** High assurance: sends the signed commitment to the trace and receives the moments the server drew. */
+  requestFrames(attemptId: string, commitment: string, signal?: AbortSignal): Promise<FrameRequestResponse> {
+    return this.#request('POST', `/v1/attempts/${encodeURIComponent(attemptId)}/frames`, { commitment }, signal);
   }
 
   /** Tells live viewers which prompt was just shown. Fire and forget: errors are ignored. */

@@ -5,11 +5,11 @@
  * does not prove that the page was honest: that is what the server's own scoring is for.
  */
 import { CompactSign } from 'jose';
-import { SIGNING_ALG, type PublicEcJwk, type ResultPayload, type StopPayload } from '@liveproof/protocol';
+import { SIGNING_ALG, type FrameRequestPayload, type PublicEcJwk, type ResultPayload, type StopPayload } from '@liveproof/protocol';
 
 export interface AttemptKey {
   publicJwk: PublicEcJwk;
-  sign(payload: ResultPayload | StopPayload): Promise<string>;
+  sign(payload: ResultPayload | StopPayload | FrameRequestPayload): Promise<string>;
 }
 
 export async function createAttemptKey(): Promise<AttemptKey> {

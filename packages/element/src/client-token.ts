@@ -9,7 +9,7 @@ import { LiveproofError } from '@liveproof/protocol';
 /** Ask for a fresh token this long before the old one expires. */
 export const REFRESH_AHEAD_MS = 60_000;
 
-function claims(token: string): { sub?: string; exp?: number } {
+function claims(token: string): { sub?: string; exp?: number; ha?: unknown } {
   try {
     return decodeJwt(token);
   } catch {
@@ -28,6 +28,16 @@ export function sessionIdOf(token: string): string {
 export function expiresAtOf(token: string): number {
   const exp = claims(token).exp;
   return typeof exp === 'number' ? exp * 1000 : Infinity;
+}
+
+/** Whether the integration's high-assurance mode is on: the candidate is told before the check starts. */
+export function highAssuranceOf(token: string): boolean {
+  try {
+    const ha = claims(token).ha;
+    return ha === 'on' || ha === 'required';
+  } catch {
+    return false;
+  }
 }
 
 export function expiresSoon(token: string, now = Date.now()): boolean {

@@ -7,11 +7,15 @@ import {
   type LightColour,
   type ResultPayload,
   type ResultResponse,
+  type ResultFrame,
   type StartAttemptResponse,
+  type Trace,
   type TraceFrame,
+  traceDigestInput,
 } from '@liveproof/protocol';
 import { ApiClient } from './api.ts';
-import { expiresSoon, missingTokenAdvice, sessionIdOf } from './client-token.ts';
+import { expiresSoon, highAssuranceOf, missingTokenAdvice, sessionIdOf } from './client-token.ts';
+import { FrameSampler } from './frame-sampler.ts';
 import { clearPending, loadPending, savePending, type PendingResult } from './pending-result.ts';
 import { SessionEventsController } from './session-events-controller.ts';
 import { captureReferenceImage } from './reference-image.ts';
@@ -58,6 +62,10 @@ export interface CheckMetrics {
   verdictAt?: number;
   /** How long the result waited for the network probes after the last challenge (ms). */
   probesWaitMs?: number;
+  /** When the last challenge ended. */
+  challengesDoneAt?: number;
+  /** High assurance: the commitment's round trip and the crops' encoding (ms). */
+  framesWaitMs?: number;
   /** Milliseconds per processed frame: light, face engine and feature extraction. */
   processingMs: number[];
 }
@@ -115,6 +123,7 @@ export class LiveproofCheck extends LitElement {
     _retrying: { state: true },
     _recheck: { state: true },
     _imageSent: { state: true },
+    _framesSent: { state: true },
     _flashOptOut: { state: true },
     _flash: { state: true },
     _state: { state: true },
@@ -162,6 +171,8 @@ export class LiveproofCheck extends LitElement {
   /** While a result waits to be sent again: what is happening. */
   declare private _retrying: string;
   declare private _imageSent: boolean;
+  /** High assurance: how many face crops went with the result. */
+  declare private _framesSent: number;
   declare private _state: CheckState;
   declare private _hint: PositionHint | undefined;
   declare private _hold: number;
@@ -184,6 +195,8 @@ export class LiveproofCheck extends LitElement {
   #pending: PendingResult | undefined;
   #running: RunningAttempt | undefined;
   #metrics: CheckMetrics = { connectedAt: 0, processingMs: [] };
+  /** High assurance: crops of the processed frames, on this device until the server asks for a few. */
+  readonly #sampler = new FrameSampler();
   /** The page's frame cadence, measured while the face model is not running (it would slow the frames itself). */
   #cadence: CadenceMeter | undefined;
 
@@ -201,6 +214,7 @@ export class LiveproofCheck extends LitElement {
     this._notice = '';
     this._retrying = '';
     this._imageSent = false;
+    this._framesSent = 0;
     this._state = 'idle';
     this._hold = 0;
     this._loading = '';
@@ -421,6 +435,10 @@ export class LiveproofCheck extends LitElement {
 
     // Positioning: wait for a steady, neutral, well-placed face.
     const runner = new CheckRunner(CURRENT_THRESHOLDS);
+    // High assurance (the integration's, as the client token tells): crops kept from now, on this device.
+    const sampling = highAssuranceOf(this.clientToken);
+    const keepMs = CURRENT_THRESHOLDS.positioning.baselineMs + 1000;
+    this.#sampler.clear();
     this._state = 'positioning';
     this._hint = 'no_face';
     await new Promise<void>((resolve, reject) => {
@@ -435,6 +453,10 @@ export class LiveproofCheck extends LitElement {
       );
       this.#loop.start(video, engine, (frame) => {
         if (frame.n > 0) this.#metrics.firstFaceAt ??= performance.now();
+        if (sampling) {
+          this.#sampler.capture(video, frame);
+          this.#sampler.forgetBefore(frame.t - keepMs);
+        }
         const update = runner.position(frame);
         this._hint = update.hint;
         this._hold = update.hold;
@@ -463,7 +485,14 @@ export class LiveproofCheck extends LitElement {
     // The network probes run beside the challenges (the UDP probe's credentials come with the plan)
     // and are done before the result goes: they add nothing to the time to the verdict.
     const probes = startNetworkProbes(api, started.attemptId, started.plan.ice);
-    const trace = await this.#runChallenges(runner, started, origin, signal, api).finally(() => probes.stop());
+    this.#sampler.keepAll();
+    const trace = await this.#runChallenges(runner, started, origin, signal, api, sampling ? video : undefined).finally(() => probes.stop());
+    // High assurance: commit to the trace, then answer the moments the server draws with their crops.
+    this.#metrics.challengesDoneAt = performance.now();
+    const frames = started.plan.highAssurance ? await this.#answerFrames(api, started, key, trace, origin, signal) : undefined;
+    if (started.plan.highAssurance) this.#metrics.framesWaitMs = performance.now() - this.#metrics.challengesDoneAt;
+    this.#sampler.clear();
+    this._framesSent = frames?.length ?? 0;
     const probesFrom = performance.now();
     const network = await probes.finish();
     this.#metrics.probesWaitMs = performance.now() - probesFrom;
@@ -487,6 +516,7 @@ export class LiveproofCheck extends LitElement {
       device,
       sentAt: Date.now(),
       ...(referenceImage ? { referenceImage } : {}),
+      ...(frames?.length ? { frames } : {}),
       ...(network ? { network } : {}),
     };
     const pending: PendingResult = { sessionId, attemptId: started.attemptId, purpose: 'result', jws: await key.sign(payload), expiresAt: Date.parse(started.plan.expiresAt) };
@@ -494,7 +524,35 @@ export class LiveproofCheck extends LitElement {
     return this.#submit(api, pending, signal);
   }
 
-  #runChallenges(runner: CheckRunner, started: StartAttemptResponse, origin: number, signal: AbortSignal, api: ApiClient) {
+  /**
+   * Signs the commitment (the trace's digest, steps and span), asks the server for its moments and
+   * returns the crops for them. Without an answer (the network failed twice) the result goes
+   * without crops: under `required` it then fails, under `on` it is flagged.
+   */
+  async #answerFrames(api: ApiClient, started: StartAttemptResponse, key: AttemptKey, trace: Trace, origin: number, signal: AbortSignal): Promise<ResultFrame[] | undefined> {
+    const bytes = new TextEncoder().encode(traceDigestInput(trace));
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    const traceDigest = btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const first = trace.frames[0]?.t ?? 0;
+    const last = trace.frames[trace.frames.length - 1]?.t ?? 0;
+    const commitment = await key.sign({
+      v: 1,
+      attemptId: started.attemptId,
+      nonce: started.plan.nonce,
+      commitment: { traceDigest, steps: trace.steps, span: [first, last], frameCount: trace.frames.length },
+    });
+    for (let tries = 0; tries < 2; tries++) {
+      try {
+        const { moments } = await api.requestFrames(started.attemptId, commitment, signal);
+        return await this.#sampler.answer(moments, trace, origin);
+      } catch (error) {
+        if (signal.aborted) throw error;
+      }
+    }
+    return undefined;
+  }
+
+  #runChallenges(runner: CheckRunner, started: StartAttemptResponse, origin: number, signal: AbortSignal, api: ApiClient, sampleFrom?: HTMLVideoElement) {
     const { plan } = started;
     this._challenges = plan.challenges;
     this._stepStatus = plan.challenges.map(() => 'pending');
@@ -536,6 +594,7 @@ export class LiveproofCheck extends LitElement {
       show(runner.begin(plan, origin, performance.now()));
       if (plan.light) light();
       this.#loop.setHandler((frame: TraceFrame, now: number) => {
+        if (sampleFrom) this.#sampler.capture(sampleFrom, frame);
         const update = runner.challenge(frame, now);
         if (!update) return;
         show(update);
@@ -660,6 +719,8 @@ export class LiveproofCheck extends LitElement {
         interview: this.mode === 'interview',
         recheck: this._recheck,
         imageSent: this._imageSent,
+        framesSent: this._framesSent,
+        highAssurance: highAssuranceOf(this.clientToken),
         outcome: this._outcome,
         error: this._error,
         announcement: this._announcement,

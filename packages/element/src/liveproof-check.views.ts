@@ -30,6 +30,10 @@ export interface CheckView {
   recheck: boolean;
   /** A reference image went with the result (the integration opted in). */
   imageSent: boolean;
+  /** High assurance: face crops sent with the result. */
+  framesSent: number;
+  /** The integration's high-assurance mode is on: say so before the check starts. */
+  highAssurance: boolean;
   outcome: ResultResponse | undefined;
   error: { code: ErrorCode; message: string } | undefined;
   announcement: string;
@@ -124,19 +128,29 @@ function flashNotice(view: CheckView, on: CheckHandlers) {
   </div>`;
 }
 
+/** What leaves the device: measurements only, or (high assurance) a few small face images too. */
+function privacy(view: CheckView) {
+  if (!view.highAssurance) return html`<p class="muted">Your video stays on this device. Only measurements of your face's movements and colour are sent.</p>`;
+  return html`<div class="notice" part="privacy-notice" data-high-assurance>
+    <p><strong>A few face images are sent.</strong> Your video stays on this device, but for this check about eight small still images of your face
+      (close crops, chosen by the server after the check) are sent so the server can confirm them itself. They are deleted once checked, unless
+      the hiring team keeps them for a set time for its reviewers.</p>
+  </div>`;
+}
+
 function intro(view: CheckView, on: CheckHandlers) {
   const notice = view.notice ? html`<p class="hint" part="status" role="status">${view.notice}</p>` : nothing;
   if (view.interview) {
     return html`<h2>Interview in progress</h2>
       ${notice}
       <p>Your interviewer may ask you for a quick re-check during the call: a few simple steps, about ten seconds. It starts by itself when they ask.</p>
-      <p class="muted">Your video stays on this device. Only measurements of your face's movements and colour are sent.</p>
+      ${privacy(view)}
       ${flashNotice(view, on)}`;
   }
   return html`<h2>Quick liveness check</h2>
     ${notice}
     <p>You will be asked to do a few simple things, like blinking or turning your head. Do each one as soon as it appears. It takes about 15 seconds.</p>
-    <p class="muted">Your video stays on this device. Only measurements of your face's movements and colour are sent.</p>
+    ${privacy(view)}
     ${flashNotice(view, on)}
     <button part="button" @click=${on.start}>Start check</button>`;
 }
@@ -198,6 +212,7 @@ function body(view: CheckView, on: CheckHandlers) {
             <h2 tabindex="-1">${view.recheck ? 'Re-check passed' : 'Check passed'}</h2>
             <p>${view.recheck ? 'Thank you. Your interviewer can see the result.' : 'You are verified as a live person. You can continue.'}</p>
             ${view.imageSent ? html`<p class="muted">One small photo of your face from the end of the check was sent for your interviewer to compare with the call; it is deleted after a set time.</p>` : nothing}
+            ${view.framesSent ? html`<p class="muted">${view.framesSent} small face images were checked by the server.</p>` : nothing}
           </div>
         </div>
         ${steps(view)}`;

@@ -25,6 +25,8 @@ export const ErrorCode = {
   RecheckNotFound: 'recheck_not_found',
   AttemptExpired: 'attempt_expired',
   ResultAlreadySubmitted: 'result_already_submitted',
+  /** High assurance: moments were drawn already for another commitment of this attempt, or the plan asks for no frames. */
+  FramesNotAvailable: 'frames_not_available',
   InvalidPublicKey: 'invalid_public_key',
   TooManyStreams: 'too_many_streams',
   RecheckPending: 'recheck_pending',
@@ -93,6 +95,7 @@ export const ErrorStatus: Partial<Record<ErrorCode, number>> = {
   recheck_not_found: 404,
   attempt_expired: 410,
   result_already_submitted: 409,
+  frames_not_available: 409,
   invalid_public_key: 400,
   too_many_streams: 429,
   recheck_pending: 409,

@@ -61,6 +61,8 @@ export {
   traceFrameSchema,
   traceSchema,
   resultPayloadSchema,
+  frameRequestPayloadSchema,
+  MAX_FRAME_BASE64,
   submitResultSchema,
   progressSchema,
   rttRequestSchema,
@@ -70,3 +72,25 @@ export {
 } from './schemas.ts';
 export { LOCAL_ADDRESS_CLASSES, candidateAddress, classifyCameraLabel, classifyLocalAddress, classifyRenderer, isRemoteCadence, localSetDigestInput } from './device-classes.ts';
 export type { CameraClass, LocalAddressClass, RendererClass } from './device-classes.ts';
+export {
+  FRAME_SIDE,
+  FRAME_QUALITY,
+  MAX_FRAME_BYTES,
+  MAX_FRAME_MOMENTS,
+  HIGH_ASSURANCE_POLICIES,
+  cropSquare,
+  drawFrameMoments,
+  frameForMoment,
+  traceDigestInput,
+} from './frames.ts';
+export type {
+  FaceCheckName,
+  FaceCheckSummary,
+  FrameCommitment,
+  FrameMoment,
+  FrameMomentKind,
+  FrameRequestPayload,
+  FrameRequestResponse,
+  HighAssurancePolicy,
+  ResultFrame,
+} from './frames.ts';

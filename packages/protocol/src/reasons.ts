@@ -30,6 +30,17 @@ export const ReasonCode = {
   VirtualCamera: 'virtual_camera',
   /** A network or device signal the integration's policy rejects (the signals say which). */
   RiskPolicy: 'risk_policy',
+  // high assurance: the face crops the server measured itself
+  /** The integration requires face crops and the result had none. */
+  FramesRequired: 'frames_required',
+  /** The crops do not answer the moments the server drew, or the trace is not the one committed to. */
+  FramesMismatch: 'frames_mismatch',
+  FramesNoFace: 'frames_no_face',
+  /** The head pose or expression in the crops does not match the trace at those moments. */
+  FramesDisagree: 'frames_disagree',
+  /** The crops during the flashes do not take on the flashed colours. */
+  FramesLight: 'frames_light',
+  FramesNotOnePerson: 'frames_not_one_person',
   // decided by the server around the trace
   ClockMismatch: 'clock_mismatch',
   AttemptExpired: 'attempt_expired',
@@ -62,6 +73,12 @@ export const REASON_TEXT: Readonly<Record<ReasonCode, string>> = {
   synthetic_timing: 'The frames came at intervals no camera produces.',
   virtual_camera: 'The video came from a virtual camera, which this check does not accept.',
   risk_policy: 'The connection or device shows a sign this check does not accept (see the signals).',
+  frames_required: 'This check needs a few face images for the server to check, and none were sent.',
+  frames_mismatch: 'The face images sent were not the ones the server asked for, or the evidence changed after it was committed.',
+  frames_no_face: 'The server found no face in an image it asked for.',
+  frames_disagree: "The face in the images does not match the recorded movements.",
+  frames_light: 'The face in the images did not take on the colours flashed on the screen.',
+  frames_not_one_person: 'The images do not all show the same person.',
   clock_mismatch: "The evidence's timing does not fit the time the server saw pass.",
   attempt_expired: 'The result arrived after the attempt had expired.',
   stopped_flashing: 'The candidate stopped the flashing colours; this does not use up an attempt.',
@@ -77,6 +94,7 @@ export const SIGNAL_TEXT: Readonly<Record<string, string>> = {
   provided_stream: 'The video came from the page, not from a camera the check opened itself.',
   injected_stream: 'The video track was made inside the page, not by a camera.',
   light_opt_out: 'The candidate skipped the screen-light step.',
+  no_frames: 'High assurance was on, but the page sent no face images for the server to check; the check was scored on its measurements alone.',
   datacenter_ip: 'The connection came from a hosting or cloud network, not a home or mobile one (dated list).',
   vpn_ip: 'The connection came from a known commercial VPN (dated list).',
   network_path_mismatch: "The browser's direct (UDP) path comes from another network than its web requests: a proxy or a split tunnel.",

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { LOCAL_ADDRESS_CLASSES } from './device-classes.ts';
 import { CHALLENGE_IDS, MOTION_CHALLENGE_IDS, type ChallengeId } from './challenges.ts';
 import { FACE_BOX_LIMITS, LIGHT_COLOURS, TRACE_BLENDSHAPES, TRACE_VERSION, isWellFormedText, type DeviceInfo, type Trace } from './trace.ts';
+import { MAX_FRAME_BYTES, MAX_FRAME_MOMENTS, type FrameRequestPayload } from './frames.ts';
 import type { CreateSessionRequest, ProgressRequest, ResultPayload, RttRequest, StartAttemptRequest, StopPayload } from './wire.ts';
 
 /** At 30 frames a second, ten minutes of frames: far beyond any check. */
@@ -14,6 +15,8 @@ export const MAX_STEPS = 8;
 /** A reference image is small on purpose: about 48 KB of JPEG at most. */
 export const MAX_REFERENCE_IMAGE_BASE64 = 64_000;
 export const MAX_FLASHES = 16;
+/** A high-assurance crop: `MAX_FRAME_BYTES` of JPEG as base64. */
+export const MAX_FRAME_BASE64 = Math.ceil(MAX_FRAME_BYTES / 3) * 4;
 
 /**
  * Text without control characters and without lone UTF-16 surrogates: PostgreSQL refuses NUL and
@@ -141,6 +144,10 @@ export const resultPayloadSchema = z.strictObject({
   referenceImage: z
     .strictObject({ type: z.literal('image/jpeg'), data: z.string().max(MAX_REFERENCE_IMAGE_BASE64).regex(/^[A-Za-z0-9+/]+={0,2}$/) })
     .optional(),
+  frames: z
+    .array(z.strictObject({ t: finite.min(-60_000).max(3_600_000), data: z.string().max(MAX_FRAME_BASE64).regex(/^[A-Za-z0-9+/]+={0,2}$/) }))
+    .max(MAX_FRAME_MOMENTS)
+    .optional(),
   network: z
     .strictObject({
       rtt: z.string().max(600).regex(/^[A-Za-z0-9._-]+$/).optional(),
@@ -150,6 +157,19 @@ export const resultPayloadSchema = z.strictObject({
     })
     .optional(),
 }) satisfies z.ZodType<ResultPayload>;
+
+/** `POST /v1/attempts/{id}/frames`: the commitment to the trace, before the server draws the moments. */
+export const frameRequestPayloadSchema = z.strictObject({
+  v: z.literal(1),
+  attemptId: plainText(100),
+  nonce: plainText(100),
+  commitment: z.strictObject({
+    traceDigest: b64url.length(43),
+    steps: traceSchema.shape.steps,
+    span: z.tuple([finite.min(-60_000).max(3_600_000), finite.min(-60_000).max(3_600_000)]),
+    frameCount: z.number().int().min(0).max(MAX_TRACE_FRAMES),
+  }),
+}) satisfies z.ZodType<FrameRequestPayload>;
 
 export const rttRequestSchema = z.strictObject({
   echo: z.string().max(600).regex(/^[A-Za-z0-9._-]+$/).optional(),

@@ -9,6 +9,7 @@ import type { ReasonCode } from './reasons.ts';
 import type { LightSpec } from './light.ts';
 import type { DeviceInfo, Trace } from './trace.ts';
 import type { LocalAddressClass } from './device-classes.ts';
+import type { FaceCheckSummary, ResultFrame } from './frames.ts';
 
 /** Session status, derived from its attempts and its expiry. */
 export type SessionStatus = 'open' | 'passed' | 'failed' | 'expired';
@@ -76,6 +77,8 @@ export interface AttemptSummary {
   ip?: string;
   userAgent?: string;
   timings?: AttemptTimings;
+  /** High assurance: what the server saw of the face in the crops it asked for. */
+  faces?: FaceCheckSummary;
 }
 
 export interface AttemptTimings {
@@ -144,6 +147,12 @@ export interface Plan {
    */
   referenceImage?: boolean;
   /**
+   * High assurance (the integration's policy, `on` or `required`): once the challenges are done the
+   * element signs a commitment to its trace, asks for the moments the server draws, and sends the
+   * face crop nearest each one inside the signed result (see `frames.ts`).
+   */
+  highAssurance?: 'on' | 'required';
+  /**
    * The UDP probe: the server's ICE-lite responder and this attempt's credentials. The element
    * connects an RTCPeerConnection to it while the candidate positions their face; the server
    * records where the binding requests came from. Absent when the server runs no responder.
@@ -172,6 +181,8 @@ export interface ResultPayload {
   sentAt: number;
   /** Only when the plan asks for it and the check passed on the page: one small JPEG of the face, base64. */
   referenceImage?: { type: 'image/jpeg'; data: string };
+  /** High assurance: the crops at the moments the server drew after the trace's commitment. */
+  frames?: ResultFrame[];
   /** What the page's probes brought back: the server's sealed round-trip echo, and the UDP path's round trip as the browser measured it. */
   network?: ResultNetwork;
 }
@@ -243,6 +254,8 @@ export interface LivenessTokenClaims {
    */
   risk?: RiskFacts;
   thresholds_version: string;
+  /** High assurance: what the server saw of the face in the crops it asked for. Absent when the plan had none. */
+  faces?: FaceCheckSummary;
 }
 
 /**

@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { MAX_TOKEN_TTL_SECONDS, resolveConfig, type LiveproofConfig } from './config.ts';
 import type { AppEnv, Deps } from './context.ts';
 import { inlineScorer, type Scorer } from './domain/evidence.ts';
+import { inlineFaceMeasurer, type FaceMeasurer } from './domain/faces.ts';
 import { createLocalEventBus, type EventBus } from './event-bus.ts';
 import { createErrorHandler } from './http/errors.ts';
 import { validationHook } from './http/group.ts';
@@ -48,6 +49,8 @@ export interface LiveproofAppOptions {
   events?: EventBus;
   /** Where results are evaluated; inline by default (the runnable server uses worker threads). */
   scorer?: Scorer;
+  /** Where high-assurance crops are measured; inline (loaded on first use) by default. */
+  faces?: FaceMeasurer;
   /** DNS for webhook URLs at registration (tests). */
   lookup?: Deps['lookup'];
   /** The dated IP lists (none by default: every address is on no list). */
@@ -85,6 +88,7 @@ export async function createLiveproofApp(options: LiveproofAppOptions): Promise<
     tokens: { keys, clock, issuer: config.issuer },
     events: options.events ?? createLocalEventBus(),
     scorer: options.scorer ?? inlineScorer,
+    faces: options.faces ?? inlineFaceMeasurer(),
     refusals,
     streams: createStreamRegistry(config.streams),
     origins: createOriginPolicy(options.store, clock, { issuer: config.issuer }),

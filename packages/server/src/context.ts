@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { Clock } from './clock.ts';
 import type { LiveproofConfig } from './config.ts';
 import type { Scorer } from './domain/evidence.ts';
+import type { FaceMeasurer } from './domain/faces.ts';
 import type { EventBus } from './event-bus.ts';
 import type { OriginPolicy } from './http/origins.ts';
 import type { RefusalCounter } from './http/refusals.ts';
@@ -30,6 +31,8 @@ export interface Deps {
   events: EventBus;
   /** Where signed results are evaluated: inline, or in worker threads. */
   scorer: Scorer;
+  /** High assurance: measures the face crops (in worker threads in the runnable server). */
+  faces: FaceMeasurer;
   refusals: RefusalCounter;
   streams: StreamRegistry;
   origins: OriginPolicy;

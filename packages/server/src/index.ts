@@ -19,6 +19,8 @@ export { cryptoRandom, seededRandom } from './random.ts';
 export type { RandomSource } from './random.ts';
 export { evaluateResult, inlineScorer, maxFramesFor, maxResultBytesFor } from './domain/evidence.ts';
 export type { Evaluation, EvidenceInput, Scorer } from './domain/evidence.ts';
+export { FACE_RULES, checkFrames, inlineFaceMeasurer, traceDigest } from './domain/faces.ts';
+export type { FaceMeasurer, FrameCheckResult } from './domain/faces.ts';
 export { RiskSignal, POLICY_SIGNALS, deviceSignals, isVirtualCameraLabel, assuranceOf, judgeSignals, networkSignals, policyFor } from './domain/signals.ts';
 export { createIpIntel, ipListTexts, parseCidrList, IP_LIST_NAMES } from './network/ip-lists.ts';
 export type { AddressFacts, IpIntel, IpListName, IpListsInfo, IpListTexts } from './network/ip-lists.ts';

@@ -65,7 +65,7 @@ describe('the attempt limit and session events', () => {
     h.clock.advance(7_000);
     await h.store.completeAttempt(
       start.attemptId,
-      { status: 'passed', completedAt: h.clock.now(), reasons: [], steps: [], signals: [], trace: null, timings: null, risk: null, resultIp: null, resultUserAgent: null, diagnostics: null },
+      { status: 'passed', completedAt: h.clock.now(), reasons: [], steps: [], signals: [], trace: null, timings: null, risk: null, resultIp: null, resultUserAgent: null, diagnostics: null, faces: null },
       (await import('./domain/settlement.ts')).settlementRule(await h.store.listWebhookEndpoints(h.integrationId), h.clock.now(), h.deps.random),
     );
     expect(await messages()).toEqual(['attempt.completed', 'session.passed (after)']);

@@ -7,7 +7,22 @@
  * The stores own atomicity, not rules: what a session allows is decided by `domain/session-rules.ts`,
  * passed in as a function the store calls inside its transaction, so the rule is written once.
  */
-import type { AttemptKind, AttemptTimings, ChallengeId, DeviceInfo, ReasonCode, RiskFacts, SessionClaims, SessionStatus, StepVerdict, Trace } from '@liveproof/protocol';
+import type {
+  AttemptKind,
+  AttemptTimings,
+  ChallengeId,
+  DeviceInfo,
+  FaceCheckSummary,
+  FrameCommitment,
+  FrameMoment,
+  HighAssurancePolicy,
+  ReasonCode,
+  RiskFacts,
+  SessionClaims,
+  SessionStatus,
+  StepVerdict,
+  Trace,
+} from '@liveproof/protocol';
 
 export type { AttemptKind, SessionStatus };
 
@@ -45,12 +60,18 @@ export interface IntegrationRecord {
   signalPolicies: Record<string, SignalPolicy>;
   /** Opt-in: keep one small face image of each passed check for this many days. Null: none. */
   referenceImageDays: number | null;
+  /** High assurance: off (no image leaves the browser), on, or required (`frames.ts` in the protocol). */
+  highAssurance: HighAssurancePolicy;
+  /** Keep the high-assurance crops as evidence for reviewers this many days. Null: deleted once scored. */
+  frameEvidenceDays: number | null;
+  /** Challenges this integration's plans never draw (at least four movements stay). */
+  excludedChallenges: ChallengeId[];
   createdAt: number;
   updatedAt: number;
 }
 
 export type NewIntegration = Omit<IntegrationRecord, 'audiences'>;
-export type IntegrationPatch = Partial<Pick<IntegrationRecord, 'name' | 'origins' | 'virtualCameraPolicy' | 'lightOptOutPolicy' | 'signalPolicies' | 'referenceImageDays'>>;
+export type IntegrationPatch = Partial<Pick<IntegrationRecord, 'name' | 'origins' | 'virtualCameraPolicy' | 'lightOptOutPolicy' | 'signalPolicies' | 'referenceImageDays' | 'highAssurance' | 'frameEvidenceDays' | 'excludedChallenges'>>;
 
 /** An integration's API key. Only its SHA-256 is kept; `hint` is its last four characters, for people. */
 export interface ApiKeyRecord {
@@ -153,6 +174,17 @@ export interface AttemptRecord {
   diagnostics: Record<string, unknown> | null;
   /** When the hiring system revoked the attempt's verification tokens. */
   revokedAt: number | null;
+  /** High assurance: the commitment's digest and the moments the server drew for it (once per attempt). */
+  frameRequest: FrameRequestRecord | null;
+  /** High assurance: what the server saw in the crops (no image, no embedding). */
+  faces: FaceCheckSummary | null;
+}
+
+export interface FrameRequestRecord {
+  /** What the element committed to: the moments were drawn from its steps and span. */
+  commitment: FrameCommitment;
+  moments: FrameMoment[];
+  at: number;
 }
 
 /** What session rules read of an attempt: no trace, no request facts. */
@@ -175,6 +207,7 @@ export interface AttemptOutcome {
   resultIp: string | null;
   resultUserAgent: string | null;
   diagnostics: Record<string, unknown> | null;
+  faces: FaceCheckSummary | null;
 }
 
 /** Why a new attempt was refused, decided atomically with the insert. */
@@ -221,6 +254,16 @@ export interface ReferenceImageRecord {
   data: Uint8Array;
   createdAt: number;
   /** Purged by the server after this. */
+  expiresAt: number;
+}
+
+/** High-assurance crops an integration keeps as evidence for its reviewers, until `expiresAt`. */
+export interface FrameEvidenceRecord {
+  attemptId: string;
+  sessionId: string;
+  /** In moment order: the trace time, why the server asked for it, and the JPEG (base64, as sent). */
+  frames: { t: number; kind: FrameMoment['kind']; data: string }[];
+  createdAt: number;
   expiresAt: number;
 }
 
@@ -372,6 +415,7 @@ export interface PurgeCounts {
   webhookMessages: number;
   attemptsCleared: number;
   referenceImages: number;
+  frameEvidence: number;
   revokedTokens: number;
   udpObservations: number;
   linkKeys: number;
@@ -463,6 +507,12 @@ export interface AttemptStore {
   insertReferenceImage(image: ReferenceImageRecord): Promise<void>;
   /** The image of an attempt, unless it has expired at `now`. */
   getReferenceImage(attemptId: string, now: number): Promise<ReferenceImageRecord | null>;
+
+  /** Stores the moments drawn for a started attempt, unless it has some already: false then. */
+  setFrameRequest(attemptId: string, request: FrameRequestRecord): Promise<boolean>;
+  insertFrameEvidence(evidence: FrameEvidenceRecord): Promise<void>;
+  /** The kept crops of an attempt, unless they have expired at `now`. */
+  getFrameEvidence(attemptId: string, now: number): Promise<FrameEvidenceRecord | null>;
 }
 
 export interface WebhookOutbox {

@@ -13,6 +13,7 @@ import {
   PLAN_TOKEN_TYPE,
   SIGNING_ALG,
   type CheckResult,
+  type HighAssurancePolicy,
   type LivenessTokenClaims,
 } from '@liveproof/protocol';
 import type { Clock } from './clock.ts';
@@ -64,13 +65,18 @@ async function verifyOwn(ctx: TokenContext, token: string, typ: string, audience
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-/** The short-lived token the scheduling page hands to the element: it may start attempts in one session. */
-export function issueClientToken(ctx: TokenContext, sessionId: string, expiresAt: number, jti: string): Promise<string> {
+/**
+ * The short-lived token the scheduling page hands to the element: it may start attempts in one
+ * session. `ha` tells the element, before any attempt, that the integration's high-assurance mode is
+ * on (so the candidate is told first); the plan's own claim is what the server goes by.
+ */
+export function issueClientToken(ctx: TokenContext, sessionId: string, expiresAt: number, jti: string, highAssurance: HighAssurancePolicy = 'off'): Promise<string> {
   return sign(ctx, CLIENT_TOKEN_TYPE, {
     iss: ctx.issuer,
     aud: CLIENT_AUDIENCE,
     sub: sessionId,
     jti,
+    ...(highAssurance !== 'off' ? { ha: highAssurance } : {}),
     iat: seconds(ctx.clock.now()),
     exp: seconds(expiresAt),
   });
@@ -190,6 +196,7 @@ export async function livenessTokenFor(
     assurance: assuranceOf(attempt.signals),
     ...(attempt.risk ? { risk: attempt.risk } : {}),
     thresholds_version: planFacts(attempt).thresholds.version,
+    ...(attempt.faces ? { faces: attempt.faces } : {}),
   });
   return { token, expiresAt, result };
 }

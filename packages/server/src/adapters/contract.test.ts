@@ -72,6 +72,9 @@ function integration(overrides: Partial<NewIntegration> = {}): NewIntegration {
     signalPolicies: { datacenter_ip: 'reject', timezone_mismatch: 'record' },
     lightOptOutPolicy: 'flag',
     referenceImageDays: 30,
+    highAssurance: 'required',
+    frameEvidenceDays: 7,
+    excludedChallenges: ['blink'],
     createdAt: T0,
     updatedAt: T0,
     ...overrides,
@@ -163,6 +166,7 @@ function outcome(overrides: Partial<AttemptOutcome> = {}): AttemptOutcome {
     resultUserAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0',
     diagnostics: null,
     risk: null,
+    faces: { policy: 'required', frames: 8, checks: ['present', 'pose', 'expression', 'light', 'one_person'], failed: [] },
     ...overrides,
   };
 }
@@ -208,6 +212,8 @@ function started(attempt: NewAttempt, sequence: number, integrationId: string): 
     resultUserAgent: null,
     diagnostics: null,
     revokedAt: null,
+    frameRequest: null,
+    faces: null,
   };
 }
 
@@ -581,6 +587,30 @@ function storeContract(name: string, newTarget: () => Target): void {
         expect(await store.completeAttempt(randomUUID(), outcome(), settling())).toBeNull();
       });
 
+      it('keeps the first frame request of a started attempt, and none once it has a result', async () => {
+        const { id } = await seedSession(store, { attemptLimit: 2 });
+        const attempt = await startAttempt(store, id);
+        const commitment = { traceDigest: 'A'.repeat(43), steps: [{ challenge: ChallengeId.Smile, promptedAt: 0, endedAt: 930 }], span: [-900, 2000] as [number, number], frameCount: 60 };
+        const request = { commitment, moments: [{ t: -812.5, kind: 'baseline' as const }, { t: 1234, kind: 'action' as const, step: 0 }], at: T0 + 5_000 };
+        expect(await store.setFrameRequest(attempt.id, request)).toBe(true);
+        expect(await store.setFrameRequest(attempt.id, { ...request, commitment: { ...commitment, traceDigest: 'B'.repeat(43) } })).toBe(false);
+        expect((await store.getAttempt(attempt.id))!.frameRequest).toEqual(request);
+        const done = await startAttempt(store, id);
+        await store.completeAttempt(done.id, failedOutcome(), settling());
+        expect(await store.setFrameRequest(done.id, request)).toBe(false);
+        expect(await store.setFrameRequest(randomUUID(), request)).toBe(false);
+      });
+
+      it('keeps high-assurance crops as evidence until they expire', async () => {
+        const { id } = await seedSession(store);
+        const attempt = await startAttempt(store, id);
+        const evidence = { attemptId: attempt.id, sessionId: id, frames: [{ t: 812.4, kind: 'flash' as const, data: '/9j/4AAQSkZJRgABAQ==' }], createdAt: T0, expiresAt: T0 + 1000 };
+        await store.insertFrameEvidence(evidence);
+        expect(await store.getFrameEvidence(attempt.id, T0 + 999)).toEqual(evidence);
+        expect(await store.getFrameEvidence(attempt.id, T0 + 1000)).toBeNull();
+        expect((await store.purge({ now: T0 + 1000, recordsBefore: 0, evidenceBefore: 0, linksBefore: 0 })).frameEvidence).toBe(1);
+      });
+
       it('accepts exactly one of two results racing from two instances, and transitions the session once', async () => {
         const owner = await seedSession(store, { attemptLimit: 2 });
         const [a, b] = [await startAttempt(store, owner.id), await startAttempt(store, owner.id)];
@@ -869,7 +899,7 @@ function storeContract(name: string, newTarget: () => Target): void {
           await store.recordWebhookAttempt(m.id, { at: T0 + 1, delivered: true, responseStatus: 204, error: null, retryAt: null, disableAfter: 20 });
         }
         const counts = await store.purge({ now: T0 + 60_000_000, recordsBefore: T0 + 1_000_000, evidenceBefore: T0 + 1_000_000, linksBefore: T0 + 1_000_000 });
-        expect(counts).toEqual({ events: 1, refusalCounts: 1, webhookMessages: 2, attemptsCleared: 1, referenceImages: 0, revokedTokens: 0, udpObservations: 1, linkKeys: 1 });
+        expect(counts).toEqual({ events: 1, refusalCounts: 1, webhookMessages: 2, attemptsCleared: 1, referenceImages: 0, frameEvidence: 0, revokedTokens: 0, udpObservations: 1, linkKeys: 1 });
         expect(await store.listUdpObservations('oldufrag00000000')).toEqual([]);
         expect(await store.listUdpObservations('newufrag00000000')).toHaveLength(1);
         expect(await store.getAttempt(old.id)).toMatchObject({ status: 'passed', reasons: [], steps: outcome().steps, ip: null, userAgent: null, resultIp: null, resultUserAgent: null, device: null });
@@ -1049,7 +1079,7 @@ describe('PostgreSQL store, shared-database specifics', () => {
     const stores = Array.from({ length: 4 }, () => target.open());
     await Promise.all(stores.map((store) => store.migrate()));
     const versions = await admin`SELECT version FROM ${admin(target.schema)}.schema_migrations`;
-    expect(versions.map((row) => row.version).sort()).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(versions.map((row) => Number(row.version)).sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
   it('refuses a schema name that is not a plain identifier', () => {

@@ -348,4 +348,27 @@ export const MIGRATIONS: readonly Migration[] = [
       { createIndex: 'attempts_status_expires', on: 'attempts', columns: 'status, expires_at' },
     ],
   },
+  {
+    version: 10,
+    steps: [
+      // High assurance: the integration's policy, how long it keeps the crops, the challenges it leaves out.
+      { addColumn: 'integrations', column: 'high_assurance', spec: col('text', "DEFAULT 'off' CHECK (high_assurance IN ('off', 'on', 'required'))") },
+      { addColumn: 'integrations', column: 'frame_evidence_days', spec: col('int?', 'CHECK (frame_evidence_days BETWEEN 1 AND 365)') },
+      { addColumn: 'integrations', column: 'excluded_challenges', spec: col('json', "DEFAULT '[]'") },
+      // The moments drawn for an attempt's commitment, and what the server saw in the crops.
+      { addColumn: 'attempts', column: 'frame_request', spec: col('json?') },
+      { addColumn: 'attempts', column: 'faces', spec: col('json?') },
+      {
+        createTable: 'frame_evidence',
+        columns: {
+          attempt_id: col('text', 'PRIMARY KEY REFERENCES attempts (id)'),
+          session_id: col('text'),
+          frames: col('json'),
+          created_at: col('bigint'),
+          expires_at: col('bigint'),
+        },
+      },
+      { createIndex: 'frame_evidence_expires', on: 'frame_evidence', columns: 'expires_at' },
+    ],
+  },
 ];

@@ -9,6 +9,7 @@ import type {
   AttemptState,
   AuditEventRecord,
   CaseRecord,
+  FrameEvidenceRecord,
   IntegrationRecord,
   LinkKey,
   RecheckRecord,
@@ -33,6 +34,9 @@ export const integrations = rowCodec<Omit<IntegrationRecord, 'audiences'>>('inte
   lightOptOutPolicy: 'text',
   signalPolicies: 'json',
   referenceImageDays: 'int?',
+  highAssurance: 'text',
+  frameEvidenceDays: 'int?',
+  excludedChallenges: 'json',
   createdAt: 'bigint',
   updatedAt: 'bigint',
 });
@@ -111,6 +115,8 @@ const attemptFields = {
   resultUserAgent: 'text?',
   diagnostics: 'json?',
   revokedAt: 'bigint?',
+  frameRequest: 'json?',
+  faces: 'json?',
 } as const;
 
 /** An attempt as its readers see it: every column but the evidence trace, which is most of the row. */
@@ -148,6 +154,14 @@ export const referenceImages = rowCodec<ReferenceImageRecord>('reference_images'
   sessionId: 'text',
   contentType: 'text',
   data: 'blob',
+  createdAt: 'bigint',
+  expiresAt: 'bigint',
+});
+
+export const frameEvidence = rowCodec<FrameEvidenceRecord>('frame_evidence', {
+  attemptId: 'text',
+  sessionId: 'text',
+  frames: 'json',
   createdAt: 'bigint',
   expiresAt: 'bigint',
 });
@@ -234,7 +248,7 @@ export const cases = rowCodec<CaseRecord>('cases', {
 });
 
 /** Every mapped table, for the check that migrations produce exactly these columns. */
-export const TABLES = [cases, integrations, apiKeys, adminKeys, signingKeys, sessions, attempts, rechecks, referenceImages, events, refusalCounts, webhookEndpoints, webhookMessages, udpObservations, linkKeys];
+export const TABLES = [cases, integrations, apiKeys, adminKeys, signingKeys, sessions, attempts, rechecks, referenceImages, frameEvidence, events, refusalCounts, webhookEndpoints, webhookMessages, udpObservations, linkKeys];
 
 /** Tables with columns no record maps (join tables and the like), with their columns. */
 export const UNMAPPED_TABLES: Record<string, readonly string[]> = {

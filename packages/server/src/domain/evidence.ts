@@ -10,6 +10,8 @@
 import { compactVerify, importJWK, type JWK } from 'jose';
 import {
   LiveproofError,
+  MAX_FRAME_BASE64,
+  MAX_FRAME_MOMENTS,
   SIGNING_ALG,
   resultPayloadSchema,
   score,
@@ -19,6 +21,7 @@ import {
   type ErrorCode,
   type ReasonCode,
   type ResultNetwork,
+  type ResultFrame,
   type ResultPayload,
   type StepVerdict,
   type Trace,
@@ -75,6 +78,8 @@ export type Evaluation =
       referenceImage?: string;
       /** What the page's network probes brought back (the sealed echo is opened by the caller). */
       network?: ResultNetwork;
+      /** High assurance: the crops as sent (checked by `faces.ts` against the moments drawn). */
+      frames?: ResultFrame[];
     };
 
 /**
@@ -87,9 +92,13 @@ export function maxFramesFor(plan: Pick<PlanFacts, 'challenges' | 'stepTimeoutMs
   return Math.ceil((spanMs / 1000) * 60);
 }
 
-/** Longest signed result the plan allows: frames at a generous 400 bytes each, a reference image, base64url's third. */
-export function maxResultBytesFor(plan: Parameters<typeof maxFramesFor>[0]): number {
-  return Math.ceil(((maxFramesFor(plan) * 400 + 96_000 + 16_000) * 4) / 3);
+/**
+ * Longest signed result the plan allows: frames at a generous 400 bytes each, a reference image,
+ * the high-assurance crops when the plan asks for them, base64url's third.
+ */
+export function maxResultBytesFor(plan: Parameters<typeof maxFramesFor>[0] & Partial<Pick<PlanFacts, 'highAssurance'>>): number {
+  const crops = plan.highAssurance && plan.highAssurance !== 'off' ? MAX_FRAME_MOMENTS * (MAX_FRAME_BASE64 + 40) : 0;
+  return Math.ceil(((maxFramesFor(plan) * 400 + 96_000 + 16_000 + crops) * 4) / 3);
 }
 
 /** The trace's span on its own clock, from attempt start (0) to its last frame. */
@@ -208,6 +217,7 @@ export async function evaluateResult(input: EvidenceInput): Promise<Evaluation> 
     device: payload.device,
     ...(payload.referenceImage ? { referenceImage: payload.referenceImage.data } : {}),
     ...(payload.network ? { network: payload.network } : {}),
+    ...(payload.frames?.length ? { frames: payload.frames } : {}),
   };
 }
 

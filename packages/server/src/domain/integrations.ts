@@ -5,7 +5,7 @@
  * reference-image retention, and the administrators' own credentials. The admin API and the
  * `liveproof admin` command both call these; neither writes a rule of its own.
  */
-import { LiveproofError } from '@liveproof/protocol';
+import { HIGH_ASSURANCE_POLICIES, LiveproofError, MOTION_CHALLENGE_IDS, type ChallengeId, type HighAssurancePolicy } from '@liveproof/protocol';
 import { base64url, sha256Hex } from '../encoding.ts';
 import { normaliseOrigin } from '../http/origins.ts';
 import { cryptoRandom, newId, type RandomSource } from '../random.ts';
@@ -29,7 +29,32 @@ export interface IntegrationSettings {
   /** Per signal: record, flag or reject; merged into the current ones on update (null removes one). */
   signalPolicies?: Record<string, SignalPolicy | null>;
   referenceImageDays?: number | null;
+  highAssurance?: HighAssurancePolicy;
+  frameEvidenceDays?: number | null;
+  excludedChallenges?: ChallengeId[];
   purpose?: IntegrationPurpose | null;
+}
+
+/** Movements a plan must still be able to draw from: a check of three plus the opt-out's extra one. */
+export const MIN_MOVEMENTS = 4;
+
+/** The challenges an integration leaves out: movements only, and enough left for any plan. */
+export function checkExcludedChallenges(excluded: readonly string[]): ChallengeId[] {
+  const clean = [...new Set(excluded)];
+  for (const id of clean) {
+    if (!(MOTION_CHALLENGE_IDS as readonly string[]).includes(id)) {
+      throw new LiveproofError('invalid_request', `"${id}" is not a movement challenge that can be left out (known: ${MOTION_CHALLENGE_IDS.join(', ')}).`, { details: { challenge: id } });
+    }
+  }
+  if (MOTION_CHALLENGE_IDS.length - clean.length < MIN_MOVEMENTS) {
+    throw new LiveproofError('invalid_request', `At least ${MIN_MOVEMENTS} movement challenges must stay, so plans remain unpredictable.`, { details: { excluded: clean } });
+  }
+  return clean as ChallengeId[];
+}
+
+function checkHighAssurance(policy: string): HighAssurancePolicy {
+  if (!(HIGH_ASSURANCE_POLICIES as readonly string[]).includes(policy)) throw new LiveproofError('invalid_request', `High assurance is ${HIGH_ASSURANCE_POLICIES.join(', ')} (got "${policy}").`);
+  return policy as HighAssurancePolicy;
 }
 
 /** Checks a change of signal policies and merges it into `current`. */
@@ -72,9 +97,9 @@ export function checkOrigins(origins: readonly string[], purpose: IntegrationPur
   return [...clean];
 }
 
-function checkRetention(days: number | null | undefined): number | null {
+function checkRetention(days: number | null | undefined, what = 'Reference images'): number | null {
   if (days === null || days === undefined) return null;
-  if (!Number.isInteger(days) || days < 1 || days > 365) throw new LiveproofError('invalid_request', 'Reference images are kept for 1 to 365 days (or null for none).');
+  if (!Number.isInteger(days) || days < 1 || days > 365) throw new LiveproofError('invalid_request', `${what} are kept for 1 to 365 days (or null for none).`);
   return days;
 }
 
@@ -108,6 +133,9 @@ export async function createIntegration(
     lightOptOutPolicy: settings.lightOptOutPolicy ?? 'flag',
     signalPolicies: mergeSignalPolicies({}, settings.signalPolicies ?? {}),
     referenceImageDays: checkRetention(settings.referenceImageDays),
+    highAssurance: checkHighAssurance(settings.highAssurance ?? 'off'),
+    frameEvidenceDays: checkRetention(settings.frameEvidenceDays, 'High-assurance crops'),
+    excludedChallenges: checkExcludedChallenges(settings.excludedChallenges ?? []),
     createdAt: now,
     updatedAt: now,
   } satisfies Omit<IntegrationRecord, 'audiences'>;
@@ -136,6 +164,9 @@ export async function updateIntegration(
   if (change.lightOptOutPolicy !== undefined) patch.lightOptOutPolicy = change.lightOptOutPolicy;
   if (change.signalPolicies !== undefined) patch.signalPolicies = mergeSignalPolicies(integration.signalPolicies, change.signalPolicies);
   if (change.referenceImageDays !== undefined) patch.referenceImageDays = checkRetention(change.referenceImageDays);
+  if (change.highAssurance !== undefined) patch.highAssurance = checkHighAssurance(change.highAssurance);
+  if (change.frameEvidenceDays !== undefined) patch.frameEvidenceDays = checkRetention(change.frameEvidenceDays, 'High-assurance crops');
+  if (change.excludedChallenges !== undefined) patch.excludedChallenges = checkExcludedChallenges(change.excludedChallenges);
   const updated = await store.updateIntegration(integration.id, patch, now);
   if (!updated) throw new LiveproofError('integration_not_found', `No integration ${integration.id}.`);
   return updated;
@@ -224,6 +255,9 @@ export function integrationView(integration: IntegrationRecord) {
     lightOptOutPolicy: integration.lightOptOutPolicy,
     signalPolicies: integration.signalPolicies,
     referenceImageDays: integration.referenceImageDays,
+    highAssurance: integration.highAssurance,
+    frameEvidenceDays: integration.frameEvidenceDays,
+    excludedChallenges: integration.excludedChallenges,
     createdAt: iso(integration.createdAt),
     updatedAt: iso(integration.updatedAt),
   };

@@ -12,6 +12,7 @@ import {
   thresholdsFor,
   type AttemptKind,
   type ChallengeId,
+  type HighAssurancePolicy,
   type LightSpec,
   type Plan,
   type Thresholds,
@@ -29,9 +30,17 @@ function shuffle<T>(items: T[], random: RandomSource): T[] {
   return items;
 }
 
-/** `count` distinct movement challenges in random order (Fisher-Yates over the catalogue). */
-export function drawChallenges(count: number, random: RandomSource = cryptoRandom): ChallengeId[] {
-  return shuffle([...MOTION_CHALLENGE_IDS], random).slice(0, Math.min(count, MOTION_CHALLENGE_IDS.length));
+/** `count` distinct movement challenges in random order (Fisher-Yates over the catalogue, less what the integration leaves out). */
+export function drawChallenges(count: number, random: RandomSource = cryptoRandom, excluded: readonly ChallengeId[] = []): ChallengeId[] {
+  const catalogue = MOTION_CHALLENGE_IDS.filter((id) => !excluded.includes(id));
+  return shuffle(catalogue, random).slice(0, Math.min(count, catalogue.length));
+}
+
+export interface DrawOptions {
+  light: boolean;
+  lightOptOut: boolean;
+  /** Movements the integration's plans never draw. */
+  excluded?: readonly ChallengeId[];
 }
 
 export interface DrawnPlan {
@@ -44,11 +53,12 @@ export interface DrawnPlan {
  * random place, with a random colour sequence); a candidate who opts out of flashing lights gets
  * one more movement challenge instead, so the plan is not weaker for it.
  */
-export function drawPlan(count: number, options: { light: boolean; lightOptOut: boolean }, random: RandomSource = cryptoRandom): DrawnPlan {
+export function drawPlan(count: number, options: DrawOptions, random: RandomSource = cryptoRandom): DrawnPlan {
   const settings = CURRENT_THRESHOLDS.light;
-  if (!options.light || !settings) return { challenges: drawChallenges(count, random) };
-  if (options.lightOptOut) return { challenges: drawChallenges(count + 1, random) };
-  const challenges = shuffle([...drawChallenges(count - 1, random), 'light' as ChallengeId], random);
+  const excluded = options.excluded ?? [];
+  if (!options.light || !settings) return { challenges: drawChallenges(count, random, excluded) };
+  if (options.lightOptOut) return { challenges: drawChallenges(count + 1, random, excluded) };
+  const challenges = shuffle([...drawChallenges(count - 1, random, excluded), 'light' as ChallengeId], random);
   const colours = lightSequence(settings.flashes, (bound) => randomInt(bound, random));
   return { challenges, light: { colours, flashMs: settings.flashMs } };
 }
@@ -57,9 +67,9 @@ export function drawPlan(count: number, options: { light: boolean; lightOptOut: 
  * A check's plan, or a re-check's: two movements and, like the check, the screen light unless the
  * candidate opted out (the integration's light policy applies to both).
  */
-export function drawAttemptPlan(kind: AttemptKind, challengeCount: number, options: { light: boolean; lightOptOut: boolean }, random: RandomSource): DrawnPlan {
+export function drawAttemptPlan(kind: AttemptKind, challengeCount: number, options: DrawOptions, random: RandomSource): DrawnPlan {
   if (kind === 'check') return drawPlan(challengeCount, options, random);
-  if (!options.light || options.lightOptOut) return { challenges: drawChallenges(RECHECK_MOVEMENTS, random) };
+  if (!options.light || options.lightOptOut) return { challenges: drawChallenges(RECHECK_MOVEMENTS, random, options.excluded) };
   return drawPlan(RECHECK_MOVEMENTS + 1, options, random);
 }
 
@@ -77,6 +87,8 @@ export interface PlanFacts {
   lightOptOut: boolean;
   /** The integration had opted in to a reference image when the plan was issued. */
   referenceImage: boolean;
+  /** The integration's high-assurance policy when the plan was issued (`off`: no crops asked for). */
+  highAssurance: HighAssurancePolicy;
   /** The UDP probe's username fragment, when the server offered one. */
   iceUfrag: string | undefined;
   issuedAt: number;
@@ -98,6 +110,7 @@ export function planClaims(plan: PlanFacts): JWTPayload {
     ...(plan.light ? { light: plan.light } : {}),
     ...(plan.lightOptOut ? { light_opt_out: true } : {}),
     ...(plan.referenceImage ? { reference_image: true } : {}),
+    ...(plan.highAssurance !== 'off' ? { high_assurance: plan.highAssurance } : {}),
     ...(plan.iceUfrag ? { ice_ufrag: plan.iceUfrag } : {}),
     iat: seconds(plan.issuedAt),
     exp: seconds(plan.expiresAt),
@@ -116,6 +129,7 @@ export function planView(plan: PlanFacts, ice?: Plan['ice']): Plan {
     thresholds: plan.thresholds.version,
     ...(plan.light ? { light: plan.light } : {}),
     ...(plan.referenceImage ? { referenceImage: true } : {}),
+    ...(plan.highAssurance !== 'off' ? { highAssurance: plan.highAssurance } : {}),
     ...(ice ? { ice } : {}),
     issuedAt: iso(plan.issuedAt),
     expiresAt: iso(plan.expiresAt),
@@ -136,6 +150,7 @@ export function planFacts(attempt: { id: string; planToken: string; kind: Attemp
     light?: LightSpec;
     light_opt_out?: boolean;
     reference_image?: boolean;
+    high_assurance?: HighAssurancePolicy;
     ice_ufrag?: string;
   };
   const thresholds = claims.thresholds ? thresholdsFor(claims.thresholds) : undefined;
@@ -153,6 +168,7 @@ export function planFacts(attempt: { id: string; planToken: string; kind: Attemp
     light: claims.light,
     lightOptOut: claims.light_opt_out === true,
     referenceImage: claims.reference_image === true,
+    highAssurance: claims.high_assurance === 'on' || claims.high_assurance === 'required' ? claims.high_assurance : 'off',
     iceUfrag: typeof claims.ice_ufrag === 'string' ? claims.ice_ufrag : undefined,
     issuedAt: attempt.createdAt,
     expiresAt: attempt.expiresAt,

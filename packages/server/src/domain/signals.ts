@@ -20,6 +20,8 @@ export const RiskSignal = {
   InjectedStream: 'injected_stream',
   /** The candidate opted out of the screen-light challenge. */
   LightOptOut: 'light_opt_out',
+  /** High assurance was on, but the result carried no face crops for the server to check. */
+  NoFrames: 'no_frames',
   /** Observed: the HTTP source address is on the dated datacenter (hosting, cloud) list. */
   DatacenterIp: 'datacenter_ip',
   /** Observed: the HTTP source address is on the dated commercial VPN list (Private Relay excluded). */

@@ -28,6 +28,7 @@ export function attemptSummary(attempt: AttemptRecord, now: number, audience: 'h
   }
   if (attempt.timings !== null) summary.timings = attempt.timings;
   if (attempt.risk !== null) summary.risk = attempt.risk;
+  if (attempt.faces !== null) summary.faces = attempt.faces;
   return summary;
 }
 

@@ -146,7 +146,10 @@ describe('the route table', () => {
       // A body of the right shape where the route takes one, so that only the credential is missing;
       // for results, the JWS of a key that is not the attempt's.
       const body = signedByAttemptKey(route)
-        ? JSON.stringify({ result: await new CompactSign(new TextEncoder().encode('{"v":1}')).setProtectedHeader({ alg: 'ES256' }).sign(stranger.privateKey) })
+        ? JSON.stringify({
+            // The commitment of a high-assurance check, or a result (or stop): a JWS in either field.
+            [route.path.endsWith('/frames') ? 'commitment' : 'result']: await new CompactSign(new TextEncoder().encode('{"v":1}')).setProtectedHeader({ alg: 'ES256' }).sign(stranger.privateKey),
+          })
         : route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}';
       const before = await storeFingerprint(target);
       const response = await h.app.request(path, {

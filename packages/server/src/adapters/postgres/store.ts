@@ -139,6 +139,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
               AND (trace IS NOT NULL OR ip IS NOT NULL OR user_agent IS NOT NULL OR result_ip IS NOT NULL OR result_user_agent IS NOT NULL OR device IS NOT NULL)`
         ).count,
         referenceImages: (await tx`DELETE FROM reference_images WHERE expires_at <= ${cutoffs.now}`).count,
+        frameEvidence: (await tx`DELETE FROM frame_evidence WHERE expires_at <= ${cutoffs.now}`).count,
         revokedTokens: (await tx`DELETE FROM revoked_tokens WHERE expires_at <= ${cutoffs.now}`).count,
         udpObservations: (await tx`DELETE FROM udp_observations WHERE first_at < ${cutoffs.evidenceBefore}`).count,
         linkKeys: (await tx`DELETE FROM link_keys WHERE seen_at < ${cutoffs.linksBefore}`).count,
@@ -298,6 +299,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
           resultUserAgent: null,
           diagnostics: null,
           revokedAt: null,
+          frameRequest: null,
+          faces: null,
         };
         await tx`INSERT INTO attempts ${tx(values(t.attempts, record))}`;
         if (recheck) await tx`UPDATE rechecks SET attempt_id = ${attempt.id} WHERE id = ${recheck.id}`;
@@ -381,6 +384,15 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
     async getReferenceImage(attemptId, now) {
       return read(t.referenceImages, (await sql`SELECT * FROM reference_images WHERE attempt_id = ${attemptId} AND expires_at > ${now}`)[0]);
+    },
+    async setFrameRequest(id, request) {
+      return (await sql`UPDATE attempts SET frame_request = ${sql.json(request as never)} WHERE id = ${id} AND status = 'started' AND frame_request IS NULL`).count === 1;
+    },
+    async insertFrameEvidence(evidence) {
+      await sql`INSERT INTO frame_evidence ${sql(values(t.frameEvidence, evidence))}`;
+    },
+    async getFrameEvidence(attemptId, now) {
+      return read(t.frameEvidence, (await sql`SELECT * FROM frame_evidence WHERE attempt_id = ${attemptId} AND expires_at > ${now}`)[0]);
     },
 
     // ---- webhooks ----

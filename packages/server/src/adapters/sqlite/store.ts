@@ -171,6 +171,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       resultUserAgent: null,
       diagnostics: null,
       revokedAt: null,
+      frameRequest: null,
+      faces: null,
     };
     insert(t.attempts, record);
     if (recheck) run('UPDATE rechecks SET attempt_id = ? WHERE id = ?', attempt.id, recheck.id);
@@ -263,6 +265,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       cutoffs.evidenceBefore,
     ).changes,
     referenceImages: run('DELETE FROM reference_images WHERE expires_at <= ?', cutoffs.now).changes,
+    frameEvidence: run('DELETE FROM frame_evidence WHERE expires_at <= ?', cutoffs.now).changes,
     revokedTokens: run('DELETE FROM revoked_tokens WHERE expires_at <= ?', cutoffs.now).changes,
     udpObservations: run('DELETE FROM udp_observations WHERE first_at < ?', cutoffs.evidenceBefore).changes,
     linkKeys: run('DELETE FROM link_keys WHERE seen_at < ?', cutoffs.linksBefore).changes,
@@ -513,6 +516,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
     async getReferenceImage(attemptId, now) {
       return read(t.referenceImages, one('SELECT * FROM reference_images WHERE attempt_id = ? AND expires_at > ?', attemptId, now));
+    },
+    async setFrameRequest(id, frameRequest) {
+      return update(t.attempts, { frameRequest }, "id = @id AND status = 'started' AND frame_request IS NULL", { id }) === 1;
+    },
+    async insertFrameEvidence(evidence) {
+      insert(t.frameEvidence, evidence);
+    },
+    async getFrameEvidence(attemptId, now) {
+      return read(t.frameEvidence, one('SELECT * FROM frame_evidence WHERE attempt_id = ? AND expires_at > ?', attemptId, now));
     },
 
     // ---- webhooks ----

@@ -17,6 +17,7 @@ import { audit } from '../audit.ts';
 import { rejectionError, type Evaluation } from '../evidence.ts';
 import { planFacts } from '../plan.ts';
 import { checkReferenceImage } from '../reference-images.ts';
+import { FACE_RULES, checkFrames } from '../faces.ts';
 import { settlementRule } from '../settlement.ts';
 import { assuranceOf, claimSignals, judgeSignals, networkSignals, reportedSignals } from '../signals.ts';
 import { compareClaims } from '../../network/claims.ts';
@@ -85,11 +86,15 @@ async function record(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
   const observed = observeNetwork({ intel: deps.network.intel, startIp: attempt.ip, resultIp: input.info.ip, udp, timeZone: device?.timeZone, localAddresses: deps.network.localAddresses, rtt });
   const reported = reportedFacts(device, evaluation.network, evaluation.steps);
   const claimed = compareClaims(session.claims, observed, device?.timeZone, receivedAt);
+  // High assurance: the crops, measured only for a check whose trace passed (a failed one fails anyway).
+  const frames = plan.highAssurance !== 'off' && evaluation.status === 'passed' && !evaluation.rejection && input.purpose === 'result'
+    ? await checkFrames(deps.faces, { policy: plan.highAssurance, request: attempt.frameRequest, trace: evaluation.trace!, frames: evaluation.frames })
+    : null;
   const off = new Set(Object.keys(integration.signalPolicies).filter((s) => integration.signalPolicies[s] === 'off'));
   const links = await linkAttempt(deps, { session, startIp: attempt.ip, udp, device, network: evaluation.network }, receivedAt, off);
   const judged = judgeSignals(
-    evaluation.reasons,
-    [...evaluation.signals, ...networkSignals(observed, reported), ...reportedSignals(reported), ...claimSignals(claimed), ...linkSignals(links)],
+    [...evaluation.reasons, ...(frames?.reasons ?? [])],
+    [...evaluation.signals, ...(frames?.signals ?? []), ...networkSignals(observed, reported), ...reportedSignals(reported), ...claimSignals(claimed), ...linkSignals(links)],
     integration,
   );
   const scored = input.purpose === 'result' && !evaluation.rejection;
@@ -114,9 +119,10 @@ async function record(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
     resultUserAgent: input.info.userAgent,
     diagnostics: evaluation.rejection
       ? { rejection: evaluation.rejection }
-      : dropped
-        ? { referenceImage: { dropped } }
+      : dropped || frames
+        ? { ...(dropped ? { referenceImage: { dropped } } : {}), ...(frames ? { frames: { rules: FACE_RULES.version, crops: frames.details, ...(frames.mismatch ? { mismatch: frames.mismatch } : {}) } } : {}) }
         : null,
+    faces: frames?.summary ?? (plan.highAssurance !== 'off' && input.purpose === 'result' ? { policy: plan.highAssurance, frames: evaluation.frames?.length ?? 0, checks: [], failed: [] } : null),
   };
   const endpoints = await deps.store.listWebhookEndpoints(session.integrationId);
   const settled = await deps.store.completeAttempt(attempt.id, outcome, settlementRule(endpoints, receivedAt, deps.random));
@@ -131,6 +137,16 @@ async function record(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
       data: image.bytes,
       createdAt: receivedAt,
       expiresAt: receivedAt + integration.referenceImageDays! * 24 * 3600 * 1000,
+    });
+  }
+  // The crops are deleted once scored, unless the integration keeps them for its reviewers.
+  if (frames && frames.crops.length > 0 && integration.frameEvidenceDays) {
+    await deps.store.insertFrameEvidence({
+      attemptId: attempt.id,
+      sessionId: session.id,
+      frames: frames.crops.map((c) => ({ t: c.t, kind: c.kind, data: Buffer.from(c.bytes).toString('base64') })),
+      createdAt: receivedAt,
+      expiresAt: receivedAt + integration.frameEvidenceDays * 24 * 3600 * 1000,
     });
   }
   await audit(deps.store, receivedAt, {

@@ -36,6 +36,16 @@ const settings = z.strictObject({
     .optional()
     .openapi({ description: 'Per risk signal (`datacenter_ip`, `vpn_ip`, `network_path_mismatch`, `timezone_mismatch`…): `record`, `flag` (the default) or `reject`; the links (`shared_network`, `shared_device`) take `off` (no link keys kept), `record` or `flag`, never `reject`. Null removes a setting. Merged into the current policies.' }),
   referenceImageDays: z.number().int().min(1).max(365).nullable().optional(),
+  highAssurance: z
+    .enum(['off', 'on', 'required'])
+    .optional()
+    .openapi({ description: 'High assurance: `on` has the element send a few face crops the server measures itself (a result without them is flagged `no_frames`), `required` fails a result without them, `off` (the default) keeps every image on the candidate\'s machine. The candidate is told before the check starts.' }),
+  frameEvidenceDays: z.number().int().min(1).max(365).nullable().optional().openapi({ description: 'Keep the high-assurance crops for reviewers this many days; null (the default): deleted once scored.' }),
+  excludedChallenges: z
+    .array(z.enum(['blink', 'smile', 'open_mouth', 'turn_left', 'turn_right', 'look_up']))
+    .max(2)
+    .optional()
+    .openapi({ description: 'Movement challenges this integration\'s plans never draw (an accommodation, say); at least four stay.' }),
 });
 const idParams = z.object({ id: idSchema });
 const keyParams = z.object({ id: idSchema, keyId: idSchema });

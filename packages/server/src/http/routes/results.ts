@@ -11,12 +11,15 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { LiveproofError, idSchema, rttRequestSchema, submitResultSchema, type RttResponse } from '@liveproof/protocol';
 import { requestInfo, type Deps } from '../../context.ts';
 import { submitResult } from '../../domain/attempts/submit.ts';
+import { requestFrames } from '../../domain/attempts/frame-requests.ts';
 import { echoNetwork, nextEcho, openEcho, sealEcho, tcpRttFromHeader } from '../../network/rtt.ts';
 import { limitBody, pageCors, rateLimit } from '../guards.ts';
 import { routeGroup } from '../group.ts';
 import { ATTEMPT_ID, ATTEMPT_KEY, errorResponses, json } from '../openapi.ts';
 
 const idParams = z.object({ id: idSchema });
+/** The signed commitment (compact JWS): a trace's digest, its steps and span. */
+const frameRequestSchema = z.strictObject({ commitment: z.string().min(1).max(16_000) });
 
 /** The body limit of a result: the largest plan's evidence (see `maxResultBytesFor`) and its JSON wrapping. */
 export const MAX_RESULT_BODY = 2_500_000;
@@ -39,6 +42,15 @@ const stop = createRoute({
   responses: { 200: json('The attempt, ended as stopped'), ...errorResponses },
 });
 
+const frames = createRoute({
+  method: 'post',
+  path: '/v1/attempts/{id}/frames',
+  security: ATTEMPT_KEY,
+  summary: 'High assurance: commit to the trace (signed by the attempt key) and receive the moments whose face crops the result must carry',
+  request: { params: idParams, body: { content: { 'application/json': { schema: frameRequestSchema } }, required: true } },
+  responses: { 200: json('The moments the server drew for this commitment'), ...errorResponses },
+});
+
 const rtt = createRoute({
   method: 'post',
   path: '/v1/attempts/{id}/rtt',
@@ -59,6 +71,11 @@ export function resultRoutes(deps: Deps) {
       return c.json(await submitResult(deps, { attemptId, jws: c.req.valid('json').result, purpose, info: requestInfo(c, deps) }), 200);
     });
   }
+  group.openapi(frames, async (c) => {
+    const attemptId = c.req.valid('param').id;
+    c.set('auditAttemptId', attemptId);
+    return c.json(await requestFrames(deps, attemptId, c.req.valid('json').commitment), 200);
+  });
   group.openapi(rtt, async (c) => {
     const arrivedAt = deps.clock.now();
     const id = c.req.valid('param').id;
