@@ -1,6 +1,6 @@
 // Builds the publishable JavaScript: dist/*.js, one file per source module, as plain ES2022 for the
 // embedder's bundler (tsc -p tsconfig.build.json then writes the declarations beside them). Lit,
-// jose and the protocol stay imports. MediaPipe is not in it at all: the element imports MediaPipe's
+// jose, the protocol and the verifier stay imports. MediaPipe is not in it at all: the element imports MediaPipe's
 // loader by URL from the Liveproof server at run time (src/engine.ts), so no bundler can pick up its
 // usage logging. The browser bundle the server serves is built by apps/server.
 import { defineConfig } from 'vite';
@@ -16,7 +16,7 @@ export default defineConfig({
       formats: ['es'],
     },
     rolldownOptions: {
-      external: [/^lit(\/|$)/, /^jose$/, /^@liveproof\/protocol$/, /^@mediapipe\/tasks-vision$/],
+      external: [/^lit(\/|$)/, /^jose$/, /^@liveproof\/(protocol|verify)$/, /^@mediapipe\/tasks-vision$/],
       output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
     },
   },

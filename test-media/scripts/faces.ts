@@ -96,4 +96,22 @@ for (const threshold of [0.4, 0.45, 0.5, 0.55, 0.6]) {
   const fnm = same.filter((s) => s < threshold).length;
   console.log(`  at ${threshold}: false matches ${fm}/${other.length} (${f((100 * fm) / other.length, 2)}%), false non-matches ${fnm}/${same.length} (${f((100 * fnm) / same.length, 2)}%)`);
 }
+// The continuity check compares a re-check's frontal crops with the check's as sets: the mean of
+// every pair's similarity. Sets of three crops from one clip against three other crops of the same
+// clip (one person) and of every other clip (different people), drawn in a fixed order.
+const frontal = embedded.filter((s) => Math.abs(s.trace.pose[0]) <= 18 && Math.abs(s.trace.pose[1]) <= 18);
+const byClip = new Map<string, Sample[]>();
+for (const s of frontal) (byClip.get(s.clip) ?? byClip.set(s.clip, []).get(s.clip)!).push(s);
+const setMean = (a: Sample[], b: Sample[]) => a.flatMap((x) => b.map((y) => analyser.similarity(x.measure.embedding!, y.measure.embedding!))).reduce((sum, v, _i, all) => sum + v / all.length, 0);
+const sameSets: number[] = [];
+const otherSets: number[] = [];
+const clipsWithSets = [...byClip.entries()].filter(([, list]) => list.length >= 6);
+for (const [clip, list] of clipsWithSets) {
+  for (let k = 0; k + 6 <= list.length; k += 6) sameSets.push(setMean(list.slice(k, k + 3), list.slice(k + 3, k + 6)));
+  for (const [otherClip, others] of clipsWithSets) if (otherClip > clip) otherSets.push(setMean(list.slice(0, 3), others.slice(0, 3)));
+}
+console.log(`face sets (3 frontal crops against 3, mean similarity; ${clipsWithSets.length} clips): same clip n ${sameSets.length} min ${f(Math.min(...sameSets), 3)} median ${f(quantile(sameSets, 0.5), 3)}; other clips n ${otherSets.length} median ${f(quantile(otherSets, 0.5), 3)} max ${f(Math.max(...otherSets), 3)}`);
+for (const threshold of [0.35, 0.4, 0.45, 0.5]) {
+  console.log(`  face_changed below ${threshold}: raised for ${sameSets.filter((v) => v < threshold).length}/${sameSets.length} same-clip sets, missed for ${otherSets.filter((v) => v >= threshold).length}/${otherSets.length} other-clip sets`);
+}
 if (values.json) await writeFile(values.json, JSON.stringify({ every, samples: samples.map(({ measure, ...s }) => ({ ...s, measure: { ...measure, embedding: undefined } })), cost }, null, 1));

@@ -4,7 +4,7 @@
  * for bona fide presentations, the bona fide presentation classification error rate (BPCER: the
  * share rejected); each with its count, and the time bona fide candidates take to a verdict.
  */
-import type { PresentationType } from './presentations.ts';
+import { isBonaFide, type PresentationType } from './presentations.ts';
 
 export interface PresentationOutcome {
   id: string;
@@ -25,6 +25,8 @@ export interface PresentationOutcome {
   steps: string[];
   /** First prompt to verdict, in ms, when the check got that far. */
   timeToVerdictMs?: number;
+  /** The server process's CPU time (all threads) from the first prompt to the verdict, for checks run one at a time. */
+  serverCpuMs?: number;
   durationMs: number;
 }
 
@@ -63,6 +65,8 @@ export interface EvaluationReport {
   machine: { node: string; cpus: number };
   rows: RateRow[];
   timeToVerdict: Record<string, Distribution>;
+  /** Server CPU per accepted bona fide check, by type and condition (with and without high-assurance crops). */
+  serverCpu?: Record<string, Distribution>;
   outcomes: PresentationOutcome[];
 }
 
@@ -92,7 +96,7 @@ export function worstByType(rows: readonly RateRow[]): { type: PresentationType;
   return [...worst.values()].map((r) => ({ type: r.type, rate: r.rate, condition: r.condition, decided: r.presentations - r.undecided }));
 }
 
-export function summarise(outcomes: readonly PresentationOutcome[]): Pick<EvaluationReport, 'rows' | 'timeToVerdict'> {
+export function summarise(outcomes: readonly PresentationOutcome[]): Pick<EvaluationReport, 'rows' | 'timeToVerdict' | 'serverCpu'> {
   const groups = new Map<string, PresentationOutcome[]>();
   for (const outcome of outcomes) {
     const key = `${outcome.type}|${outcome.condition}|${outcome.policy}`;
@@ -101,7 +105,7 @@ export function summarise(outcomes: readonly PresentationOutcome[]): Pick<Evalua
   const rows: RateRow[] = [];
   for (const group of groups.values()) {
     const first = group[0]!;
-    const bonaFide = first.type === 'bona_fide';
+    const bonaFide = isBonaFide(first.type);
     // A bona fide presentation that never got a decision is still a genuine candidate turned away.
     const decided = bonaFide ? group.filter((o) => o.outcome !== 'harness_error') : group.filter(isDecided);
     const errors = decided.filter((o) => (bonaFide ? !o.accepted : o.accepted)).length;
@@ -121,12 +125,17 @@ export function summarise(outcomes: readonly PresentationOutcome[]): Pick<Evalua
     });
   }
   const timeToVerdict: Record<string, Distribution> = {};
-  for (const condition of ['light', 'no_light'] as const) {
-    const times = outcomes.filter((o) => o.type === 'bona_fide' && o.condition === condition && o.accepted && o.timeToVerdictMs !== undefined).map((o) => o.timeToVerdictMs!);
-    const d = distribution(times);
-    if (d) timeToVerdict[`bona_fide_${condition}`] = d;
+  const serverCpu: Record<string, Distribution> = {};
+  for (const type of ['bona_fide', 'ha_bona_fide'] as const) {
+    for (const condition of ['light', 'no_light'] as const) {
+      const accepted = outcomes.filter((o) => o.type === type && o.condition === condition && o.accepted);
+      const d = distribution(accepted.filter((o) => o.timeToVerdictMs !== undefined).map((o) => o.timeToVerdictMs!));
+      if (d) timeToVerdict[`${type}_${condition}`] = d;
+      const cpu = distribution(accepted.filter((o) => o.serverCpuMs !== undefined).map((o) => o.serverCpuMs!));
+      if (cpu) serverCpu[`${type}_${condition}`] = cpu;
+    }
   }
-  return { rows, timeToVerdict };
+  return { rows, timeToVerdict, ...(Object.keys(serverCpu).length ? { serverCpu } : {}) };
 }
 
 const pct = (rate: number) => `${(rate * 100).toFixed(1)}%`;
@@ -158,13 +167,23 @@ export function toMarkdown(report: EvaluationReport): string {
     '| condition | n | p50 | p90 | p95 | max |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...Object.entries(report.timeToVerdict).map(([k, d]) => `| ${k} | ${d.count} | ${Math.round(d.p50)} | ${Math.round(d.p90)} | ${Math.round(d.p95)} | ${Math.round(d.max)} |`),
+    ...(report.serverCpu
+      ? [
+          '',
+          '## Server CPU per bona fide check that passed, first prompt to verdict, all threads (ms; with and without high-assurance crops)',
+          '',
+          '| condition | n | p50 | p90 | p95 | max |',
+          '| --- | ---: | ---: | ---: | ---: | ---: |',
+          ...Object.entries(report.serverCpu).map(([k, d]) => `| ${k} | ${d.count} | ${Math.round(d.p50)} | ${Math.round(d.p90)} | ${Math.round(d.p95)} | ${Math.round(d.max)} |`),
+        ]
+      : []),
   ];
-  const accepted = report.outcomes.filter((o) => o.type !== 'bona_fide' && o.accepted);
+  const accepted = report.outcomes.filter((o) => !isBonaFide(o.type) && o.accepted);
   if (accepted.length) {
     lines.push('', '## Attack presentations that were accepted', '', '| id | source | challenges | signals |', '| --- | --- | --- | --- |');
     for (const o of accepted) lines.push(`| ${o.id} | ${o.source} | ${o.challenges.join(', ')} | ${o.signals.join(', ')} |`);
   }
-  const rejected = report.outcomes.filter((o) => o.type === 'bona_fide' && !o.accepted);
+  const rejected = report.outcomes.filter((o) => isBonaFide(o.type) && !o.accepted);
   if (rejected.length) {
     lines.push('', '## Bona fide presentations that were rejected', '', '| id | steps | outcome | reasons |', '| --- | --- | --- | --- |');
     for (const o of rejected) lines.push(`| ${o.id} | ${o.steps.join(', ')} | ${o.outcome} | ${o.reasons.join(', ')} |`);

@@ -7,17 +7,22 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { CompactSign, exportJWK, generateKeyPair } from 'jose';
-import type { ResultPayload, ResultResponse, StartAttemptResponse, StepVerdict } from '@liveproof/protocol';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { traceDigestInput, type FrameRequestResponse, type ResultPayload, type ResultResponse, type StartAttemptResponse, type StepVerdict } from '@liveproof/protocol';
 import { installActor } from './actor.ts';
 import { launchBrowser } from './browser.ts';
 import { createSession, getSession, recordEvents, waitForOutcome } from './check-page.ts';
 import { summarise, type EvaluationReport, type PresentationOutcome } from './eval-report.ts';
-import { forgeSpliced, forgeSynthetic } from './forgery.ts';
+import { forgeSynthetic, spliceRun } from './forgery.ts';
+import { ONE_PERSON_ACTOR } from './actor-script.ts';
+import { cropsFor, type FrameSource } from './crops.ts';
+import { loadTrace } from './manifest.ts';
 import type { Manifest } from './manifest.ts';
 import { offlineScript } from './offline-actor.ts';
 import { TEST_MEDIA_DIR } from './paths.ts';
 import { installPresenter } from './presenter.ts';
-import { buildPresentations, type PlanOptions, type Presentation } from './presentations.ts';
+import { buildPresentations, isHighAssurance, type PlanOptions, type Presentation } from './presentations.ts';
 import { startServer, type RunningServer } from './server-process.ts';
 import { toY4m } from './y4m.ts';
 
@@ -37,6 +42,40 @@ const FLAGGED_VIRTUAL_CAMERAS = 5;
 interface Servers {
   flag: RunningServer;
   reject?: RunningServer;
+  /** High assurance required, blink and open mouth left out of the plans (the one-person footage cannot do them). */
+  ha?: RunningServer;
+}
+
+/** CPU time (user + system, ms) a process has used, all threads (Linux). */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Turns the development integration of `server` to high assurance, as its administrator would. */
+async function requireHighAssurance(server: RunningServer): Promise<void> {
+  const admin = (path: string, init: RequestInit = {}) =>
+    fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' } }).then(async (r) => {
+      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+      return r.json() as Promise<Record<string, any>>;
+    });
+  const { integrations } = await admin('/v1/admin/integrations');
+  const dev = (integrations as { id: string; purpose: string }[]).find((i) => i.purpose === 'development')!;
+  await admin(`/v1/admin/integrations/${dev.id}`, { method: 'PATCH', body: JSON.stringify({ highAssurance: 'required', excludedChallenges: ['blink', 'open_mouth'] }) });
+}
+
+/** Another person's frame for a forger's crops: the same place in a clip of someone else. */
+const OTHER_PERSON = 'live/liveportrait-d12.mp4';
+
+/** Maps each source frame to the frame at the same index of another person's clip (wrapping round). */
+async function otherPersonSwap(): Promise<(source: FrameSource) => FrameSource> {
+  const frames = (await loadTrace('live', 'liveportrait-d12')).frames;
+  const withFace = frames.map((f, i) => (f.n === 1 && f.box ? i : -1)).filter((i) => i >= 0);
+  return (source) => ({ ...source, file: OTHER_PERSON, index: withFace[source.index % withFace.length]!, mirror: false });
 }
 
 async function runInBrowser(p: Presentation, server: RunningServer, policy: 'flag' | 'reject'): Promise<PresentationOutcome> {
@@ -60,7 +99,9 @@ async function runInBrowser(p: Presentation, server: RunningServer, policy: 'fla
     const session = await createSession(server);
     const query = `autostart=1&flash_consent=1&positioning_timeout=${POSITIONING_TIMEOUT_S}${p.lightOptOut ? '&no_flash=1' : ''}`;
     await page.goto(`${server.url}/?${query}&client_token=${encodeURIComponent(session.clientToken)}`);
+    const cpuBefore = cpuMs(server.process.pid);
     const event = await waitForOutcome(page, 120_000);
+    const cpuAfter = cpuMs(server.process.pid);
     const metrics = await page.evaluate(() => (document.querySelector('liveproof-check') as unknown as { metrics: Record<string, number | undefined> }).metrics);
     const record = await getSession(server, session.id);
     const detail = event.detail as { result?: string; code?: string; reasons?: string[]; signals?: string[]; assurance?: string };
@@ -81,6 +122,7 @@ async function runInBrowser(p: Presentation, server: RunningServer, policy: 'fla
     };
     if (detail.assurance) outcome.assurance = detail.assurance;
     if (metrics.firstPromptAt !== undefined && metrics.verdictAt !== undefined) outcome.timeToVerdictMs = metrics.verdictAt - metrics.firstPromptAt;
+    if (cpuBefore !== undefined && cpuAfter !== undefined) outcome.serverCpuMs = cpuAfter - cpuBefore;
     return outcome;
   } finally {
     await browser.close();
@@ -99,7 +141,7 @@ async function post<T>(server: RunningServer, path: string, token: string, body:
 /** A scripted client: no camera, no browser; it makes up the evidence and signs it with its own attempt key. */
 async function runForgery(p: Presentation, server: RunningServer, manifest: Manifest, seed: number): Promise<PresentationOutcome> {
   if (p.camera.kind !== 'forgery') throw new Error(`${p.id} is not a forgery`);
-  const { level, delaysMs } = p.camera;
+  const { level, delaysMs, frames } = p.camera;
   const started = performance.now();
   const session = await createSession(server);
   const { publicKey, privateKey } = await generateKeyPair('ES256');
@@ -113,12 +155,25 @@ async function runForgery(p: Presentation, server: RunningServer, manifest: Mani
   });
   const attemptStarted = performance.now();
   const plan = start.json.plan;
-  const trace = level === 'spliced' ? forgeSpliced(plan, { ...(await offlineScript(manifest, delaysMs, manifest.actor)), seed }) : forgeSynthetic(plan, level, seed);
+  // High assurance: the one-person footage unless the forger splices the cooperative actor's three people.
+  const spec = frames && frames !== 'footage' ? ONE_PERSON_ACTOR : manifest.actor;
+  const splice = level === 'spliced' ? spliceRun(plan, { ...(await offlineScript(manifest, delaysMs, spec)), seed }) : undefined;
+  const trace = splice?.trace ?? forgeSynthetic(plan, level as 'naive' | 'noisy', seed);
+  const sign = (payload: unknown) => new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256' }).sign(privateKey);
+  let crops: ResultPayload['frames'];
+  if (frames && frames !== 'none' && splice && plan.highAssurance) {
+    // It commits to its trace, as it must before the server says which moments it wants.
+    const commitment = { traceDigest: createHash('sha256').update(traceDigestInput(trace)).digest('base64url'), steps: trace.steps, span: [trace.frames[0]!.t, trace.frames.at(-1)!.t] as [number, number], frameCount: trace.frames.length };
+    const drawn = await post<FrameRequestResponse>(server, `/v1/attempts/${start.json.attemptId}/frames`, session.clientToken, { commitment: await sign({ v: 1, attemptId: start.json.attemptId, nonce: plan.nonce, commitment }) });
+    const swap = frames === 'other_person' ? await otherPersonSwap() : undefined;
+    // Cut from the footage its trace came from (or another person's), the flashes painted on the face on cue.
+    crops = await cropsFor(trace, splice.sources, drawn.json.moments, swap ? { swap } : {});
+  }
   // The evidence must not claim more time than the server sees pass: wait it out.
   const span = trace.frames[trace.frames.length - 1]!.t;
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, span + 150 - (performance.now() - attemptStarted))));
-  const payload: ResultPayload = { v: 1, attemptId: start.json.attemptId, nonce: plan.nonce, planToken: start.json.planToken, trace, device, sentAt: Date.now() };
-  const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256' }).sign(privateKey);
+  const payload: ResultPayload = { v: 1, attemptId: start.json.attemptId, nonce: plan.nonce, planToken: start.json.planToken, trace, device, sentAt: Date.now(), ...(crops?.length ? { frames: crops } : {}) };
+  const jws = await sign(payload);
   const result = await post<ResultResponse & { error?: { code: string } }>(server, `/v1/attempts/${start.json.attemptId}/result`, session.clientToken, { result: jws });
   return {
     id: p.id,
@@ -186,24 +241,30 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
   }
   const outcomes: PresentationOutcome[] = [];
   try {
+    if (presentations.some((p) => isHighAssurance(p.type))) {
+      servers.ha = await startServer({ ...evaluation, LIVEPROOF_SEED: String(options.seed + 2) });
+      await requireHighAssurance(servers.ha);
+    }
+    const serverFor = (p: Presentation, policy: 'flag' | 'reject') => (isHighAssurance(p.type) ? servers.ha! : policy === 'reject' ? servers.reject! : servers.flag);
     const inBrowser = presentations.filter((p) => p.camera.kind !== 'forgery');
     const runs: { p: Presentation; policy: 'flag' | 'reject' }[] = inBrowser.map((p) => ({ p, policy: p.type === 'virtual_camera' ? 'reject' : 'flag' }));
     const virtual = inBrowser.filter((p) => p.type === 'virtual_camera').slice(0, FLAGGED_VIRTUAL_CAMERAS);
     runs.push(...virtual.map((p) => ({ p: { ...p, id: `${p.id}-flag` }, policy: 'flag' as const })));
     for (const [i, { p, policy }] of runs.entries()) {
-      const outcome = await runInBrowser(p, policy === 'reject' ? servers.reject! : servers.flag, policy).catch((error: unknown) => harnessError(p, policy, error));
+      const outcome = await runInBrowser(p, serverFor(p, policy), policy).catch((error: unknown) => harnessError(p, policy, error));
       outcomes.push(outcome);
       log(`[${i + 1}/${runs.length}] ${outcome.id}: ${outcome.accepted ? 'ACCEPTED' : 'rejected'} (${outcome.outcome}${outcome.reasons.length ? `: ${outcome.reasons.join(', ')}` : ''}) ${Math.round(outcome.durationMs)} ms`);
     }
     const forged = presentations.filter((p) => p.camera.kind === 'forgery');
     const forgedOutcomes = await pool(forged, options.forgeryConcurrency ?? 8, (p, i) =>
-      runForgery(p, servers.flag, options.manifest, options.seed + i).catch((error: unknown) => harnessError(p, 'flag', error)),
+      runForgery(p, serverFor(p, 'flag'), options.manifest, options.seed + i).catch((error: unknown) => harnessError(p, 'flag', error)),
     );
     for (const outcome of forgedOutcomes) log(`${outcome.id}: ${outcome.accepted ? 'ACCEPTED' : 'rejected'} (${outcome.outcome}${outcome.reasons.length ? `: ${outcome.reasons.join(', ')}` : ''})`);
     outcomes.push(...forgedOutcomes);
   } finally {
     await servers.flag.stop();
     await servers.reject?.stop();
+    await servers.ha?.stop();
   }
   return {
     startedAt: startedAt.toISOString(),

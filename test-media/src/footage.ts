@@ -14,7 +14,14 @@ export interface DecodedFrame {
 
 export async function* decodeFrames(path: string, width: number, height: number): AsyncGenerator<DecodedFrame> {
   const ffmpeg = spawn('ffmpeg', ['-v', 'error', '-i', path, '-vsync', 'passthrough', '-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // What ffmpeg says goes to our stderr only if it failed on its own, not when the reader stopped early.
+  let said = '';
+  ffmpeg.stderr!.on('data', (chunk: Buffer) => (said += chunk.toString()).length > 4000 && (said = said.slice(-4000)));
+  let stopped = false;
+  ffmpeg.on('close', (code) => {
+    if (code && !stopped) process.stderr.write(`ffmpeg ${path}: exit ${code}\n${said}`);
   });
   const size = width * height * 3;
   let buffer: Buffer = Buffer.alloc(0);
@@ -28,6 +35,7 @@ export async function* decodeFrames(path: string, width: number, height: number)
       }
     }
   } finally {
+    stopped = true;
     ffmpeg.kill();
   }
 }

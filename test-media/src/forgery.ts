@@ -14,7 +14,7 @@
  */
 import { BS, CURRENT_THRESHOLDS, LIGHT_RGB, TRACE_BLENDSHAPES, round, type ChallengeId, type LightSpec, type Trace, type TraceFrame } from '@liveproof/protocol';
 import type { RunnerPlan } from '../../packages/element/src/runner.ts';
-import { runOffline, type OfflineScript } from './offline-actor.ts';
+import { runOffline, type OfflineRun, type OfflineScript } from './offline-actor.ts';
 
 export const FORGERY_LEVELS = ['naive', 'noisy', 'spliced'] as const;
 export type ForgeryLevel = (typeof FORGERY_LEVELS)[number];
@@ -129,6 +129,11 @@ export function forgeSynthetic(plan: ForgeryPlan, level: 'naive' | 'noisy', seed
 
 /** The careful forgery: real recorded footage spliced to answer the plan (the offline actor). */
 export function forgeSpliced(plan: ForgeryPlan, script: OfflineScript): Trace {
+  return spliceRun(plan, script).trace;
+}
+
+/** The splice with the clip frame behind each trace frame, for forgers that also send crops. */
+export function spliceRun(plan: ForgeryPlan, script: OfflineScript): OfflineRun {
   const runnerPlan: RunnerPlan = { challenges: plan.challenges, stepTimeoutMs: plan.stepTimeoutMs, ...(plan.light ? { light: plan.light } : {}) };
-  return runOffline(runnerPlan, script).trace;
+  return runOffline(runnerPlan, script);
 }

@@ -36,7 +36,7 @@ export { forgeSynthetic, forgeSpliced, FORGERY_LEVELS } from './forgery.ts';
 export type { ForgeryLevel, ForgeryPlan } from './forgery.ts';
 export { installPresenter } from './presenter.ts';
 export type { PresenterOptions } from './presenter.ts';
-export { PRESENTATION_TYPES, VIRTUAL_CAMERA_LABELS, buildPresentations, cutFrame, photoSources, seeded } from './presentations.ts';
+export { PRESENTATION_TYPES, VIRTUAL_CAMERA_LABELS, buildPresentations, cutFrame, isBonaFide, isHighAssurance, photoSources, seeded } from './presentations.ts';
 export type { AttackType, Camera, PlanOptions, Presentation, PresentationType } from './presentations.ts';
 export type { OfflineScript, OfflineRun, TraceSegment } from './offline-actor.ts';
 export {
@@ -70,3 +70,4 @@ export type { LabCase, LabRun } from './lab/lab-cases.ts';
 export { cooperativeCheck } from './cooperative-check.ts';
 export type { CooperativeCheck, CooperativeCheckOptions } from './cooperative-check.ts';
 export { decodeFrames, type DecodedFrame } from './footage.ts';
+export { cropsFor, type CropOptions, type FrameSource } from './crops.ts';

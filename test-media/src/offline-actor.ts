@@ -10,10 +10,13 @@ import { REFLECTION, type ActorSegment } from './actor.ts';
 import { COOPERATIVE_ACTOR, resolveScript, type ScriptSpec } from './actor-script.ts';
 import { loadTrace, type Manifest, type MediaFolder } from './manifest.ts';
 import { mirrorFrame } from './analysis.ts';
+import type { FrameSource } from './crops.ts';
 
 /** A stretch of a recorded trace (clip seconds), optionally mirrored left-right. */
 export interface TraceSegment {
   frames: readonly TraceFrame[];
+  /** The clip the frames were recorded from (path under the shared media directory), for crops of them. */
+  file?: string;
   start: number;
   end: number;
   mirror?: boolean;
@@ -52,23 +55,26 @@ export function reflected(frame: TraceFrame, colour: LightColour | undefined, st
 
 export interface OfflineRun {
   trace: Trace;
+  /** Which clip frame each trace frame shows (by trace time), for high-assurance crops (`crops.ts`). */
+  sources: Map<number, FrameSource>;
   outcome: ChallengeUpdate['outcome'];
   /** Page-clock times of the first prompt and the end of the run. */
   firstPromptAt: number;
   endedAt: number;
 }
 
-/** Plays a segment: the recorded frame showing at `elapsedMs` into it, or undefined past its end. */
-function frameAt(segment: TraceSegment, elapsedMs: number): TraceFrame | undefined {
+/** Plays a segment: the recorded frame showing at `elapsedMs` into it (and its index), or undefined past its end. */
+function frameAt(segment: TraceSegment, elapsedMs: number): { frame: TraceFrame; index: number } | undefined {
   const clipMs = segment.start * 1000 + elapsedMs;
   if (clipMs > segment.end * 1000) return undefined;
-  let found: TraceFrame | undefined;
-  for (const frame of segment.frames) {
-    if (frame.t > clipMs) break;
-    found = frame;
+  let index = -1;
+  for (let i = 0; i < segment.frames.length; i++) {
+    if (segment.frames[i]!.t > clipMs) break;
+    index = i;
   }
-  if (!found) return undefined;
-  return segment.mirror ? mirrorFrame(found) : found;
+  if (index < 0) return undefined;
+  const found = segment.frames[index]!;
+  return { frame: segment.mirror ? mirrorFrame(found) : found, index };
 }
 
 export function runOffline(plan: RunnerPlan, script: OfflineScript, thresholds: Thresholds = CURRENT_THRESHOLDS): OfflineRun {
@@ -83,6 +89,8 @@ export function runOffline(plan: RunnerPlan, script: OfflineScript, thresholds: 
   let promptCount = 0;
   let firstPromptAt = 0;
   let readyAt: number | undefined;
+  let origin = 0;
+  const pageSources = new Map<number, FrameSource>();
 
   const onPrompt = (update: ChallengeUpdate, now: number) => {
     if (!update.prompted) return;
@@ -105,29 +113,42 @@ export function runOffline(plan: RunnerPlan, script: OfflineScript, thresholds: 
       playing = action ? { segment: action, since: now, loop: false } : { segment: script.neutral, since: now, loop: true };
       answerAt = undefined;
     }
-    let frame = frameAt(playing.segment, now - playing.since);
-    if (!frame && !playing.loop) {
+    let played = frameAt(playing.segment, now - playing.since);
+    if (!played && !playing.loop) {
       // Hold the action's last frame a moment, as a person holds a pose.
       const heldFor = now - playing.since - (playing.segment.end - playing.segment.start) * 1000;
-      if (heldFor < (script.holdMs ?? 300)) frame = frameAt(playing.segment, (playing.segment.end - playing.segment.start) * 1000);
+      if (heldFor < (script.holdMs ?? 300)) played = frameAt(playing.segment, (playing.segment.end - playing.segment.start) * 1000);
     }
-    if (!frame) {
+    if (!played) {
       playing = { segment: script.neutral, since: now, loop: true };
-      frame = frameAt(playing.segment, 0)!;
+      played = frameAt(playing.segment, 0);
     }
+    // A replay that starts before its clip's first frame shows nothing yet (an empty frame).
+    const frame = played?.frame as TraceFrame;
     // A camera frame shows the screen as it was when the frame was taken: the colour set before it.
     for (; nextTick <= now; nextTick += 1000 / 60) showing = runner.tickLight(nextTick);
     const shown = { ...(reflect ? reflected(frame, showing) : frame), t: Math.round(now * 10) / 10 };
+    if (playing.segment.file && played) {
+      pageSources.set(shown.t, { file: playing.segment.file, index: played.index, mirror: playing.segment.mirror === true, ...(reflect && showing ? { colour: showing } : {}) });
+    }
     if (runner.phase === 'positioning' || runner.phase === 'ready') {
       if (readyAt === undefined && runner.position(shown).phase === 'ready') readyAt = now;
-      if (readyAt !== undefined && now >= readyAt + (script.roundTripMs ?? 40)) onPrompt(runner.begin(plan, now, now), now);
+      if (readyAt !== undefined && now >= readyAt + (script.roundTripMs ?? 40)) {
+        origin = now;
+        onPrompt(runner.begin(plan, now, now), now);
+      }
       continue;
     }
     // Analysing a frame takes time: the page clock after it is a little later.
     const update = runner.challenge(shown, now + 20);
     if (!update) break;
     onPrompt(update, now + 20);
-    if (update.outcome) return { trace: runner.trace(), outcome: update.outcome, firstPromptAt, endedAt: now + 20 };
+    if (update.outcome) {
+      // Trace times as the runner wrote them: page time less the origin, to a tenth of a millisecond.
+      const sources = new Map<number, FrameSource>();
+      for (const [t, source] of pageSources) sources.set(Math.round((t - origin) * 10) / 10, source);
+      return { trace: runner.trace(), sources, outcome: update.outcome, firstPromptAt, endedAt: now + 20 };
+    }
   }
   throw new Error('offline run did not finish in two minutes of simulated time');
 }
@@ -148,7 +169,7 @@ export function recordedFrames(file: string): Promise<readonly TraceFrame[]> {
 /** The offline actor's script for a manifest script (by default the cooperative actor). */
 export async function offlineScript(manifest: Manifest, delaysMs: number[], spec: ScriptSpec = COOPERATIVE_ACTOR): Promise<OfflineScript> {
   const resolved = resolveScript(manifest, spec);
-  const segment = async (s: ActorSegment): Promise<TraceSegment> => ({ frames: await recordedFrames(s.file), start: s.start, end: s.end, ...(s.mirror ? { mirror: true } : {}) });
+  const segment = async (s: ActorSegment): Promise<TraceSegment> => ({ frames: await recordedFrames(s.file), file: s.file, start: s.start, end: s.end, ...(s.mirror ? { mirror: true } : {}) });
   const actions: OfflineScript['actions'] = {};
   for (const [challenge, s] of Object.entries(resolved.actions) as [ChallengeId, ActorSegment][]) actions[challenge] = await segment(s);
   return { neutral: await segment(resolved.neutral), actions, delaysMs };

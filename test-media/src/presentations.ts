@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { ActorScript } from './actor.ts';
-import { COOPERATIVE_ACTOR, resolveScript } from './actor-script.ts';
+import { COOPERATIVE_ACTOR, ONE_PERSON_ACTOR, resolveScript } from './actor-script.ts';
 import type { ForgeryLevel } from './forgery.ts';
 import type { Manifest } from './manifest.ts';
 import type { PresenterOptions } from './presenter.ts';
@@ -23,9 +23,28 @@ export const PRESENTATION_TYPES = [
   'forgery_naive',
   'forgery_noisy',
   'forgery_spliced',
+  // High assurance (the integration requires crops; blink and open mouth left out of its plans):
+  'ha_bona_fide',
+  'ha_forgery_no_frames',
+  'ha_forgery_spliced_frames',
+  'ha_forgery_one_person_frames',
+  'ha_forgery_other_person_frames',
 ] as const;
 export type PresentationType = (typeof PRESENTATION_TYPES)[number];
-export type AttackType = Exclude<PresentationType, 'bona_fide'>;
+export type AttackType = Exclude<PresentationType, 'bona_fide' | 'ha_bona_fide'>;
+
+/** Genuine candidates: their failures are the BPCER. */
+export const isBonaFide = (type: PresentationType) => type === 'bona_fide' || type === 'ha_bona_fide';
+/** Presentations against an integration that requires high-assurance crops. */
+export const isHighAssurance = (type: PresentationType) => type.startsWith('ha_');
+
+/**
+ * What a high-assurance forger sends beside its spliced trace: `none`; crops cut from the very
+ * footage the splice came from, tinted on cue for the flashes (`footage`, with the cooperative
+ * actor's three people, or `one_person`, one man's footage throughout); or crops of another person
+ * at the same moments (`other_person`).
+ */
+export type ForgedFrames = 'none' | 'footage' | 'one_person' | 'other_person';
 
 /** Labels of virtual-camera products as browsers show them (and Chromium's own fake device). */
 export const VIRTUAL_CAMERA_LABELS = [
@@ -43,7 +62,7 @@ export type Camera =
   | { kind: 'actor'; script: ActorScript; virtualCameraLabel?: string }
   | { kind: 'presenter'; options: PresenterOptions }
   | { kind: 'fake'; source: string; filter?: string }
-  | { kind: 'forgery'; level: ForgeryLevel; delaysMs: number[] };
+  | { kind: 'forgery'; level: ForgeryLevel; delaysMs: number[]; frames?: ForgedFrames };
 
 export interface Presentation {
   id: string;
@@ -95,6 +114,7 @@ export interface PlanOptions {
 export function buildPresentations(manifest: Manifest, mediaDir: string, options: PlanOptions): Presentation[] {
   const random = seeded(options.seed);
   const actor: ActorScript = { ...resolveScript(manifest, manifest.actor ?? COOPERATIVE_ACTOR), delayMs: [300, 900] };
+  const onePerson: ActorScript = { ...resolveScript(manifest, ONE_PERSON_ACTOR), delayMs: [300, 900] };
   // Sources in a seeded order, so that a small sample still draws varied ones.
   const shuffled = <T>(items: T[]): T[] => items.map((item) => ({ item, key: random() })).sort((a, b) => a.key - b.key).map((x) => x.item);
   const photos = shuffled(options.types.some((t) => t.startsWith('photo')) ? photoSources(manifest, mediaDir) : []);
@@ -134,11 +154,21 @@ export function buildPresentations(manifest: Manifest, mediaDir: string, options
         const delaysMs = [0, 1, 2, 3].map(() => Math.round(300 + random() * 600));
         return { camera: { kind: 'forgery', level, delaysMs }, source: `${level} forgery` };
       }
+      case 'ha_bona_fide':
+        return { camera: { kind: 'actor', script: { ...onePerson, seed: Math.floor(random() * 1e9) } }, source: 'one-person actor (maxine-webcam-turns)' };
+      case 'ha_forgery_no_frames':
+      case 'ha_forgery_spliced_frames':
+      case 'ha_forgery_one_person_frames':
+      case 'ha_forgery_other_person_frames': {
+        const frames = ({ ha_forgery_no_frames: 'none', ha_forgery_spliced_frames: 'footage', ha_forgery_one_person_frames: 'one_person', ha_forgery_other_person_frames: 'other_person' } as const)[type];
+        const delaysMs = [0, 1, 2, 3].map(() => Math.round(300 + random() * 600));
+        return { camera: { kind: 'forgery', level: 'spliced', delaysMs, frames }, source: `spliced forgery, crops: ${frames.replace('_', ' ')}` };
+      }
     }
   };
 
   for (const type of options.types) {
-    const count = type === 'bona_fide' ? options.bonaFide : options.perType;
+    const count = isBonaFide(type) ? options.bonaFide : options.perType;
     for (const condition of options.conditions) {
       for (let i = 0; i < count; i++) {
         const { camera, source } = cameraFor(type, i);

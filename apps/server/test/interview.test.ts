@@ -93,6 +93,8 @@ describe("the interviewer's badge", () => {
 
     expect((await waitForPass(candidate)).outcome.detail).toMatchObject({ result: 'pass' });
     await expect.poll(() => badgeStatus(interviewer), { timeout: 10_000 }).toBe('verified');
+    // A page can style the badge from outside by its status (a custom state), not only read it.
+    expect(await interviewer.locator('liveproof-badge').evaluate((el) => [el.matches(':state(verified)'), el.matches(':state(checking)')])).toEqual([true, false]);
     const text = await badgeText(interviewer);
     expect(text).toContain('Verified live');
     expect(text).toContain('Challenges passed');

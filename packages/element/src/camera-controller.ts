@@ -92,3 +92,16 @@ function cameraError(error: unknown): LiveproofError {
       return new LiveproofError('camera_not_found', 'The camera could not be started.', { cause: error });
   }
 }
+
+/** Plays `stream` in `video` and resolves once it shows a frame (or rejects when `signal` aborts). */
+export async function playStream(video: HTMLVideoElement, stream: MediaStream, signal: AbortSignal): Promise<HTMLVideoElement> {
+  if (video.srcObject !== stream) video.srcObject = stream;
+  await video.play().catch(() => undefined);
+  if (video.readyState < 2) {
+    await new Promise((resolve, reject) => {
+      video.addEventListener('loadeddata', resolve, { once: true });
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+  }
+  return video;
+}

@@ -30,6 +30,39 @@ export function expiresAtOf(token: string): number {
   return typeof exp === 'number' ? exp * 1000 : Infinity;
 }
 
+/** The session of a token that may be missing or malformed, or undefined. */
+export function sessionIdOrNone(token: string): string | undefined {
+  try {
+    return token ? sessionIdOf(token) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An element that holds a client token, and perhaps a way to get a fresh one. */
+export interface TokenHolder extends Element {
+  clientToken: string;
+  tokenProvider: (() => Promise<string>) | undefined;
+}
+
+/** Tells the embedder in the console when a connected element has no token. */
+export function warnIfNoToken(host: TokenHolder): void {
+  if (!host.clientToken && host.isConnected) console.error(missingTokenAdvice(host));
+}
+
+/**
+ * The host's token, replaced first by a fresh one from its `tokenProvider` when it expires soon;
+ * a missing token is `client_token_missing` (and a console message for the embedder).
+ */
+export async function freshClientToken(host: TokenHolder): Promise<string> {
+  if (!host.clientToken) {
+    warnIfNoToken(host);
+    throw new LiveproofError('client_token_missing', 'The page did not give the check its client token.');
+  }
+  if (host.tokenProvider && expiresSoon(host.clientToken)) host.clientToken = (await host.tokenProvider()) || host.clientToken;
+  return host.clientToken;
+}
+
 /** Whether the integration's high-assurance mode is on: the candidate is told before the check starts. */
 export function highAssuranceOf(token: string): boolean {
   try {

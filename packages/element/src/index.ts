@@ -6,7 +6,8 @@
  */
 export { LiveproofCheck, defineLiveproofCheck } from './liveproof-check.ts';
 export type { CheckMetrics } from './liveproof-check.ts';
-export { LiveproofBadge, defineLiveproofBadge, timeAgo } from './liveproof-badge.ts';
+export { BADGE_STATUSES, LiveproofBadge, defineLiveproofBadge, timeAgo } from './liveproof-badge.ts';
+export { LiveproofBadgeChangeEvent } from './events/badge-change.ts';
 export type { BadgeStatus } from './liveproof-badge.ts';
 export { verifyForBadge } from './badge/verify-token.ts';
 export type { BadgeVerdict, BadgeTrust } from './badge/verify-token.ts';

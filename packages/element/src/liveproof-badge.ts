@@ -19,13 +19,17 @@
  * @cssprop --liveproof-badge-neutral - Accent for unchecked, in progress and expired (default a dark grey).
  * @cssprop --liveproof-badge-background - Background (default white).
  * @cssprop --liveproof-badge-font - Font (default inherited).
- * @fires liveproof-badge-change - When the status changes; `detail` is `{ status }`.
+ * @fires liveproof-badge-change - When the status changes (`LiveproofBadgeChangeEvent`); `detail` is `{ status }`.
+ * The status is also a custom state: `liveproof-badge:state(verified)`.
  */
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { CHALLENGES, REASON_TEXT, SIGNAL_TEXT, type LivenessTokenClaims, type ReasonCode, type SessionEvent } from '@liveproof/protocol';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { CHALLENGES, REASON_TEXT, SIGNAL_TEXT, type FaceCheckSummary, type LivenessTokenClaims, type ReasonCode, type SessionEvent } from '@liveproof/protocol';
 import { verifyForBadge, type BadgeVerdict } from './badge/verify-token.ts';
+import { LiveproofBadgeChangeEvent } from './events/badge-change.ts';
+import { badgeStyles } from './liveproof-badge.styles.ts';
 
-export type BadgeStatus = 'unchecked' | 'checking' | 'verifying' | 'verified' | 'failed' | 'expired' | 'invalid';
+export const BADGE_STATUSES = ['unchecked', 'checking', 'verifying', 'verified', 'failed', 'expired', 'invalid'] as const;
+export type BadgeStatus = (typeof BADGE_STATUSES)[number];
 
 const STATUS_TEXT: Record<BadgeStatus, { icon: string; label: string }> = {
   unchecked: { icon: '○', label: 'Not yet checked' },
@@ -93,6 +97,7 @@ export class LiveproofBadge extends LitElement {
   #events: EventSource | undefined;
   #clock: ReturnType<typeof setInterval> | undefined;
   #verifying = 0;
+  readonly #internals = this.attachInternals();
 
   constructor() {
     super();
@@ -135,7 +140,9 @@ export class LiveproofBadge extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if ((changed as Map<PropertyKey, unknown>).has('_status')) this.dispatchEvent(new CustomEvent('liveproof-badge-change', { detail: { status: this._status }, bubbles: true, composed: true }));
+    if (!(changed as Map<PropertyKey, unknown>).has('_status')) return;
+    this.#setCustomState(this._status);
+    this.dispatchEvent(new LiveproofBadgeChangeEvent(this._status));
   }
 
   async #verify(): Promise<void> {
@@ -168,7 +175,7 @@ export class LiveproofBadge extends LitElement {
     this.#events?.close();
     this.#events = undefined;
     if (!this.sessionId || !this.viewerToken) return;
-    const base = (this.apiBase || this.issuer).replace(/\/+$/, '');
+    const base = this.#apiBase();
     const url = `${base}/v1/sessions/${encodeURIComponent(this.sessionId)}/events?access_token=${encodeURIComponent(this.viewerToken)}`;
     const source = new EventSource(url);
     this.#events = source;
@@ -205,7 +212,7 @@ export class LiveproofBadge extends LitElement {
    * then shows live while you watch the candidate on the call.
    */
   async requestRecheck(): Promise<void> {
-    const base = (this.apiBase || this.issuer).replace(/\/+$/, '');
+    const base = this.#apiBase();
     this._asking = 'Asking the candidate’s page for a re-check…';
     try {
       const response = await fetch(`${base}/v1/sessions/${encodeURIComponent(this.sessionId)}/rechecks`, {
@@ -223,8 +230,23 @@ export class LiveproofBadge extends LitElement {
     }
   }
 
+  /** The Liveproof server's base URL: `api-base`, else the issuer. */
+  #apiBase(): string {
+    return (this.apiBase || this.issuer).replace(/\/+$/, '');
+  }
+
+  /** `:state(verified)` and the others, for pages that style the badge from outside. */
+  #setCustomState(status: BadgeStatus): void {
+    try {
+      for (const name of BADGE_STATUSES) this.#internals.states.delete(name);
+      this.#internals.states.add(status);
+    } catch {
+      // Browsers without custom states: the `status` property and the change event still tell.
+    }
+  }
+
   async #loadImage(attemptId: string): Promise<void> {
-    const base = (this.apiBase || this.issuer).replace(/\/+$/, '');
+    const base = this.#apiBase();
     try {
       const response = await fetch(`${base}/v1/attempts/${encodeURIComponent(attemptId)}/reference-image`, { headers: { authorization: `Bearer ${this.viewerToken}` } });
       if (!response.ok) return;
@@ -247,6 +269,7 @@ export class LiveproofBadge extends LitElement {
       <dt>Challenges passed</dt>
       <dd>${passed.length ? `${passed.join(', ')} (${passed.length} of ${claims.challenges.length})` : `none of ${claims.challenges.length}`}</dd>
       ${reasons.length ? html`<dt>Why it failed</dt><dd><ul>${reasons.map((r) => html`<li>${r}</li>`)}</ul></dd>` : nothing}
+      ${claims.faces ? html`<dt>Face checked by the server</dt><dd>${facesText(claims.faces)}</dd>` : nothing}
       <dt>Risk signals</dt>
       <dd>${signals.length ? html`<ul>${signals.map((s) => html`<li>${s}</li>`)}</ul>` : 'none'}</dd>
     </dl>`;
@@ -286,93 +309,7 @@ export class LiveproofBadge extends LitElement {
     </section>`;
   }
 
-  static override styles = css`
-    :host {
-      display: inline-block;
-      font: var(--liveproof-badge-font, inherit);
-      --accent: var(--liveproof-badge-neutral, #4a4a4a);
-    }
-    .badge {
-      border: 2px solid var(--accent);
-      border-radius: 8px;
-      padding: 0.5rem 0.75rem;
-      background: var(--liveproof-badge-background, #fff);
-      color: #1a1a1a;
-      min-width: 16rem;
-    }
-    .badge[data-status='verified'] {
-      --accent: var(--liveproof-badge-pass, #17663a);
-    }
-    .badge[data-status='failed'],
-    .badge[data-status='invalid'] {
-      --accent: var(--liveproof-badge-fail, #a11c1c);
-    }
-    .status {
-      margin: 0;
-      display: flex;
-      gap: 0.5rem;
-      align-items: baseline;
-      color: var(--accent);
-    }
-    .icon {
-      font-size: 1.25em;
-      line-height: 1;
-    }
-    .note,
-    .why,
-    .live {
-      color: #333;
-      margin: 0.25rem 0 0;
-    }
-    figure {
-      margin: 0.5rem 0 0;
-      display: flex;
-      gap: 0.5rem;
-      align-items: end;
-      font-size: 0.85em;
-      color: #333;
-    }
-    img {
-      border-radius: 6px;
-      border: 1px solid #ccc;
-    }
-    .actions {
-      margin: 0.5rem 0 0;
-      display: flex;
-      gap: 0.5rem;
-      align-items: center;
-      font-size: 0.9em;
-    }
-    button {
-      font: inherit;
-      padding: 0.25rem 0.75rem;
-      border-radius: 6px;
-      border: 1px solid var(--accent);
-      background: #fff;
-      cursor: pointer;
-    }
-    .prompt {
-      margin: 0.25rem 0 0;
-      font-size: 1.1em;
-    }
-    dl {
-      display: grid;
-      grid-template-columns: auto 1fr;
-      gap: 0.125rem 0.75rem;
-      margin: 0.5rem 0 0;
-      font-size: 0.9em;
-    }
-    dt {
-      color: #555;
-    }
-    dd {
-      margin: 0;
-    }
-    ul {
-      margin: 0;
-      padding-left: 1.1rem;
-    }
-  `;
+  static override styles = badgeStyles;
 }
 
 /** Registers `<liveproof-badge>`, unless the tag is taken; `@liveproof/element/define` calls it. */
@@ -384,4 +321,12 @@ declare global {
   interface HTMLElementTagNameMap {
     'liveproof-badge': LiveproofBadge;
   }
+}
+
+/** High assurance, in the interviewer's words: what the server saw in the crops, and whether the face changed. */
+function facesText(faces: FaceCheckSummary): string {
+  if (faces.frames === 0) return 'no face images were sent';
+  const seen = faces.failed.length ? `${faces.frames} images; failed: ${faces.failed.join(', ').replace(/_/g, ' ')}` : `${faces.frames} images, all checks agreed`;
+  if (!faces.continuity) return seen;
+  return `${seen}; ${faces.continuity.changed ? 'NOT the face of the passed check' : 'the same face as the passed check'}`;
 }

@@ -43,6 +43,14 @@ export interface CheckView {
   retrying: string;
 }
 
+/** What the element shows that its attributes do not say, and how it starts. */
+export type RunView = Omit<CheckView, 'noFlash' | 'interview' | 'highAssurance' | 'flashOptOut'>;
+
+export const IDLE_VIEW: RunView = {
+  state: 'idle', hint: undefined, hold: 0, loading: '', challenges: [], stepStatus: [], stepIndex: 0, progress: 0, flash: undefined,
+  recheck: false, imageSent: false, framesSent: 0, outcome: undefined, error: undefined, announcement: '', notice: '', retrying: '',
+};
+
 export interface CheckHandlers {
   start(): void;
   back(): void;

@@ -4,6 +4,8 @@
  * evidence: the next time the element starts for the same session, it sends the result first.
  * Only the signed result is kept (no video, no key): it is what the server will be sent anyway.
  */
+import { sessionIdOf as sessionOf } from './client-token.ts';
+
 export interface PendingResult {
   sessionId: string;
   attemptId: string;
@@ -47,5 +49,43 @@ export function clearPending(sessionId: string): void {
     storage()?.removeItem(key(sessionId));
   } catch {
     // nothing to clear
+  }
+}
+
+/** The element's pending results: the one in memory, backed by the tab's storage. */
+export class PendingResults {
+  #current: PendingResult | undefined;
+
+  keep(pending: PendingResult): void {
+    this.#current = pending;
+    savePending(pending);
+  }
+
+  forget(pending: PendingResult): void {
+    if (this.#current?.attemptId === pending.attemptId) this.#current = undefined;
+    clearPending(pending.sessionId);
+  }
+
+  /** The session's unacknowledged result or stop, if any. */
+  load(sessionId: string): PendingResult | undefined {
+    return this.#current?.sessionId === sessionId ? this.#current : loadPending(sessionId);
+  }
+
+  /** Whether the session of `clientToken` has a signed result waiting to be sent. */
+  hasResult(clientToken: string): boolean {
+    try {
+      return loadPending(sessionOf(clientToken))?.purpose === 'result';
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether a new client token is for another session than the previous one (a fresh token for the same session is not). */
+  sessionChanged(previous: string | undefined, current: string): boolean {
+    try {
+      return !previous || !current || sessionOf(previous) !== sessionOf(current);
+    } catch {
+      return true;
+    }
   }
 }

@@ -165,4 +165,9 @@ export interface FaceCheckSummary {
   /** The checks that ran on them, and those that failed. */
   checks: FaceCheckName[];
   failed: FaceCheckName[];
+  /**
+   * A re-check: its face against the session's passed check (the mean similarity of their frontal
+   * crops' embeddings), and whether it changed (`face_changed`). Absent when either had none.
+   */
+  continuity?: { similarity: number; changed: boolean };
 }

@@ -94,6 +94,7 @@ export const SIGNAL_TEXT: Readonly<Record<string, string>> = {
   provided_stream: 'The video came from the page, not from a camera the check opened itself.',
   injected_stream: 'The video track was made inside the page, not by a camera.',
   light_opt_out: 'The candidate skipped the screen-light step.',
+  face_changed: "The face in the re-check's images is not the face of the session's passed check.",
   no_frames: 'High assurance was on, but the page sent no face images for the server to check; the check was scored on its measurements alone.',
   datacenter_ip: 'The connection came from a hosting or cloud network, not a home or mobile one (dated list).',
   vpn_ip: 'The connection came from a known commercial VPN (dated list).',

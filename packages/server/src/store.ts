@@ -267,6 +267,18 @@ export interface FrameEvidenceRecord {
   expiresAt: number;
 }
 
+/**
+ * The face of a session's passed check (high assurance): embeddings of its frontal crops, compared
+ * with each re-check's. Biometric data: kept only until the session ends, never in a token.
+ */
+export interface SessionFaceRecord {
+  sessionId: string;
+  attemptId: string;
+  embeddings: number[][];
+  createdAt: number;
+  expiresAt: number;
+}
+
 /** Something that happened and must stay on record. */
 export interface AuditEvent {
   at: number;
@@ -416,6 +428,7 @@ export interface PurgeCounts {
   attemptsCleared: number;
   referenceImages: number;
   frameEvidence: number;
+  sessionFaces: number;
   revokedTokens: number;
   udpObservations: number;
   linkKeys: number;
@@ -513,6 +526,9 @@ export interface AttemptStore {
   insertFrameEvidence(evidence: FrameEvidenceRecord): Promise<void>;
   /** The kept crops of an attempt, unless they have expired at `now`. */
   getFrameEvidence(attemptId: string, now: number): Promise<FrameEvidenceRecord | null>;
+  /** Keeps the face of a session's passed check (replacing any earlier one). */
+  putSessionFace(face: SessionFaceRecord): Promise<void>;
+  getSessionFace(sessionId: string, now: number): Promise<SessionFaceRecord | null>;
 }
 
 export interface WebhookOutbox {

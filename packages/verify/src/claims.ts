@@ -3,7 +3,7 @@
  * valid; this module proves the signed payload is what a Liveproof issuer sends, so a hiring system
  * never branches on a missing or mistyped field. A structurally wrong token is `token_invalid`.
  */
-import { LiveproofError, type Assurance, type AttemptKind, type ChallengeId, type LivenessTokenClaims, type ReasonCode } from '@liveproof/protocol';
+import { LiveproofError, type Assurance, type AttemptKind, type ChallengeId, type FaceCheckSummary, type LivenessTokenClaims, type ReasonCode } from '@liveproof/protocol';
 
 /** One challenge of the check and whether the candidate passed it. */
 export interface LivenessChallenge {
@@ -76,6 +76,30 @@ function kind(value: unknown): AttemptKind {
   throw invalid('The "kind" claim must be "check" or "recheck".', 'kind');
 }
 
+/** High assurance: what the issuer's server saw of the face in the crops it asked for (absent without). */
+function faces(value: unknown): FaceCheckSummary | undefined {
+  if (value === undefined) return undefined;
+  const claim = 'faces';
+  if (typeof value !== 'object' || value === null) throw invalid('The "faces" claim must be an object.', claim);
+  const v = value as Record<string, unknown>;
+  if (v['policy'] !== 'on' && v['policy'] !== 'required') throw invalid('The "faces" claim\'s policy must be "on" or "required".', claim);
+  if (typeof v['frames'] !== 'number' || !Number.isInteger(v['frames']) || v['frames'] < 0) throw invalid('The "faces" claim\'s frames must be a count.', claim);
+  const summary: FaceCheckSummary = {
+    policy: v['policy'],
+    frames: v['frames'],
+    checks: list(v, 'checks', word) as FaceCheckSummary['checks'],
+    failed: list(v, 'failed', word) as FaceCheckSummary['failed'],
+  };
+  const continuity = v['continuity'] as Record<string, unknown> | undefined;
+  if (continuity !== undefined) {
+    if (typeof continuity !== 'object' || continuity === null || typeof continuity['similarity'] !== 'number' || typeof continuity['changed'] !== 'boolean') {
+      throw invalid('The "faces" claim\'s continuity must hold a similarity and whether the face changed.', claim);
+    }
+    summary.continuity = { similarity: continuity['similarity'], changed: continuity['changed'] };
+  }
+  return summary;
+}
+
 /** Checks the shape of a JWT payload already verified by jose and returns it typed. */
 export function parseLivenessClaims(payload: Record<string, unknown>): LivenessClaims {
   const result = payload['result'];
@@ -101,5 +125,6 @@ export function parseLivenessClaims(payload: Record<string, unknown>): LivenessC
     // A token from before the claim existed: reduced when it carries any signal.
     assurance: assurance(payload['assurance'], list(payload, 'signals', word).length > 0),
     thresholds_version: text(payload, 'thresholds_version'),
+    ...(payload['faces'] === undefined ? {} : { faces: faces(payload['faces'])! }),
   };
 }

@@ -60,6 +60,15 @@ describe('accepted tokens', () => {
     expect(verified.expiresAt.toISOString()).toBe('2025-06-02T09:45:00.000Z');
   });
 
+  it("returns what the server saw of the face in a high-assurance token, and refuses a malformed faces claim", async () => {
+    const faces = { policy: 'required' as const, frames: 8, checks: ['present', 'pose', 'one_person'] as const, failed: [], continuity: { similarity: 0.31, changed: true } };
+    const verified = await verifyLivenessToken(await lp.sign(lp.claims({ kind: 'recheck', faces: { ...faces, checks: [...faces.checks] } })), { ...options, acceptRechecks: true });
+    expect(verified.faces).toEqual({ ...faces, checks: [...faces.checks] });
+    expect((await verifyLivenessToken(await lp.sign(), options)).faces).toBeNull();
+    const broken = await lp.sign({ ...lp.claims(), faces: { policy: 'sometimes', frames: 8, checks: [], failed: [] } } as unknown as LivenessTokenClaims);
+    await expectCode(verifyLivenessToken(broken, options), 'token_invalid');
+  });
+
   it('accepts the audience among several the caller answers to', async () => {
     const verified = await verifyLivenessToken(await lp.sign(), { ...options, audience: ['https://other.example', AUDIENCE] });
     expect(verified.passed).toBe(true);

@@ -7,7 +7,7 @@
  * issuer and audience always checked).
  */
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import { LIVENESS_TOKEN_TYPE, LiveproofError, SIGNING_ALG, type Assurance, type AttemptKind, type CheckResult } from '@liveproof/protocol';
+import { LIVENESS_TOKEN_TYPE, LiveproofError, SIGNING_ALG, type Assurance, type AttemptKind, type CheckResult, type FaceCheckSummary } from '@liveproof/protocol';
 import { MAX_TOKEN_LENGTH, parseLivenessClaims, type LivenessChallenge, type LivenessClaims } from './claims.ts';
 import { toLiveproofError } from './errors.ts';
 import { keyLookup, type JwksSource } from './jwks.ts';
@@ -74,6 +74,11 @@ export interface VerifiedLiveness {
   signals: string[];
   /** `high` when no risk signal was seen; `reduced` when a pass came with one (see `signals`). */
   assurance: Assurance;
+  /**
+   * High assurance: which checks the issuer's server ran on the face crops it asked for, which
+   * failed, and for a re-check whether the face is the passed check's. Null without crops.
+   */
+  faces: FaceCheckSummary | null;
   thresholdsVersion: string;
   issuedAt: Date;
   expiresAt: Date;
@@ -199,6 +204,7 @@ export async function verifyLivenessToken(token: string, options: VerifyOptions)
     reasons: claims.reasons,
     signals: claims.signals,
     assurance: claims.assurance,
+    faces: claims.faces ?? null,
     thresholdsVersion: claims.thresholds_version,
     issuedAt: new Date(claims.iat * 1000),
     expiresAt: new Date(claims.exp * 1000),

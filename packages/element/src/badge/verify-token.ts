@@ -1,11 +1,12 @@
 /**
- * What the interviewer's badge concludes from a verification token, checked in the browser with
- * jose against the issuer's JWKS: the same rules as `@liveproof/verify` (ES256 only, `typ`
- * `liveproof+jwt`, issuer, audience, lifetime), but every outcome is a state to show rather than
- * an exception.
+ * What the interviewer's badge concludes from a verification token: `@liveproof/verify`'s own
+ * rules (ES256 only, `typ` `liveproof+jwt`, issuer, audience, lifetime, the claims' shape), run in
+ * the browser against the issuer's JWKS, with each of its stable error codes mapped to a state to
+ * show rather than an exception. Failed checks and re-checks are shown, not refused.
  */
-import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
-import { LIVENESS_TOKEN_TYPE, SIGNING_ALG, type LivenessTokenClaims } from '@liveproof/protocol';
+import { createRemoteJWKSet, decodeJwt } from 'jose';
+import { isLiveproofError, verifyLivenessToken, type ErrorCode } from '@liveproof/verify';
+import type { LivenessTokenClaims } from '@liveproof/protocol';
 
 export type BadgeVerdict =
   | { status: 'verified' | 'failed'; claims: LivenessTokenClaims }
@@ -20,6 +21,15 @@ export interface BadgeTrust {
   now?: Date;
 }
 
+/** Why a token is not shown as verified, in the interviewer's words, per the verifier's code. */
+const WHY: Partial<Record<ErrorCode, string>> = {
+  token_audience_mismatch: "The token's audience is not the expected one.",
+  token_issuer_mismatch: "The token's issuer is not the expected one.",
+  token_algorithm_not_allowed: 'The token uses an algorithm Liveproof never signs with.',
+  token_key_not_found: 'The token was not signed by a key the issuer publishes.',
+  jwks_unavailable: 'The issuer’s keys could not be fetched.',
+};
+
 const jwksCache = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
 function keySet(url: string) {
@@ -30,24 +40,21 @@ function keySet(url: string) {
 
 export async function verifyForBadge(token: string, trust: BadgeTrust): Promise<BadgeVerdict> {
   try {
-    const { payload } = await jwtVerify(token, keySet(trust.jwksUrl), {
-      algorithms: [SIGNING_ALG],
-      typ: LIVENESS_TOKEN_TYPE,
+    const verified = await verifyLivenessToken(token, {
       issuer: trust.issuer,
       audience: trust.audience,
-      clockTolerance: 5,
-      ...(trust.now ? { currentDate: trust.now } : {}),
+      jwks: keySet(trust.jwksUrl),
+      acceptFailed: true,
+      acceptRechecks: true,
+      ...(trust.now ? { now: trust.now } : {}),
     });
-    const claims = payload as JWTPayload & LivenessTokenClaims;
-    return { status: claims.result === 'pass' ? 'verified' : 'failed', claims };
+    const claims = verified.claims as unknown as LivenessTokenClaims;
+    return { status: verified.passed ? 'verified' : 'failed', claims };
   } catch (error) {
-    // jose checks the signature before the lifetime, so an expired token here was signed by the issuer.
-    if (error instanceof errors.JWTExpired) return { status: 'expired', claims: decodeJwt(token) as JWTPayload & LivenessTokenClaims };
-    if (error instanceof errors.JWTClaimValidationFailed) return { status: 'invalid', why: `The token's ${error.claim} is not the expected one.` };
-    if (error instanceof errors.JWSSignatureVerificationFailed) return { status: 'invalid', why: 'The signature does not match the issuer’s keys.' };
-    if (error instanceof errors.JWKSNoMatchingKey) return { status: 'invalid', why: 'The token was not signed by a key the issuer publishes.' };
-    if (error instanceof errors.JOSEAlgNotAllowed) return { status: 'invalid', why: 'The token uses an algorithm Liveproof never signs with.' };
-    if (error instanceof errors.JWKSTimeout || error instanceof TypeError) return { status: 'invalid', why: 'The issuer’s keys could not be fetched.' };
-    return { status: 'invalid', why: 'This is not a Liveproof verification token.' };
+    if (!isLiveproofError(error)) return { status: 'invalid', why: 'This is not a Liveproof verification token.' };
+    // The verifier checks the signature before the lifetime: an expired token was signed by the issuer.
+    if (error.code === 'token_expired') return { status: 'expired', claims: decodeJwt(token) as unknown as LivenessTokenClaims };
+    if (error.code === 'token_invalid' && /signature/i.test(error.message)) return { status: 'invalid', why: 'The signature does not match the issuer’s keys.' };
+    return { status: 'invalid', why: WHY[error.code] ?? 'This is not a Liveproof verification token.' };
   }
 }

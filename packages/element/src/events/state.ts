@@ -26,3 +26,13 @@ declare global {
     'liveproof-state': LiveproofStateEvent;
   }
 }
+
+/** Shows `state` as the element's one custom state (`:state(...)`), among `all` of them. */
+export function setCustomState(internals: ElementInternals, state: string, all: readonly string[]): void {
+  try {
+    for (const name of all) internals.states.delete(name);
+    internals.states.add(state);
+  } catch {
+    // Browsers without custom states: the `state` property and events still tell.
+  }
+}

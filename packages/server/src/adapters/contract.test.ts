@@ -611,6 +611,19 @@ function storeContract(name: string, newTarget: () => Target): void {
         expect((await store.purge({ now: T0 + 1000, recordsBefore: 0, evidenceBefore: 0, linksBefore: 0 })).frameEvidence).toBe(1);
       });
 
+      it("keeps a session's face for its re-checks until the session ends, the latest replacing the earlier", async () => {
+        const { id } = await seedSession(store, { attemptLimit: 2 });
+        const [a, b] = [await startAttempt(store, id), await startAttempt(store, id)];
+        const face = { sessionId: id, attemptId: a.id, embeddings: [[0.0123, -0.5, 0.25], [0.1, 0.2, -0.3]], createdAt: T0, expiresAt: T0 + 5000 };
+        await store.putSessionFace(face);
+        expect(await store.getSessionFace(id, T0 + 1)).toEqual(face);
+        const later = { ...face, attemptId: b.id, embeddings: [[1, 0, 0]], createdAt: T0 + 10 };
+        await store.putSessionFace(later);
+        expect(await store.getSessionFace(id, T0 + 1)).toEqual(later);
+        expect(await store.getSessionFace(id, T0 + 5000)).toBeNull();
+        expect((await store.purge({ now: T0 + 5000, recordsBefore: 0, evidenceBefore: 0, linksBefore: 0 })).sessionFaces).toBe(1);
+      });
+
       it('accepts exactly one of two results racing from two instances, and transitions the session once', async () => {
         const owner = await seedSession(store, { attemptLimit: 2 });
         const [a, b] = [await startAttempt(store, owner.id), await startAttempt(store, owner.id)];
@@ -899,7 +912,7 @@ function storeContract(name: string, newTarget: () => Target): void {
           await store.recordWebhookAttempt(m.id, { at: T0 + 1, delivered: true, responseStatus: 204, error: null, retryAt: null, disableAfter: 20 });
         }
         const counts = await store.purge({ now: T0 + 60_000_000, recordsBefore: T0 + 1_000_000, evidenceBefore: T0 + 1_000_000, linksBefore: T0 + 1_000_000 });
-        expect(counts).toEqual({ events: 1, refusalCounts: 1, webhookMessages: 2, attemptsCleared: 1, referenceImages: 0, frameEvidence: 0, revokedTokens: 0, udpObservations: 1, linkKeys: 1 });
+        expect(counts).toEqual({ events: 1, refusalCounts: 1, webhookMessages: 2, attemptsCleared: 1, referenceImages: 0, frameEvidence: 0, sessionFaces: 0, revokedTokens: 0, udpObservations: 1, linkKeys: 1 });
         expect(await store.listUdpObservations('oldufrag00000000')).toEqual([]);
         expect(await store.listUdpObservations('newufrag00000000')).toHaveLength(1);
         expect(await store.getAttempt(old.id)).toMatchObject({ status: 'passed', reasons: [], steps: outcome().steps, ip: null, userAgent: null, resultIp: null, resultUserAgent: null, device: null });

@@ -371,4 +371,21 @@ export const MIGRATIONS: readonly Migration[] = [
       { createIndex: 'frame_evidence_expires', on: 'frame_evidence', columns: 'expires_at' },
     ],
   },
+  {
+    version: 11,
+    steps: [
+      // The face of a session's passed check, for its re-checks; deleted when the session ends.
+      {
+        createTable: 'session_faces',
+        columns: {
+          session_id: col('text', 'PRIMARY KEY REFERENCES sessions (id)'),
+          attempt_id: col('text'),
+          embeddings: col('json'),
+          created_at: col('bigint'),
+          expires_at: col('bigint'),
+        },
+      },
+      { createIndex: 'session_faces_expires', on: 'session_faces', columns: 'expires_at' },
+    ],
+  },
 ];

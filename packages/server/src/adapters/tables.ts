@@ -15,6 +15,7 @@ import type {
   RecheckRecord,
   ReferenceImageRecord,
   RefusalCount,
+  SessionFaceRecord,
   SessionRecord,
   SigningKeyRecord,
   WebhookEndpointRecord,
@@ -166,6 +167,14 @@ export const frameEvidence = rowCodec<FrameEvidenceRecord>('frame_evidence', {
   expiresAt: 'bigint',
 });
 
+export const sessionFaces = rowCodec<SessionFaceRecord>('session_faces', {
+  sessionId: 'text',
+  attemptId: 'text',
+  embeddings: 'json',
+  createdAt: 'bigint',
+  expiresAt: 'bigint',
+});
+
 export const events = rowCodec<AuditEventRecord>('events', {
   id: 'bigint',
   at: 'bigint',
@@ -248,7 +257,7 @@ export const cases = rowCodec<CaseRecord>('cases', {
 });
 
 /** Every mapped table, for the check that migrations produce exactly these columns. */
-export const TABLES = [cases, integrations, apiKeys, adminKeys, signingKeys, sessions, attempts, rechecks, referenceImages, frameEvidence, events, refusalCounts, webhookEndpoints, webhookMessages, udpObservations, linkKeys];
+export const TABLES = [cases, integrations, apiKeys, adminKeys, signingKeys, sessions, attempts, rechecks, referenceImages, frameEvidence, sessionFaces, events, refusalCounts, webhookEndpoints, webhookMessages, udpObservations, linkKeys];
 
 /** Tables with columns no record maps (join tables and the like), with their columns. */
 export const UNMAPPED_TABLES: Record<string, readonly string[]> = {

@@ -89,6 +89,11 @@ export const FACE_RULES = {
   frontalDeg: 18,
   samePerson: 0.4,
   /**
+   * A re-check against the session's passed check: the mean similarity of every pair of their
+   * frontal crops below this raises `face_changed` (sets of three crops, bench:faces).
+   */
+  sameFace: 0.4,
+  /**
    * Each flash crop: the face's chromaticity moves most toward the flashed colour, by at least this
    * much, against the lead-in crop (the page's own threshold for a flash, `Thresholds.light.minShift`).
    */
@@ -283,6 +288,20 @@ export async function checkFrames(measurer: FaceMeasurer, input: FrameCheckInput
     crops,
     embeddings: embedded.map(({ e }) => e),
   };
+}
+
+/** The mean similarity of every pair of embeddings, one from each set (null when either is empty). */
+export function meanSimilarity(reference: readonly number[][], embeddings: readonly number[][]): number | null {
+  if (reference.length === 0 || embeddings.length === 0) return null;
+  let sum = 0;
+  for (const a of reference) for (const b of embeddings) sum += faceSimilarity(a, b);
+  return Math.round((sum / (reference.length * embeddings.length)) * 1000) / 1000;
+}
+
+/** A re-check's face against the session's passed check: `face_changed` below `FACE_RULES.sameFace`. */
+export function compareWithCheck(reference: readonly number[][] | null, embeddings: readonly number[][]): { similarity: number; changed: boolean } | null {
+  const similarity = reference ? meanSimilarity(reference, embeddings) : null;
+  return similarity === null ? null : { similarity, changed: similarity < FACE_RULES.sameFace };
 }
 
 /** The colour on screen at trace time `t`, from the light step's recorded flashes. */

@@ -22,6 +22,8 @@ export const RiskSignal = {
   LightOptOut: 'light_opt_out',
   /** High assurance was on, but the result carried no face crops for the server to check. */
   NoFrames: 'no_frames',
+  /** High assurance: a re-check's face is not the face of the session's passed check. */
+  FaceChanged: 'face_changed',
   /** Observed: the HTTP source address is on the dated datacenter (hosting, cloud) list. */
   DatacenterIp: 'datacenter_ip',
   /** Observed: the HTTP source address is on the dated commercial VPN list (Private Relay excluded). */

@@ -140,6 +140,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         ).count,
         referenceImages: (await tx`DELETE FROM reference_images WHERE expires_at <= ${cutoffs.now}`).count,
         frameEvidence: (await tx`DELETE FROM frame_evidence WHERE expires_at <= ${cutoffs.now}`).count,
+        sessionFaces: (await tx`DELETE FROM session_faces WHERE expires_at <= ${cutoffs.now}`).count,
         revokedTokens: (await tx`DELETE FROM revoked_tokens WHERE expires_at <= ${cutoffs.now}`).count,
         udpObservations: (await tx`DELETE FROM udp_observations WHERE first_at < ${cutoffs.evidenceBefore}`).count,
         linkKeys: (await tx`DELETE FROM link_keys WHERE seen_at < ${cutoffs.linksBefore}`).count,
@@ -390,6 +391,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
     async insertFrameEvidence(evidence) {
       await sql`INSERT INTO frame_evidence ${sql(values(t.frameEvidence, evidence))}`;
+    },
+    async putSessionFace(face) {
+      const row = values(t.sessionFaces, face);
+      await sql`INSERT INTO session_faces ${sql(row)} ON CONFLICT (session_id) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, embeddings = EXCLUDED.embeddings, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`;
+    },
+    async getSessionFace(sessionId, now) {
+      return read(t.sessionFaces, (await sql`SELECT * FROM session_faces WHERE session_id = ${sessionId} AND expires_at > ${now}`)[0]);
     },
     async getFrameEvidence(attemptId, now) {
       return read(t.frameEvidence, (await sql`SELECT * FROM frame_evidence WHERE attempt_id = ${attemptId} AND expires_at > ${now}`)[0]);

@@ -266,6 +266,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     ).changes,
     referenceImages: run('DELETE FROM reference_images WHERE expires_at <= ?', cutoffs.now).changes,
     frameEvidence: run('DELETE FROM frame_evidence WHERE expires_at <= ?', cutoffs.now).changes,
+    sessionFaces: run('DELETE FROM session_faces WHERE expires_at <= ?', cutoffs.now).changes,
     revokedTokens: run('DELETE FROM revoked_tokens WHERE expires_at <= ?', cutoffs.now).changes,
     udpObservations: run('DELETE FROM udp_observations WHERE first_at < ?', cutoffs.evidenceBefore).changes,
     linkKeys: run('DELETE FROM link_keys WHERE seen_at < ?', cutoffs.linksBefore).changes,
@@ -522,6 +523,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
     async insertFrameEvidence(evidence) {
       insert(t.frameEvidence, evidence);
+    },
+    async putSessionFace(face) {
+      insert(t.sessionFaces, face, 'INSERT OR REPLACE');
+    },
+    async getSessionFace(sessionId, now) {
+      return read(t.sessionFaces, one('SELECT * FROM session_faces WHERE session_id = ? AND expires_at > ?', sessionId, now));
     },
     async getFrameEvidence(attemptId, now) {
       return read(t.frameEvidence, one('SELECT * FROM frame_evidence WHERE attempt_id = ? AND expires_at > ?', attemptId, now));

@@ -17,7 +17,7 @@ import { audit } from '../audit.ts';
 import { rejectionError, type Evaluation } from '../evidence.ts';
 import { planFacts } from '../plan.ts';
 import { checkReferenceImage } from '../reference-images.ts';
-import { FACE_RULES, checkFrames } from '../faces.ts';
+import { FACE_RULES, checkFrames, compareWithCheck } from '../faces.ts';
 import { settlementRule } from '../settlement.ts';
 import { assuranceOf, claimSignals, judgeSignals, networkSignals, reportedSignals } from '../signals.ts';
 import { compareClaims } from '../../network/claims.ts';
@@ -90,6 +90,14 @@ async function record(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
   const frames = plan.highAssurance !== 'off' && evaluation.status === 'passed' && !evaluation.rejection && input.purpose === 'result'
     ? await checkFrames(deps.faces, { policy: plan.highAssurance, request: attempt.frameRequest, trace: evaluation.trace!, frames: evaluation.frames })
     : null;
+  // A re-check's face against the session's passed check: the same person from the check to the call.
+  if (frames && attempt.kind === 'recheck' && frames.embeddings.length > 0) {
+    const continuity = compareWithCheck((await deps.store.getSessionFace(session.id, receivedAt))?.embeddings ?? null, frames.embeddings);
+    if (continuity) {
+      frames.summary.continuity = continuity;
+      if (continuity.changed) frames.signals.push('face_changed');
+    }
+  }
   const off = new Set(Object.keys(integration.signalPolicies).filter((s) => integration.signalPolicies[s] === 'off'));
   const links = await linkAttempt(deps, { session, startIp: attempt.ip, udp, device, network: evaluation.network }, receivedAt, off);
   const judged = judgeSignals(
@@ -138,6 +146,10 @@ async function record(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
       createdAt: receivedAt,
       expiresAt: receivedAt + integration.referenceImageDays! * 24 * 3600 * 1000,
     });
+  }
+  // The passed check's face, for the session's re-checks: kept only until the session ends.
+  if (frames && status === 'passed' && attempt.kind === 'check' && frames.embeddings.length > 0) {
+    await deps.store.putSessionFace({ sessionId: session.id, attemptId: attempt.id, embeddings: frames.embeddings, createdAt: receivedAt, expiresAt: session.expiresAt });
   }
   // The crops are deleted once scored, unless the integration keeps them for its reviewers.
   if (frames && frames.crops.length > 0 && integration.frameEvidenceDays) {
