@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ONE_PERSON_ACTOR, createSession, installActor, launchBrowser, loadManifest, recordEvents, resolveScript, startServer, waitForOutcome } from '../src/index.ts';
+import { ONE_PERSON_ACTOR, createSession, installActor, launchBrowser, loadManifest, recordEvents, resolveScript, startServer, updateDevIntegration, waitForOutcome } from '../src/index.ts';
 
 const { values: options } = parseArgs({
   args: process.argv.slice(2).filter((arg, i) => i > 0 || arg !== '--'),
@@ -47,13 +47,6 @@ interface Run {
 
 const server = await startServer();
 const pid = server.process.pid!;
-async function admin(path: string, method: string, body?: unknown) {
-  const response = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json() as Promise<Record<string, any>>;
-}
-const { integrations } = await admin('/v1/admin/integrations', 'GET');
-const dev = (integrations as { id: string; purpose: string }[]).find((i) => i.purpose === 'development')!;
 const script = resolveScript(await loadManifest(), ONE_PERSON_ACTOR);
 
 async function measure(): Promise<Run> {
@@ -105,7 +98,7 @@ async function measure(): Promise<Run> {
 const report: Record<string, Run[]> = {};
 try {
   for (const mode of ['off', 'required'] as const) {
-    await admin(`/v1/admin/integrations/${dev.id}`, 'PATCH', { highAssurance: mode, excludedChallenges: ['blink', 'open_mouth'] });
+    await updateDevIntegration(server, { highAssurance: mode, excludedChallenges: ['blink', 'open_mouth'] });
     // The first high-assurance result starts the face threads and loads the model: measured apart.
     if (mode === 'required') report['required (first, cold threads)'] = [await measure()];
     report[mode] = [];

@@ -114,6 +114,16 @@ export async function cropsFor(trace: Trace, sources: ReadonlyMap<number, FrameS
   return crops;
 }
 
+/** Another man's clip: the crops of a different person at the same places of the footage. */
+export const OTHER_PERSON_CLIP = 'live/liveportrait-d12.mp4';
+
+/** Maps each source frame to the frame at the same index of another person's clip (wrapping round). */
+export async function otherPersonSwap(file = OTHER_PERSON_CLIP): Promise<(source: FrameSource) => FrameSource> {
+  const { frames } = await clipTrace(file);
+  const withFace = frames.map((f, i) => (f.n === 1 && f.box ? i : -1)).filter((i) => i >= 0);
+  return (source) => ({ ...source, file, index: withFace[source.index % withFace.length]!, mirror: false });
+}
+
 /** Channel multipliers that push a crop toward `colour` by `strength` (0.1: ten per cent). */
 function tintOf(colour: LightColour, strength: number): [number, number, number] {
   const light = LIGHT_RGB[colour];

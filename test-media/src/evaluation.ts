@@ -16,14 +16,13 @@ import { createSession, getSession, recordEvents, waitForOutcome } from './check
 import { summarise, type EvaluationReport, type PresentationOutcome } from './eval-report.ts';
 import { forgeSynthetic, spliceRun } from './forgery.ts';
 import { ONE_PERSON_ACTOR } from './actor-script.ts';
-import { cropsFor, type FrameSource } from './crops.ts';
-import { loadTrace } from './manifest.ts';
+import { cropsFor, otherPersonSwap } from './crops.ts';
 import type { Manifest } from './manifest.ts';
 import { offlineScript } from './offline-actor.ts';
 import { TEST_MEDIA_DIR } from './paths.ts';
 import { installPresenter } from './presenter.ts';
 import { buildPresentations, isHighAssurance, type PlanOptions, type Presentation } from './presentations.ts';
-import { startServer, type RunningServer } from './server-process.ts';
+import { startServer, updateDevIntegration, type RunningServer } from './server-process.ts';
 import { toY4m } from './y4m.ts';
 
 export interface EvaluationOptions extends PlanOptions {
@@ -56,27 +55,8 @@ function cpuMs(pid: number | undefined): number | undefined {
   }
 }
 
-/** Turns the development integration of `server` to high assurance, as its administrator would. */
-async function requireHighAssurance(server: RunningServer): Promise<void> {
-  const admin = (path: string, init: RequestInit = {}) =>
-    fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' } }).then(async (r) => {
-      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-      return r.json() as Promise<Record<string, any>>;
-    });
-  const { integrations } = await admin('/v1/admin/integrations');
-  const dev = (integrations as { id: string; purpose: string }[]).find((i) => i.purpose === 'development')!;
-  await admin(`/v1/admin/integrations/${dev.id}`, { method: 'PATCH', body: JSON.stringify({ highAssurance: 'required', excludedChallenges: ['blink', 'open_mouth'] }) });
-}
 
-/** Another person's frame for a forger's crops: the same place in a clip of someone else. */
-const OTHER_PERSON = 'live/liveportrait-d12.mp4';
 
-/** Maps each source frame to the frame at the same index of another person's clip (wrapping round). */
-async function otherPersonSwap(): Promise<(source: FrameSource) => FrameSource> {
-  const frames = (await loadTrace('live', 'liveportrait-d12')).frames;
-  const withFace = frames.map((f, i) => (f.n === 1 && f.box ? i : -1)).filter((i) => i >= 0);
-  return (source) => ({ ...source, file: OTHER_PERSON, index: withFace[source.index % withFace.length]!, mirror: false });
-}
 
 async function runInBrowser(p: Presentation, server: RunningServer, policy: 'flag' | 'reject'): Promise<PresentationOutcome> {
   const started = performance.now();
@@ -243,7 +223,7 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
   try {
     if (presentations.some((p) => isHighAssurance(p.type))) {
       servers.ha = await startServer({ ...evaluation, LIVEPROOF_SEED: String(options.seed + 2) });
-      await requireHighAssurance(servers.ha);
+      await updateDevIntegration(servers.ha, { highAssurance: 'required', excludedChallenges: ['blink', 'open_mouth'] });
     }
     const serverFor = (p: Presentation, policy: 'flag' | 'reject') => (isHighAssurance(p.type) ? servers.ha! : policy === 'reject' ? servers.reject! : servers.flag);
     const inBrowser = presentations.filter((p) => p.camera.kind !== 'forgery');

@@ -82,3 +82,20 @@ export async function startServer(env: Record<string, string> = {}, options: Ser
     },
   };
 }
+
+/**
+ * Changes the development integration's settings through the admin API, as its administrator
+ * would (`PATCH /v1/admin/integrations/{id}`), and returns the integration as the server now holds it.
+ */
+export async function updateDevIntegration(server: RunningServer, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const admin = async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' } });
+    if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+  const { integrations } = (await admin('/v1/admin/integrations')) as { integrations: { id: string; purpose: string }[] };
+  const dev = integrations.find((i) => i.purpose === 'development');
+  if (!dev) throw new Error('the server has no development integration (is it `liveproof dev`?)');
+  const updated = await admin(`/v1/admin/integrations/${dev.id}`, { method: 'PATCH', body: JSON.stringify(patch) });
+  return (updated.integration as Record<string, unknown> | undefined) ?? updated;
+}

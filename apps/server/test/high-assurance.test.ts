@@ -25,6 +25,7 @@ import {
   screenshot,
   signCompact,
   startServer,
+  updateDevIntegration,
   waitForPass,
   type RunningServer,
 } from '@liveproof/test-media';
@@ -32,25 +33,13 @@ import type { StartAttemptResponse } from '@liveproof/protocol';
 
 let server: RunningServer;
 
-async function admin(path: string, method = 'GET', body?: unknown) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  expect(response.status, await response.clone().text()).toBe(200);
-  return response.json() as Promise<Record<string, any>>;
-}
-
 beforeAll(async () => {
   server = await startServer();
   // What a hiring team does in the administration: high assurance required, crops kept a day for
   // its reviewers, and no blink or open mouth in the plans (the shared footage has no one person who
   // does every action: the one-person actor cannot blink, and opens his mouth only while looking up).
-  const { integrations } = await admin('/v1/admin/integrations');
-  const dev = (integrations as { id: string; purpose: string }[]).find((i) => i.purpose === 'development')!;
-  const updated = await admin(`/v1/admin/integrations/${dev.id}`, 'PATCH', { highAssurance: 'required', frameEvidenceDays: 1, excludedChallenges: ['blink', 'open_mouth'] });
-  expect(updated.integration ?? updated).toMatchObject({ highAssurance: 'required', frameEvidenceDays: 1, excludedChallenges: ['blink', 'open_mouth'] });
+  const updated = await updateDevIntegration(server, { highAssurance: 'required', frameEvidenceDays: 1, excludedChallenges: ['blink', 'open_mouth'] });
+  expect(updated).toMatchObject({ highAssurance: 'required', frameEvidenceDays: 1, excludedChallenges: ['blink', 'open_mouth'] });
 });
 
 afterAll(async () => {
@@ -83,6 +72,16 @@ describe('high assurance', () => {
       expect(faces.frames).toBeGreaterThanOrEqual(5);
       expect(faces.checks).toEqual(expect.arrayContaining(['present', 'pose', 'expression', 'one_person']));
       expect(attempts.at(-1)!.faces).toEqual(faces);
+      // The integration keeps the crops a day: its reviewers see them with what the server measured in each.
+      const attemptId = decodeJwt(detail.token).jti as string;
+      const kept = await fetch(`${server.url}/v1/admin/attempts/${attemptId}/frames`, { headers: { authorization: `Bearer ${server.adminKey}` } });
+      expect(kept.status).toBe(200);
+      const evidence = (await kept.json()) as { crops: { t: number; kind: string; data: string; measured: { faces: number } | null }[] };
+      expect(evidence.crops).toHaveLength(faces.frames);
+      for (const crop of evidence.crops) {
+        expect(Buffer.from(crop.data, 'base64').subarray(0, 2).toString('hex')).toBe('ffd8');
+        expect(crop.measured?.faces).toBeGreaterThanOrEqual(1);
+      }
       expect(await page.locator('liveproof-check .outcome').innerText()).toMatch(/\d+ small face images were checked by the server/);
       expect((await events(page)).some((e) => e.type === 'liveproof-complete')).toBe(true);
     } finally {

@@ -68,12 +68,16 @@ export async function caseDetail(deps: Deps, record: CaseRecord, imagePath: (att
     });
   }
   const images = [];
+  const frames = [];
   for (const attempt of attempts) {
     if (await deps.store.getReferenceImage(attempt.id, now)) images.push({ attemptId: attempt.id, url: imagePath(attempt.id) });
+    // High assurance: the crops an integration keeps for its reviewers, beside what the server saw in them.
+    const kept = await deps.store.getFrameEvidence(attempt.id, now);
+    if (kept) frames.push({ attemptId: attempt.id, crops: kept.frames.length, faces: attempt.faces, url: `/v1/admin/attempts/${attempt.id}/frames` });
   }
   const signals = new Set([...record.signals, ...attempts.flatMap((a) => [...a.signals, ...(a.risk?.recorded ?? [])])]);
   const signalText = Object.fromEntries([...signals].filter((s) => SIGNAL_TEXT[s]).map((s) => [s, SIGNAL_TEXT[s]]));
-  return { ...caseSummary(record, session), session: { ...sessionView(session, attempts, now, true), claims: session.claims }, linked, referenceImages: images, signalText };
+  return { ...caseSummary(record, session), session: { ...sessionView(session, attempts, now, true), claims: session.claims }, linked, referenceImages: images, frameEvidence: frames, signalText };
 }
 
 /** The case of `id` within `integrationId` (or any, for an administrator). */

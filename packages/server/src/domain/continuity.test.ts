@@ -9,17 +9,10 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { traceDigestInput, type FrameRequestResponse, type ResultFrame, type StartAttemptResponse } from '@liveproof/protocol';
-import { ONE_PERSON_ACTOR, cropsFor, loadManifest, loadTrace, offlineScript, runOffline, type FrameSource } from '@liveproof/test-media';
+import { ONE_PERSON_ACTOR, cropsFor, loadManifest, offlineScript, otherPersonSwap, runOffline, type FrameSource } from '@liveproof/test-media';
 import { createHarness, type ApiJson, type Harness } from '../testing/harness.ts';
 
 type Page = Awaited<ReturnType<Harness['page']>>;
-
-/** Another man's frame at the same place of his clip: a different person answering the re-check. */
-async function otherPerson(): Promise<(source: FrameSource) => FrameSource> {
-  const frames = (await loadTrace('live', 'liveportrait-d12')).frames;
-  const withFace = frames.map((f, i) => (f.n === 1 && f.box ? i : -1)).filter((i) => i >= 0);
-  return (source) => ({ ...source, file: 'live/liveportrait-d12.mp4', index: withFace[source.index % withFace.length]!, mirror: false });
-}
 
 /** One attempt as a high-assurance page makes it: the splice, the commitment, the crops, the signed result. */
 async function attempt(h: Harness, page: Page, sessionId: string, extra: Record<string, unknown>, swap?: (s: FrameSource) => FrameSource) {
@@ -74,7 +67,7 @@ describe('the same person from the check to the call', () => {
     expect(sameFaces.continuity.similarity).toBeGreaterThanOrEqual(0.4);
 
     // Someone else at the camera: their crops disagree with the trace, and their face is not the check's.
-    const other = await recheck(await otherPerson());
+    const other = await recheck(await otherPersonSwap());
     expect(other.signals).toContain('face_changed');
     const otherFaces = decodeJwt(other.token).faces as { continuity: { similarity: number; changed: boolean } };
     expect(otherFaces.continuity.changed).toBe(true);

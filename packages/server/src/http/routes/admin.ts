@@ -109,6 +109,7 @@ const routes = {
     ...body(z.strictObject({ decision: z.enum(CASE_DECISIONS as [CaseDecision, ...CaseDecision[]]), note: plainText(2000).optional() })),
   }),
   referenceImage: route('get', '/v1/admin/attempts/{id}/reference-image', "An attempt's reference image (JPEG), while it is kept", { params: idParams }),
+  frames: route('get', '/v1/admin/attempts/{id}/frames', "High assurance: an attempt's face crops (JPEG, base64) with the moments they answered and what the server measured in each, while the integration keeps them (`frameEvidenceDays`)", { params: idParams }),
 };
 
 export function adminRoutes(deps: Deps) {
@@ -271,6 +272,17 @@ export function adminRoutes(deps: Deps) {
     if (!image) throw new LiveproofError('not_found', `No reference image for attempt ${id}.`);
     await adminAudit(c, 'admin.reference_image_viewed', null, { attemptId: id });
     return c.body(image.data.slice().buffer as ArrayBuffer, 200, { 'content-type': image.contentType, 'cache-control': 'private, no-store' }) as never;
+  });
+
+  group.openapi(routes.frames, async (c) => {
+    const id = param(c, 'id');
+    const evidence = /^att_[a-z0-9]{8,40}$/.test(id) ? await deps.store.getFrameEvidence(id, now()) : null;
+    if (!evidence) throw new LiveproofError('not_found', `No face crops are kept for attempt ${id}.`);
+    const attempt = await deps.store.getAttempt(id);
+    await adminAudit(c, 'admin.frames_viewed', null, { attemptId: id });
+    c.header('cache-control', 'private, no-store');
+    const measured = (attempt?.diagnostics?.frames as { crops?: unknown[] } | undefined)?.crops ?? [];
+    return c.json({ attemptId: id, faces: attempt?.faces ?? null, expiresAt: new Date(evidence.expiresAt).toISOString(), crops: evidence.frames.map((f, i) => ({ ...f, contentType: 'image/jpeg', measured: measured[i] ?? null })) }, 200);
   });
 
   return group;
