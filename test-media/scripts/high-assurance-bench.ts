@@ -36,6 +36,9 @@ function cpuMs(pid: number): number {
 
 interface Run {
   passed: boolean;
+  /** Median main-thread ms per frame for the crop (high assurance), and for the rest of the frame's processing. */
+  captureMs: number;
+  processingMs: number;
   reasons: string[];
   doneToVerdictMs: number;
   framesWaitMs: number;
@@ -74,7 +77,7 @@ async function measure(): Promise<Run> {
     const cpuBefore = cpuMs(pid);
     const outcome = await waitForOutcome(page);
     const cpuAfter = cpuMs(pid);
-    const metrics = await page.evaluate(() => (document.querySelector('liveproof-check') as unknown as { metrics: Record<string, number> }).metrics);
+    const metrics = await page.evaluate(() => (document.querySelector('liveproof-check') as unknown as { metrics: Record<string, number> & { captureMs: number[]; processingMs: number[] } }).metrics);
     const detail = outcome.detail as { result?: string; reasons?: string[]; attemptId?: string };
     if (detail.result !== 'pass' && detail.attemptId) {
       const record = (await fetch(`${server.url}/v1/sessions/${session.id}/attempts/${detail.attemptId}`, { headers: { authorization: `Bearer ${server.apiKey}` } }).then((r) => r.json())) as { diagnostics?: unknown };
@@ -83,6 +86,8 @@ async function measure(): Promise<Run> {
     return {
       passed: detail.result === 'pass',
       reasons: detail.reasons ?? [],
+      captureMs: metrics.captureMs.length ? median(metrics.captureMs) : 0,
+      processingMs: median(metrics.processingMs),
       doneToVerdictMs: metrics.verdictAt! - metrics.challengesDoneAt!,
       framesWaitMs: metrics.framesWaitMs ?? 0,
       resultBytes,
@@ -116,6 +121,7 @@ for (const [mode, list] of Object.entries(report)) {
   console.log(`    last challenge -> verdict      ${Math.round(median(list.map((r) => r.doneToVerdictMs)))} ms median (commitment and crops: ${Math.round(median(list.map((r) => r.framesWaitMs)))} ms)`);
   console.log(`    signed result                  ${(median(list.map((r) => r.resultBytes)) / 1024).toFixed(1)} KB (crops: ${median(list.map((r) => r.crops))}, ${(median(list.map((r) => r.cropBytes)) / 1024).toFixed(1)} KB)`);
   console.log(`    server CPU per check           ${Math.round(median(list.map((r) => r.serverCpuMs)))} ms (all threads, from the first prompt to the verdict)`);
+  console.log(`    per frame on the page          ${median(list.map((r) => r.processingMs)).toFixed(1)} ms analysis, ${median(list.map((r) => r.captureMs)).toFixed(2)} ms cutting the crop (medians)`);
 }
 const added = median(report.required!.map((r) => r.serverCpuMs)) - median(report.off!.map((r) => r.serverCpuMs));
 console.log(`\n  the crops add about ${Math.round(added)} ms of server CPU a check: about ${((threads * 1000) / Math.max(1, added)).toFixed(1)} results with crops a second on ${threads} face thread${threads === 1 ? '' : 's'}`);

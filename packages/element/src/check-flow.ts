@@ -51,6 +51,8 @@ export interface CheckMetrics {
   framesWaitMs?: number;
   /** Milliseconds per processed frame: light, face engine and feature extraction. */
   processingMs: number[];
+  /** High assurance: main-thread milliseconds per frame to cut and hand over its crop. */
+  captureMs?: number[];
 }
 
 /** The attempt under way: what a stop (Esc during the flashing colours) must sign. */

@@ -11,17 +11,22 @@ import { FRAME_QUALITY, FRAME_SIDE, cropSquare, frameForMoment, type FrameMoment
 
 export class FrameSampler {
   readonly #crops = new Map<number, Promise<Blob | null>>();
+  /** Main-thread milliseconds per crop (the canvas draw and handing the pixels to the encoder), the last 2,000. */
+  readonly captureMs: number[] = [];
   #canvas: HTMLCanvasElement | undefined;
   #keepFrom = -Infinity;
 
   /** Crops the frame showing now (its trace frame `frame`, on the page clock) when it has one face. */
   capture(video: HTMLVideoElement, frame: TraceFrame): void {
     if (frame.n !== 1 || !frame.box || !video.videoWidth) return;
+    const started = performance.now();
     const canvas = (this.#canvas ??= Object.assign(document.createElement('canvas'), { width: FRAME_SIDE, height: FRAME_SIDE }));
     const { x, y, side } = cropSquare(frame.box, video.videoWidth, video.videoHeight);
     canvas.getContext('2d')!.drawImage(video, x, y, side, side, 0, 0, FRAME_SIDE, FRAME_SIDE);
     this.#crops.set(frame.t, new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', FRAME_QUALITY)));
     for (const t of this.#crops.keys()) if (t < this.#keepFrom) this.#crops.delete(t);
+    this.captureMs.push(performance.now() - started);
+    if (this.captureMs.length > 2000) this.captureMs.shift();
   }
 
   /** During positioning: crops older than `t` (page clock) can no longer be asked for. */

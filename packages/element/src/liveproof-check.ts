@@ -120,7 +120,7 @@ export class LiveproofCheck extends LitElement {
 
   /** Timings of the current run. */
   get metrics(): CheckMetrics {
-    return { ...this.#metrics, processingMs: [...this.#loop.stats.processingMs] };
+    return { ...this.#metrics, processingMs: [...this.#loop.stats.processingMs], captureMs: [...this.#sampler.captureMs] };
   }
 
   override connectedCallback(): void {
