@@ -17,6 +17,7 @@ import {
   type Trace,
   type TraceFrame,
 } from '@liveproof/protocol';
+import { base64url } from 'jose';
 import type { ApiClient } from './api.ts';
 import { createAttemptKey, type AttemptKey } from './attempt-key.ts';
 import type { CameraController } from './camera-controller.ts';
@@ -287,8 +288,7 @@ export async function submitPending(api: ApiClient, pending: PendingResult, pend
  * result goes without crops: under `required` it then fails, under `on` it is flagged.
  */
 async function answerFrames(api: ApiClient, started: StartAttemptResponse, key: AttemptKey, trace: Trace, origin: number, sampler: FrameSampler, signal: AbortSignal): Promise<ResultFrame[] | undefined> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(traceDigestInput(trace))));
-  const traceDigest = btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const traceDigest = base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(traceDigestInput(trace)))));
   const span: [number, number] = [trace.frames[0]?.t ?? 0, trace.frames[trace.frames.length - 1]?.t ?? 0];
   const commitment = await key.sign({ v: 1, attemptId: started.attemptId, nonce: started.plan.nonce, commitment: { traceDigest, steps: trace.steps, span, frameCount: trace.frames.length } });
   for (let tries = 0; tries < 2; tries++) {

@@ -24,7 +24,11 @@ export class FrameSampler {
     const { x, y, side } = cropSquare(frame.box, video.videoWidth, video.videoHeight);
     canvas.getContext('2d')!.drawImage(video, x, y, side, side, 0, 0, FRAME_SIDE, FRAME_SIDE);
     this.#crops.set(frame.t, new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', FRAME_QUALITY)));
-    for (const t of this.#crops.keys()) if (t < this.#keepFrom) this.#crops.delete(t);
+    // Oldest first (insertion order is time order): stop at the first crop still wanted.
+    for (const t of this.#crops.keys()) {
+      if (t >= this.#keepFrom) break;
+      this.#crops.delete(t);
+    }
     this.captureMs.push(performance.now() - started);
     if (this.captureMs.length > 2000) this.captureMs.shift();
   }

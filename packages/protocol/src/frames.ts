@@ -63,7 +63,8 @@ export function traceDigestInput(trace: Trace): string {
   return canonicalJson(trace);
 }
 
-function canonicalJson(value: unknown): string {
+/** JSON with every object's keys in sorted order (undefined members left out). */
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);

@@ -78,6 +78,7 @@ export {
   MAX_FRAME_BYTES,
   MAX_FRAME_MOMENTS,
   HIGH_ASSURANCE_POLICIES,
+  canonicalJson,
   cropSquare,
   drawFrameMoments,
   frameForMoment,

@@ -116,7 +116,8 @@ function boundedIssues(issues: readonly { path: PropertyKey[]; message: string }
   return issues.slice(0, 10).map((i) => ({ path: printable(i.path.map(String).join('.'), 120), message: printable(i.message, 200) }));
 }
 
-async function verifySignature(attempt: EvidenceAttempt, jws: string): Promise<Uint8Array | null> {
+/** The payload `jws` carries if the attempt key signed it (ES256), else null. */
+export async function verifySignature(attempt: Pick<EvidenceAttempt, 'publicJwk'>, jws: string): Promise<Uint8Array | null> {
   try {
     const key = await importJWK(attempt.publicJwk as JWK, SIGNING_ALG);
     const { payload } = await compactVerify(jws, key, { algorithms: [SIGNING_ALG] });
@@ -126,7 +127,8 @@ async function verifySignature(attempt: EvidenceAttempt, jws: string): Promise<U
   }
 }
 
-function parseJson(bytes: Uint8Array): unknown {
+/** UTF-8 JSON, or undefined when it is not. */
+export function parseJson(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {

@@ -25,6 +25,7 @@
 import { createHash } from 'node:crypto';
 import {
   BS,
+  canonicalJson,
   frameForMoment,
   LIGHT_COLOURS,
   MAX_FRAME_BYTES,
@@ -163,7 +164,7 @@ function matchCrops(input: FrameCheckInput): { crops: FrameCheckResult['crops'];
   // The moments were drawn from the commitment's steps and span: they must be the trace's own.
   const first = trace.frames[0]?.t ?? 0;
   const last = trace.frames[trace.frames.length - 1]?.t ?? 0;
-  if (traceDigestInput({ ...trace, steps: commitment.steps }) !== traceDigestInput(trace) || commitment.span[0] !== first || commitment.span[1] !== last || commitment.frameCount !== trace.frames.length) {
+  if (canonicalJson(commitment.steps) !== canonicalJson(trace.steps) || commitment.span[0] !== first || commitment.span[1] !== last || commitment.frameCount !== trace.frames.length) {
     return "the commitment's steps or span are not the trace's";
   }
   if (frames.length !== request.moments.length) return `${request.moments.length} crops were asked for, ${frames.length} sent`;

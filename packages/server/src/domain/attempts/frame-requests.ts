@@ -5,18 +5,17 @@
  * again with the same commitment (a retry after a lost answer) returns the same moments; another
  * commitment gets none, so a forger cannot commit, see the moments, and commit to a better trace.
  */
-import { compactVerify, importJWK, type JWK } from 'jose';
 import {
   LiveproofError,
-  SIGNING_ALG,
+  canonicalJson,
   drawFrameMoments,
   frameRequestPayloadSchema,
-  traceDigestInput,
   type FrameCommitment,
   type FrameRequestResponse,
 } from '@liveproof/protocol';
 import type { Deps } from '../../context.ts';
 import { randomInt } from '../../random.ts';
+import { parseJson, verifySignature } from '../evidence.ts';
 import { planFacts } from '../plan.ts';
 
 /** A uniform number in [0, 1) from the server's random source (a CSPRNG unless seeded for evaluation). */
@@ -24,27 +23,15 @@ function uniform(deps: Deps): () => number {
   return () => randomInt(2 ** 30, deps.random) / 2 ** 30;
 }
 
-const sameCommitment = (a: FrameCommitment, b: FrameCommitment) =>
-  a.traceDigest === b.traceDigest && a.frameCount === b.frameCount && a.span.join() === b.span.join() && traceDigestInput({ v: 1, frames: [], steps: a.steps }) === traceDigestInput({ v: 1, frames: [], steps: b.steps });
+const sameCommitment = (a: FrameCommitment, b: FrameCommitment) => canonicalJson(a) === canonicalJson(b);
 
 export async function requestFrames(deps: Deps, attemptId: string, jws: string): Promise<FrameRequestResponse> {
   const now = deps.clock.now();
   const attempt = await deps.store.getAttempt(attemptId);
   if (!attempt) throw new LiveproofError('attempt_not_found', `No attempt ${attemptId}.`);
-  let payload: Uint8Array;
-  try {
-    const key = await importJWK(attempt.publicJwk as JWK, SIGNING_ALG);
-    ({ payload } = await compactVerify(jws, key, { algorithms: [SIGNING_ALG] }));
-  } catch {
-    throw new LiveproofError('invalid_signature', 'The commitment is not signed by the key registered for this attempt.');
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
-  } catch {
-    json = undefined;
-  }
-  const parsed = frameRequestPayloadSchema.safeParse(json);
+  const payload = await verifySignature(attempt, jws);
+  if (!payload) throw new LiveproofError('invalid_signature', 'The commitment is not signed by the key registered for this attempt.');
+  const parsed = frameRequestPayloadSchema.safeParse(parseJson(payload));
   if (!parsed.success) throw new LiveproofError('invalid_request', 'The commitment does not have the expected shape.', { details: { issues: parsed.error.issues.slice(0, 5).map((i) => i.path.join('.')) } });
   const { commitment } = parsed.data;
   if (parsed.data.attemptId !== attempt.id || parsed.data.nonce !== attempt.nonce) throw new LiveproofError('plan_mismatch', 'The commitment is not bound to this attempt.');
