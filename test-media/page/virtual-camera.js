@@ -8,6 +8,8 @@
   navigator.mediaDevices.getUserMedia = async (constraints) => {
     const stream = await inner(constraints);
     for (const track of stream.getVideoTracks()) {
+      // A device's track, as a virtual camera's is, not a canvas's (the actor draws into one).
+      if (typeof CanvasCaptureMediaStreamTrack === 'function' && track instanceof CanvasCaptureMediaStreamTrack) Object.setPrototypeOf(track, MediaStreamTrack.prototype);
       const settings = track.getSettings.bind(track);
       Object.defineProperty(track, 'label', { get: () => label });
       track.getSettings = () => ({ ...settings(), deviceId: 'virtual-camera-0', groupId: 'virtual-camera' });

@@ -3,6 +3,7 @@
  * ffmpeg at test time and cached in the temp directory; never committed.
  */
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,13 @@ import { basename, extname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+
+/**
+ * Where a copy is written before it is renamed into place: unique to this process and call, so
+ * that test files transcoding the same clip at once never write into one file (the rename is atomic
+ * and the last one wins with a whole copy).
+ */
+const partialPath = (out: string, ext: string) => `${out}.${process.pid}-${randomUUID()}.part.${ext}`;
 
 export const TRANSCODE_DIR = join(tmpdir(), 'liveproof-transcodes');
 
@@ -37,7 +45,7 @@ export async function transcodeToVp9(path: string, options: { prefix?: string; f
   const out = join(TRANSCODE_DIR, name);
   if (existsSync(out)) return name;
   await mkdir(TRANSCODE_DIR, { recursive: true });
-  const partial = `${out}.part.webm`;
+  const partial = partialPath(out, 'webm');
   const retime = options.fps ? ['-vf', `setpts=N/(${options.fps}*TB)`, '-fps_mode', 'passthrough'] : [];
   await run(
     'ffmpeg',
@@ -60,7 +68,7 @@ export async function actorCopy(path: string): Promise<string> {
   const out = join(TRANSCODE_DIR, `actor-${basename(path, extname(path))}-${info.size}-${Math.round(info.mtimeMs)}.mp4`);
   if (existsSync(out)) return out;
   await mkdir(TRANSCODE_DIR, { recursive: true });
-  const partial = `${out}.part.mp4`;
+  const partial = partialPath(out, 'mp4');
   await run(
     'ffmpeg',
     ['-v', 'error', '-y', '-i', path, '-an', '-vf', `setpts=N/(${fps}*TB),scale=-2:'min(480,ih)'`, '-fps_mode', 'passthrough', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '16', '-g', '10', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', partial],

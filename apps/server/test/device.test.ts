@@ -54,13 +54,13 @@ describe("the page's device classes", () => {
     const { reported, signals, token } = await check('software');
     expect(reported.renderer).toBe('software');
     expect(signals).toContain('software_renderer');
-    // Chromium's fake camera names no USB vendor:product.
-    expect(reported.camera).toBe('no_usb_id');
+    // The actor's camera is a canvas's track, which names no camera (the page leaves out its random id).
+    expect(reported.camera).toBe('none');
     expect(reported.frameHz).toEqual(expect.any(Number));
     expect(reported.reactionMs).toBeGreaterThan(0);
     // The token carries the reported classes apart from the observed facts.
     const claims = decodeJwt(token) as { risk: { reported: Reported } };
-    expect(claims.risk.reported).toMatchObject({ renderer: 'software', camera: 'no_usb_id' });
+    expect(claims.risk.reported).toMatchObject({ renderer: 'software', camera: 'none' });
     // A session outside any interview passes like any other, and its token names no interview.
     expect(claims).not.toHaveProperty('interview_ref');
     expect(claims).toMatchObject({ sub: 'employee-software', result: 'pass' });
@@ -84,7 +84,8 @@ describe("the page's device classes", () => {
 
   it('raises remote_session_hint for a camera redirected into a remote session, and for a 30-a-second screen (page scripts)', async () => {
     const redirected = await check('redirected-camera', {
-      initScript: `Object.defineProperty(MediaStreamTrack.prototype, 'label', { get() { return this.kind === 'video' ? 'Citrix HDX Web Camera' : ''; } });`,
+      // A redirected camera is a device's track, not the actor's canvas: the page cannot tell them apart here.
+      initScript: `delete window.CanvasCaptureMediaStreamTrack; Object.defineProperty(MediaStreamTrack.prototype, 'label', { get() { return this.kind === 'video' ? 'Citrix HDX Web Camera' : ''; } });`,
     });
     expect(redirected.reported.camera).toBe('remote_session');
     expect(redirected.signals).toContain('remote_session_hint');

@@ -52,9 +52,7 @@ describe('the network lab', () => {
     expect(run.risk.links).toBeUndefined();
   });
 
-  // The device digest links too (the API tests show it), but not here: the actor's camera is a
-  // canvas track, which Chromium labels afresh for each stream, where a real camera keeps its label.
-  it('links a second candidate from the same namespace to the first by its address (shared_network), without failing either', async () => {
+  it('links a second candidate from the same namespace to the first by its address (shared_network) and its device (shared_device), without failing either', async () => {
     const run = await runLabCheck(lab, server, LAB_CASES.secondPersona, 'lab-second-persona', 'lab-1b-second-persona');
     console.log(`lab: ${describeRun(run)}; links ${JSON.stringify(run.risk.links)}`);
     expect(run.passed).toBe(true);
@@ -62,6 +60,7 @@ describe('the network lab', () => {
     const byAddress = run.risk.links!.find((l) => l.by === 'address');
     expect(byAddress).toMatchObject({ signal: 'shared_network', candidates: 1 });
     expect(byAddress!.sessions).toEqual([direct.sessionId]);
+    expect(run.risk.links!.find((l) => l.by === 'device')).toMatchObject({ signal: 'shared_device', sessions: [direct.sessionId], candidates: 1 });
     expect(JSON.stringify(run.risk)).not.toContain(LAB_ADDRESSES.candidate);
   });
 

@@ -56,6 +56,8 @@ describe('the review queue', () => {
     const second = await cooperativeCheck(server, { session: { candidateRef: 'cand-persona-2', interviewRef: 'int-review-2', claims }, shot: 'review-0-candidate-passed' });
     expect([first.passed, second.passed]).toEqual([true, true]);
     expect(second.attempt.signals).toEqual(expect.arrayContaining(['claimed_location_mismatch', 'phone_anomaly', 'shared_device']));
+    // By the device's digest, whatever local addresses the machine has (a canvas track's random label is not in it).
+    expect(second.attempt.risk.links).toEqual(expect.arrayContaining([expect.objectContaining({ signal: 'shared_device', by: 'device', sessions: [first.sessionId] })]));
 
     browser = await launchBrowser();
     const admin = await browser.context.newPage();

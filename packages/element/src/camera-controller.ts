@@ -49,8 +49,11 @@ export class CameraController implements ReactiveController {
   device(): DeviceInfo {
     const track = this.stream?.getVideoTracks()[0];
     const settings = track?.getSettings() ?? {};
+    const canvasTrack = typeof CanvasCaptureMediaStreamTrack === 'function' && track instanceof CanvasCaptureMediaStreamTrack;
     const info: DeviceInfo = {
-      cameraLabel: track?.label ?? '',
+      // Chromium labels a canvas's track with a random id, new for every track: no camera's name,
+      // and it would make every such stream look like another device.
+      cameraLabel: canvasTrack ? '' : (track?.label ?? ''),
       width: settings.width ?? 0,
       height: settings.height ?? 0,
       userAgent: navigator.userAgent,
@@ -60,7 +63,7 @@ export class CameraController implements ReactiveController {
     if (settings.frameRate !== undefined) info.frameRate = settings.frameRate;
     info.deviceId = Boolean(settings.deviceId);
     info.groupId = Boolean(settings.groupId);
-    info.canvasTrack = typeof CanvasCaptureMediaStreamTrack === 'function' && track instanceof CanvasCaptureMediaStreamTrack;
+    info.canvasTrack = canvasTrack;
     if (!this.#owned && this.stream) info.providedStream = true;
     return info;
   }

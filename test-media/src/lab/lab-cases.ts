@@ -37,7 +37,7 @@ export const LAB_CASES: Record<'direct' | 'secondPersona' | 'proxied' | 'udpBloc
     name: 'second-persona',
     description: 'another candidate reference from the same namespace and machine, straight to the server',
     expected: [],
-    links: ['shared_network'],
+    links: ['shared_network', 'shared_device'],
   },
   proxied: { name: 'proxied', description: 'web through a SOCKS5 proxy on the lab VPN list, UDP direct', proxy: {}, expected: ['vpn_ip', 'network_path_mismatch'] },
   udpBlocked: { name: 'udp-blocked', description: 'web direct, UDP to the server refused by a firewall', udpBlocked: true, expected: [] },

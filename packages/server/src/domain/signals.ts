@@ -65,7 +65,9 @@ const VIRTUAL_CAMERA_LABELS = [
   /virtual\s*cam/i,
   // Chromium's --use-file-for-fake-video-capture names the camera after the file it plays.
   /\.(y4m|mjpe?g)$/i,
-  /^(\/|[a-z]:\\)/i,
+  // A whole file path (a random id that merely starts with a slash is none).
+  /^(\/[\w .-]+)+$/,
+  /^[a-z]:\\/i,
 ];
 
 export function isVirtualCameraLabel(label: string): boolean {
@@ -75,7 +77,8 @@ export function isVirtualCameraLabel(label: string): boolean {
 export function deviceSignals(device: DeviceInfo): RiskSignal[] {
   const signals: RiskSignal[] = [];
   if (device.webdriver) signals.push('automation');
-  if (isVirtualCameraLabel(device.cameraLabel)) signals.push('virtual_camera');
+  // A canvas's track names no camera (Chromium labels it with a random id).
+  if (!device.canvasTrack && isVirtualCameraLabel(device.cameraLabel)) signals.push('virtual_camera');
   if (device.providedStream) signals.push('provided_stream');
   // Camera tracks name a device and its group; a track drawn from a canvas, or made by a script,
   // does not. (A script in the candidate's own browser can of course fake all of this.)

@@ -22,6 +22,18 @@ import { runSequence } from './sequences.ts';
 import { postgresTarget, sqliteTarget, storeFingerprint, type StoreTarget } from './targets.ts';
 import { createWorld, type Credential, type CredentialKind, type World } from './world.ts';
 
+/** `path` with its `access_token` query parameter, if it has one, set to `token` (removed for none). */
+function withQueryCredential(path: string, token: string): string {
+  const [base, query] = path.split('?', 2) as [string, string | undefined];
+  if (query === undefined) return path;
+  const params = new URLSearchParams(query);
+  if (!params.has('access_token')) return path;
+  if (token) params.set('access_token', token);
+  else params.delete('access_token');
+  const rest = params.toString();
+  return rest ? `${base}?${rest}` : base;
+}
+
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);
 const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
 
@@ -96,6 +108,9 @@ describe.each([
       fc.asyncProperty(cases, async ({ route, request, credential }) => {
         // A well-formed header, so that the credential, not the header's form, is what is judged.
         if (credential.token) request.headers.authorization = `Bearer ${credential.token}`;
+        // The viewer group also reads a credential from the query (`access_token`, for EventSource):
+        // there it must be this wrong one too, not a right one the query drew.
+        request.path = withQueryCredential(request.path, credential.token);
         // Only the documented method (another one is a different route), and no Origin: the
         // credential is what is judged here.
         request.method = route.method;
