@@ -1,8 +1,8 @@
 /**
  * What the cooperative actor plays, by reference to labelled segments of the manifest, so the
  * browser actor and the offline actor play exactly the same footage. No single clip in the shared
- * footage shows every action, so the actor borrows: maxine-webcam-turns (neutral, turns, look-up),
- * liveportrait-d9 (blink) and liveportrait-d18 (smile, open mouth).
+ * footage shows every action, so the actor borrows: maxine-webcam-turns (neutral, turns, profile
+ * turns, look-up), liveportrait-d9 (blink) and liveportrait-d18 (smile, open mouth).
  */
 import type { ChallengeId } from '@liveproof/protocol';
 import type { ActorSegment } from './actor.ts';
@@ -33,6 +33,8 @@ export const COOPERATIVE_ACTOR: ScriptSpec = {
     turn_left: { file: MAXINE, action: 'turn_left' },
     turn_right: { file: MAXINE, action: 'turn_right', mirrored: true },
     look_up: { file: MAXINE, action: 'look_up' },
+    profile_left: { file: MAXINE, action: 'profile_left', mirrored: true },
+    profile_right: { file: MAXINE, action: 'profile_right' },
   },
 };
 
@@ -49,6 +51,8 @@ export const ONE_PERSON_ACTOR: ScriptSpec = {
     turn_left: { file: MAXINE, action: 'turn_left' },
     turn_right: { file: MAXINE, action: 'turn_right', mirrored: true },
     look_up: { file: MAXINE, action: 'look_up' },
+    profile_left: { file: MAXINE, action: 'profile_left', mirrored: true },
+    profile_right: { file: MAXINE, action: 'profile_right' },
   },
 };
 

@@ -46,8 +46,10 @@ export function riseOf(action: ChallengeId, s: Signals, base: Baseline): number 
     case 'open_mouth':
       return s.jaw - base.jaw;
     case 'turn_left':
+    case 'profile_left':
       return s.yaw - base.yaw;
     case 'turn_right':
+    case 'profile_right':
       return base.yaw - s.yaw;
     case 'look_up':
       return s.pitch - base.pitch;
@@ -68,6 +70,9 @@ export function targetOf(action: ChallengeId, th: Thresholds = THRESHOLDS_V1): n
     case 'turn_left':
     case 'turn_right':
       return th.turn.degrees;
+    case 'profile_left':
+    case 'profile_right':
+      return th.profile?.degrees ?? Number.POSITIVE_INFINITY;
     case 'look_up':
       return th.lookUp.degrees;
     case 'light':

@@ -16,7 +16,7 @@ export type MediaFolder = (typeof MEDIA_FOLDERS)[number];
 export const PRESENTATION_KINDS = ['bona_fide', 'multi_face', 'photo', 'synthetic'] as const;
 export type PresentationKind = (typeof PRESENTATION_KINDS)[number];
 
-export const SEGMENT_ACTIONS = ['blink', 'smile', 'open_mouth', 'turn_left', 'turn_right', 'look_up', 'neutral'] as const;
+export const SEGMENT_ACTIONS = ['blink', 'smile', 'open_mouth', 'turn_left', 'turn_right', 'look_up', 'profile_left', 'profile_right', 'neutral'] as const;
 export type SegmentAction = (typeof SEGMENT_ACTIONS)[number];
 
 /** How a segment was confirmed: by looking at extracted frames, or from the model's numbers alone. */

@@ -5,7 +5,7 @@
  * clip is played, from several starting points, through the element's own `CheckRunner` against
  * many plans, and scored as the server scores it: thousands of replays in seconds.
  */
-import { CURRENT_THRESHOLDS, MOTION_CHALLENGE_IDS, lightSequence, score, type ChallengeId, type LightSpec, type Thresholds, type TraceFrame } from '@liveproof/protocol';
+import { CURRENT_THRESHOLDS, MOTION_CHALLENGE_IDS, PROFILE_CHALLENGE_IDS, lightSequence, score, type ChallengeId, type LightSpec, type Thresholds, type TraceFrame } from '@liveproof/protocol';
 import type { RunnerPlan } from '../../packages/element/src/runner.ts';
 import type { Manifest } from './manifest.ts';
 import { recordedFrames, runOffline, type OfflineScript } from './offline-actor.ts';
@@ -20,6 +20,8 @@ export interface ReplayOddsOptions {
   plans: number;
   /** Starting points per clip, spread over its length. */
   offsets: number;
+  /** One of the movements is a profile turn, on a random side (an integration's `profileTurn: on`). */
+  profileTurn?: boolean;
   seed?: number;
 }
 
@@ -43,12 +45,13 @@ function startingAt(frames: readonly TraceFrame[], offsetMs: number): TraceFrame
   ];
 }
 
-/** A plan as the server draws one: random movements, and the light at a random place. */
-function drawPlan(random: () => number, light: boolean, th: Thresholds): RunnerPlan {
+/** A plan as the server draws one: random movements (one a profile turn), and the light at a random place. */
+function drawPlan(random: () => number, light: boolean, th: Thresholds, profileTurn: boolean): RunnerPlan {
   const pick = (bound: number) => Math.floor(random() * bound);
   const movements = MOTION_CHALLENGE_IDS.map((id) => ({ id, key: random() }))
     .sort((a, b) => a.key - b.key)
     .map((x) => x.id);
+  if (profileTurn) movements.splice(pick(light ? 2 : 4), 0, PROFILE_CHALLENGE_IDS[pick(PROFILE_CHALLENGE_IDS.length)]!);
   if (!light || !th.light) return { challenges: movements.slice(0, 4), stepTimeoutMs: STEP_TIMEOUT_MS };
   const challenges: ChallengeId[] = movements.slice(0, 2);
   challenges.splice(pick(3), 0, 'light');
@@ -74,7 +77,7 @@ export async function replayOdds(options: ReplayOddsOptions): Promise<ReplayOdds
         seed: k + 1,
       };
       for (let p = 0; p < options.plans; p++) {
-        const plan = drawPlan(random, options.light, th);
+        const plan = drawPlan(random, options.light, th, options.profileTurn === true);
         let run;
         try {
           run = runOffline(plan, script, th);

@@ -3,7 +3,8 @@
  * offline actor through the element's own CheckRunner, then scored by `score()` as the server does.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CURRENT_THRESHOLDS, MOTION_CHALLENGE_IDS, THRESHOLDS_V2, lightSequence, score, type ChallengeId, type LightSpec, type Trace } from '@liveproof/protocol';
+import { CURRENT_THRESHOLDS, MOTION_CHALLENGE_IDS, PROFILE_CHALLENGE_IDS, THRESHOLDS_V2, THRESHOLDS_V3, lightSequence, score, type ChallengeId, type LightSpec, type Trace } from '@liveproof/protocol';
+import { COOPERATIVE_ACTOR } from './actor-script.ts';
 import type { RunnerPlan } from '../../packages/element/src/runner.ts';
 import { forgeSpliced, forgeSynthetic } from './forgery.ts';
 import { loadManifest, type Manifest } from './manifest.ts';
@@ -134,6 +135,71 @@ describe('the screen-light challenge', () => {
       steps: run.trace.steps.map((step) => (step.flashes ? { ...step, flashes: step.flashes.map((f, i) => ({ ...f, colour: light.colours[i]! })) } : step)),
     };
     expect(score(planOf(challenges, light), relabelled).reasons).toContain('light_not_followed');
+  });
+});
+
+describe('the profile turn', () => {
+  /** Every ordered plan of a profile turn (either side, at any place) and two movements: 180. */
+  const PROFILE_PLANS: ChallengeId[][] = PROFILE_CHALLENGE_IDS.flatMap((side) =>
+    MOTION_CHALLENGE_IDS.flatMap((a) => MOTION_CHALLENGE_IDS.filter((b) => b !== a).flatMap((b) => [0, 1, 2].map((at) => [a, b].toSpliced(at, 0, side)))),
+  );
+
+  it('a cooperative candidate who turns toward the shoulder and holds passes every plan with one (180)', async () => {
+    const failures: string[] = [];
+    for (const [i, challenges] of PROFILE_PLANS.entries()) {
+      const delays = [300 + ((i * 137) % 600), 300 + ((i * 251) % 600), 300 + ((i * 71) % 600)];
+      const run = runOffline(planOf(challenges), await cooperativeScript(delays));
+      const verdict = score(planOf(challenges), run.trace);
+      expect(run.outcome === 'completed').toBe(verdict.passed);
+      if (!verdict.passed) failures.push(`${challenges.join(',')}: ${verdict.reasons.join(',')}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('an ordinary turn does not pass for one: every labelled turn short of it in the footage, as the answer, fails', async () => {
+    const target = CURRENT_THRESHOLDS.profile!.degrees;
+    const turns = manifest.clips.flatMap((clip) =>
+      clip.segments
+        .filter((segment) => segment.action === 'turn_left' || segment.action === 'turn_right')
+        .map((segment) => ({
+          file: clip.file,
+          action: segment.action,
+          mirrored: segment.mirrored === true,
+          index: clip.segments.filter((s) => s.action === segment.action && Boolean(s.mirrored) === Boolean(segment.mirrored)).indexOf(segment),
+          rise: segment.peak?.rise ?? 0,
+          end: segment.end,
+        })),
+    );
+    // Short of it: under the target, or past it too briefly (maxine's first turn peaks at 31 degrees
+    // for half a second). Not the long turn the profile turn is cut from, nor the 41-degree sweeps.
+    const ordinary = turns.filter((t) => t.rise < target || (t.file === 'live/maxine-webcam-turns.mp4' && t.end < 3.5));
+    expect(ordinary.length).toBeGreaterThan(4);
+    expect(ordinary.some((t) => t.rise > target)).toBe(true);
+    for (const turn of ordinary) {
+      const side = (turn.action === 'turn_left') !== turn.mirrored ? 'profile_left' : 'profile_right';
+      const ref = { file: turn.file, action: turn.action, index: turn.index, mirrored: turn.mirrored };
+      const script = await offlineScript(manifest, [500, 500, 500], { ...COOPERATIVE_ACTOR, actions: { ...COOPERATIVE_ACTOR.actions, [side]: ref } });
+      const challenges: ChallengeId[] = ['smile', side, 'look_up'];
+      const verdict = score(planOf(challenges), runOffline(planOf(challenges), script).trace);
+      expect(verdict.passed, `${turn.file} ${turn.action}${turn.mirrored ? ' mirrored' : ''} #${turn.index} as ${side}`).toBe(false);
+      expect(verdict.steps[1]!.passed).toBe(false);
+    }
+  });
+
+  it('needs its own thresholds version: under 2026-11.3 nothing reaches it', async () => {
+    const challenges: ChallengeId[] = ['smile', 'profile_left', 'look_up'];
+    const plan = { ...planOf(challenges), thresholds: THRESHOLDS_V3.version };
+    const run = runOffline(planOf(challenges), await cooperativeScript([500, 500, 500]));
+    expect(score(planOf(challenges), run.trace).passed).toBe(true);
+    expect(score(plan, run.trace).steps[1]).toMatchObject({ challenge: 'profile_left', passed: false });
+  });
+
+  it('looped replays of every live clip never pass a plan with a profile turn', async () => {
+    const odds = await replayOdds({ manifest, light: false, profileTurn: true, plans: 8, offsets: 4 });
+    expect(odds.presentations).toBeGreaterThan(100);
+    expect(odds.accepted).toBe(0);
+    const profile = PROFILE_CHALLENGE_IDS.map((id) => odds.steps[id] ?? { reached: 0, passed: 0 });
+    expect(profile.reduce((n, s) => n + s.reached, 0)).toBeGreaterThan(20);
   });
 });
 

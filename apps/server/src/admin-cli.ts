@@ -20,6 +20,7 @@ import {
   updateIntegration,
   type Deps,
   type Policy,
+  type ProfileTurnPolicy,
   type SignalPolicy,
 } from '@liveproof/server';
 import { createEndpoint, deleteEndpoint, endpointView, setEndpointEnabled } from '@liveproof/server';
@@ -33,6 +34,7 @@ export const ADMIN_USAGE = `liveproof admin <command>
   integrations create --name N --audience A [--audience B…] [--origin https://site…]
                       [--virtual-camera flag|reject] [--light-opt-out flag|reject] [--reference-image-days N]
                       [--high-assurance off|on|required] [--frame-evidence-days N|none] [--exclude blink --exclude smile…|none]
+                      [--profile-turn off|on]
                       [--signal datacenter_ip=reject --signal timezone_mismatch=record…]  (record|flag|reject|default)
   integrations update <integration> [the same options; --audience and --origin replace the lists]
   keys add <integration> [--label L]              a new API key (at most two work at once)
@@ -73,6 +75,7 @@ const OPTIONS = {
   'high-assurance': { type: 'string' },
   'frame-evidence-days': { type: 'string' },
   exclude: { type: 'string', multiple: true },
+  'profile-turn': { type: 'string' },
   signal: { type: 'string', multiple: true },
   label: { type: 'string' },
   'overlap-hours': { type: 'string' },
@@ -121,6 +124,7 @@ export async function runAdmin(argv: string[], settings: Settings, out: (line: s
       : {}),
     // `--exclude none` clears the list; otherwise each --exclude names a challenge left out.
     ...(values.exclude ? { excludedChallenges: values.exclude.filter((c) => c !== 'none') as ChallengeId[] } : {}),
+    ...(values['profile-turn'] !== undefined ? { profileTurn: values['profile-turn'] as ProfileTurnPolicy } : {}),
   });
 
   try {

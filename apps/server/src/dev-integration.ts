@@ -47,6 +47,7 @@ export async function ensureDevIntegration(store: Store, settings: Settings, now
     virtualCameraPolicy: settings.dev.virtualCameraPolicy,
     referenceImageDays: settings.dev.referenceImageDays,
     highAssurance: settings.dev.highAssurance,
+    profileTurn: settings.dev.profileTurn,
   };
   const kept: KeptSecret | undefined = settings.dev.apiKey ? undefined : keptSecret(settings.dataDir, 'dev-api-key', () => newKey('lp'));
   const apiKey: DevCredential = kept ? { value: kept.value, source: kept.file, created: kept.created } : { value: settings.dev.apiKey!, source: 'LIVEPROOF_API_KEY', created: false };
@@ -80,6 +81,7 @@ export async function ensureDemoIntegration(store: Store, settings: Settings, or
     virtualCameraPolicy: settings.dev.virtualCameraPolicy,
     referenceImageDays: settings.dev.referenceImageDays,
     highAssurance: settings.dev.highAssurance,
+    profileTurn: settings.dev.profileTurn,
   };
   // A database from before the demo had an integration of its own: its development integration
   // held the demo's audience. Take it back.

@@ -37,6 +37,7 @@ export interface Settings {
     virtualCameraPolicy: Policy;
     referenceImageDays: number | null;
     highAssurance: HighAssurancePolicy;
+    profileTurn: 'off' | 'on';
   };
   webhooks: { retryScheduleMs: number[] | undefined; pollMs: number | undefined; timeoutMs: number | undefined };
   config: Partial<Omit<LiveproofConfig, 'issuer'>>;
@@ -106,6 +107,7 @@ export function readSettings(mode: Mode, env: NodeJS.ProcessEnv = process.env): 
       virtualCameraPolicy: oneOf(env, 'LIVEPROOF_DEV_VIRTUAL_CAMERA_POLICY', ['flag', 'reject'] as const, 'flag'),
       referenceImageDays: referenceImageDays ?? null,
       highAssurance: oneOf(env, 'LIVEPROOF_DEV_HIGH_ASSURANCE', ['off', 'on', 'required'] as const, 'off'),
+      profileTurn: oneOf(env, 'LIVEPROOF_DEV_PROFILE_TURN', ['off', 'on'] as const, 'off'),
     },
     webhooks: { retryScheduleMs: retry, pollMs: number(env, 'LIVEPROOF_WEBHOOK_POLL_MS', 10, 60_000), timeoutMs: number(env, 'LIVEPROOF_WEBHOOK_TIMEOUT_MS', 100, 60_000) },
     config: {

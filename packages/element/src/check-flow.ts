@@ -8,6 +8,7 @@
 import {
   CURRENT_THRESHOLDS,
   LiveproofError,
+  isProfileChallenge,
   traceDigestInput,
   type ErrorCode,
   type ResultFrame,
@@ -23,6 +24,7 @@ import { createAttemptKey, type AttemptKey } from './attempt-key.ts';
 import type { CameraController } from './camera-controller.ts';
 import type { FaceEngineController } from './controllers/face-engine-controller.ts';
 import type { LightController } from './controllers/light-controller.ts';
+import type { ToneController } from './controllers/tone-controller.ts';
 import { deviceFingerprint, rendererClass, type CadenceMeter } from './device-probe.ts';
 import type { LiveproofPromptDetail } from './events/prompt.ts';
 import type { FrameLoopController } from './frame-loop.ts';
@@ -94,6 +96,7 @@ export interface FlowParts {
   engine: FaceEngineController;
   loop: FrameLoopController;
   light: LightController;
+  tone: ToneController;
   sampler: FrameSampler;
   cadence: CadenceMeter | undefined;
   metrics: CheckMetrics;
@@ -216,9 +219,15 @@ function runChallenges(
   const { plan } = started;
   let stepStatus: StepStatus[] = plan.challenges.map(() => 'pending');
   ui.show({ state: 'challenge', challenges: plan.challenges, stepStatus });
+  // A profile turn takes the screen out of view: a tone says it is done ("hold until the tone").
+  const cue = (index: number) => {
+    const challenge = plan.challenges[index];
+    if (challenge && isProfileChallenge(challenge)) parts.tone.play();
+  };
   const show = (update: ChallengeUpdate) => {
     ui.show({ stepIndex: update.index, progress: update.evaluation.progress });
     if (!update.prompted) return;
+    if (update.index > 0) cue(update.index - 1);
     stepStatus = stepStatus.map((s, i) => (i < update.index ? 'done' : i === update.index ? 'current' : s));
     ui.show({ stepStatus });
     const text = promptText(update.challenge);
@@ -240,6 +249,7 @@ function runChallenges(
       if (update.outcome) {
         parts.light.stop();
         const passed = update.outcome === 'completed';
+        if (passed) cue(update.index);
         ui.show({ stepStatus: stepStatus.map((s, i) => (i < update.index || passed ? 'done' : i === update.index ? 'failed' : s)) });
         resolve({ trace: runner.trace(), passed });
       }

@@ -6,6 +6,7 @@ import { runAttempt, sendStop, submitPending, type CheckMetrics, type FlowParts,
 import { freshClientToken, highAssuranceOf, sessionIdOf, sessionIdOrNone, warnIfNoToken } from './client-token.ts';
 import { FaceEngineController } from './controllers/face-engine-controller.ts';
 import { LightController } from './controllers/light-controller.ts';
+import { ToneController } from './controllers/tone-controller.ts';
 import { measureCadence, type CadenceMeter } from './device-probe.ts';
 import { LiveproofCompleteEvent } from './events/complete.ts';
 import { LiveproofErrorEvent } from './events/error.ts';
@@ -93,6 +94,7 @@ export class LiveproofCheck extends LitElement {
   readonly #loop = new FrameLoopController(this);
   readonly #engine = new FaceEngineController(this, () => this.assetsBase || `${this.#apiBase().replace(/\/+$/, '')}/assets/mediapipe`);
   readonly #light = new LightController(this, (flash: LightColour | undefined) => this.#show({ flash }), () => this.#stopFlashing());
+  readonly #tone = new ToneController(this);
   readonly #sessionEvents = new SessionEventsController(this, { base: () => this.#apiBase(), token: () => freshClientToken(this).catch(() => undefined), onRecheck: (id) => this.#onRecheck(id) });
   readonly #sampler = new FrameSampler();
   readonly #pending = new PendingResults();
@@ -214,7 +216,7 @@ export class LiveproofCheck extends LitElement {
       this.#show({ notice: '' });
       const recheckId = this.#recheckId;
       this.#recheckId = undefined;
-      const parts: FlowParts = { camera: this.#camera, engine: this.#engine, loop: this.#loop, light: this.#light, sampler: this.#sampler, cadence: this.#cadence, metrics: this.#metrics };
+      const parts: FlowParts = { camera: this.#camera, engine: this.#engine, loop: this.#loop, light: this.#light, tone: this.#tone, sampler: this.#sampler, cadence: this.#cadence, metrics: this.#metrics };
       const options = { api, sessionId, stream: this.stream, positioningTimeoutS: this.positioningTimeout, lightOptOut: this.noFlash || this._flashOptOut, recheckId, sampling: highAssuranceOf(token), token: () => freshClientToken(this) };
       const result = await runAttempt(parts, this.#flowUi, options, signal);
       this.#pending.keep(result);

@@ -97,7 +97,9 @@ function flashOverlay(colour: LightColour | undefined) {
 function prompt(challenge: ChallengeId) {
   const cue = promptCue(challenge);
   const arrow = cue ? html`<span class="arrow" aria-hidden="true">${cue}</span>` : nothing;
-  return html`<div class="prompt" part="prompt">${challenge === 'turn_right' ? nothing : arrow}${promptText(challenge)}${challenge === 'turn_right' ? arrow : nothing}</div>`;
+  // The arrow on the side the candidate turns toward (the self-view is mirrored).
+  const after = challenge === 'turn_right' || challenge === 'profile_right';
+  return html`<div class="prompt" part="prompt">${after ? nothing : arrow}${promptText(challenge)}${after ? arrow : nothing}</div>`;
 }
 
 /** The camera view with its guide, and what lies over it. */

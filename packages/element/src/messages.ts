@@ -2,7 +2,7 @@
 import { CHALLENGES, REASON_TEXT, type ChallengeId, type ErrorCode, type ReasonCode } from '@liveproof/protocol';
 
 /** Arrows as the candidate sees them in the mirrored self-view. */
-const CUES: Partial<Record<ChallengeId, string>> = { turn_left: '←', turn_right: '→', look_up: '↑' };
+const CUES: Partial<Record<ChallengeId, string>> = { turn_left: '←', turn_right: '→', look_up: '↑', profile_left: '⇐', profile_right: '⇒' };
 
 export function promptText(challenge: ChallengeId): string {
   return CHALLENGES[challenge].prompt;

@@ -10,6 +10,8 @@ export const ChallengeId = {
   TurnRight: 'turn_right',
   LookUp: 'look_up',
   Light: 'light',
+  ProfileLeft: 'profile_left',
+  ProfileRight: 'profile_right',
 } as const;
 export type ChallengeId = (typeof ChallengeId)[keyof typeof ChallengeId];
 
@@ -79,12 +81,37 @@ export const CHALLENGES: Readonly<Record<ChallengeId, ChallengeSpec>> = {
     label: 'screen light',
     conflicts: [],
   },
+  // The profile turn: far enough that the screen leaves the candidate's view, so the prompt says
+  // what to do until the tone, and the tone says it is done (see the element's step cue).
+  profile_left: {
+    id: 'profile_left',
+    kind: 'held',
+    prompt: 'Turn your head toward your left shoulder and hold until the tone',
+    label: 'profile left',
+    conflicts: ['turn_right'],
+  },
+  profile_right: {
+    id: 'profile_right',
+    kind: 'held',
+    prompt: 'Turn your head toward your right shoulder and hold until the tone',
+    label: 'profile right',
+    conflicts: ['turn_left'],
+  },
 };
 
 export const CHALLENGE_IDS: readonly ChallengeId[] = Object.keys(CHALLENGES) as ChallengeId[];
 
+/**
+ * The profile turns: the head turned well past the ordinary turns and held, because real-time face
+ * swaps degrade at large angles. Drawn only for integrations that ask for them (one per plan, on a
+ * random side), and scored from thresholds 2026-12.1.
+ */
+export const PROFILE_CHALLENGE_IDS: readonly ChallengeId[] = ['profile_left', 'profile_right'];
+
+export const isProfileChallenge = (id: ChallengeId): boolean => PROFILE_CHALLENGE_IDS.includes(id);
+
 /** The challenges the candidate performs with their face, drawn for every plan. */
-export const MOTION_CHALLENGE_IDS: readonly ChallengeId[] = CHALLENGE_IDS.filter((id) => CHALLENGES[id].kind !== 'light');
+export const MOTION_CHALLENGE_IDS: readonly ChallengeId[] = CHALLENGE_IDS.filter((id) => CHALLENGES[id].kind !== 'light' && !isProfileChallenge(id));
 
 export function isChallengeId(value: string): value is ChallengeId {
   return Object.hasOwn(CHALLENGES, value);

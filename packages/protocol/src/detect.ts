@@ -3,7 +3,7 @@
  * baseline. The element calls these on every frame for live feedback; `score()` calls them once
  * over the whole trace for the verdict. Same code, same numbers.
  */
-import { CHALLENGES, type ChallengeId } from './challenges.ts';
+import { CHALLENGES, isProfileChallenge, type ChallengeId } from './challenges.ts';
 import type { ReasonCode } from './reasons.ts';
 import type { Thresholds } from './thresholds.ts';
 import { BS, type TraceFrame } from './trace.ts';
@@ -69,6 +69,11 @@ export function actionLevel(challenge: ChallengeId, frame: FaceFrame, base: Base
       return (base.yaw - frame.pose[0]) / th.turn.degrees;
     case 'look_up':
       return (frame.pose[1] - base.pitch) / th.lookUp.degrees;
+    // Thresholds before 2026-12.1 know no profile turn: nothing reaches it.
+    case 'profile_left':
+      return th.profile ? (frame.pose[0] - base.yaw) / th.profile.degrees : 0;
+    case 'profile_right':
+      return th.profile ? (base.yaw - frame.pose[0]) / th.profile.degrees : 0;
     case 'light':
       return 0; // not a movement: see light.ts
   }
@@ -143,10 +148,10 @@ function onsetIndex(levels: readonly number[], crossing: number, onsetLevel: num
  * is a leftover of the previous step: skipped, and looked for again once the signal has come back
  * near rest. `release` is where a leftover already past `level` at the prompt counts as over.
  */
-function firstFreshRun(levels: readonly number[], frames: readonly FaceFrame[], level: number, release: number, th: Thresholds): Run | undefined {
+function firstFreshRun(levels: readonly number[], frames: readonly FaceFrame[], level: number, release: number, th: Thresholds, holdMs = th.holdMs): Run | undefined {
   let from = 0;
   for (;;) {
-    const run = firstHeldRun(levels, frames, level, th.holdMs, true, release, from);
+    const run = firstHeldRun(levels, frames, level, holdMs, true, release, from);
     if (!run || onsetIndex(levels, run.start, th.onsetShare) > 0) return run;
     from = run.end + 1;
     while (from < levels.length && levels[from]! >= th.onsetShare) from++;
@@ -186,7 +191,7 @@ export function evaluateStep(
 
   const hasBefore = offset === 1;
   const found =
-    CHALLENGES[challenge].kind === 'event' ? findBlink(levels, framesWithBefore, base, th, hasBefore) : findHeld(levels, framesWithBefore, th, hasBefore);
+    CHALLENGES[challenge].kind === 'event' ? findBlink(levels, framesWithBefore, base, th, hasBefore) : findHeld(levels, framesWithBefore, th, hasBefore, holdMsFor(challenge, th));
   const conflict = findConflict(challenge, framesWithBefore, base, th, found?.completedIndex ?? framesWithBefore.length - 1);
 
   if (conflict && (!found || conflict.index <= found.completedIndex)) {
@@ -224,9 +229,14 @@ interface Found {
   implausible?: boolean;
 }
 
-function findHeld(levels: readonly number[], frames: readonly FaceFrame[], th: Thresholds, hasBefore: boolean): Found | undefined {
+/** How long `challenge` must stay past its target: the profile turn has its own hold. */
+export function holdMsFor(challenge: ChallengeId, th: Thresholds): number {
+  return isProfileChallenge(challenge) && th.profile ? th.profile.holdMs : th.holdMs;
+}
+
+function findHeld(levels: readonly number[], frames: readonly FaceFrame[], th: Thresholds, hasBefore: boolean, holdMs: number): Found | undefined {
   // Without a frame from before the prompt, nothing can be told apart as a leftover.
-  const run = hasBefore ? firstFreshRun(levels, frames, 1, th.onsetShare, th) : firstHeldRun(levels, frames, 1, th.holdMs, false, th.onsetShare);
+  const run = hasBefore ? firstFreshRun(levels, frames, 1, th.onsetShare, th, holdMs) : firstHeldRun(levels, frames, 1, holdMs, false, th.onsetShare);
   if (!run) return undefined;
   return { onsetIndex: onsetIndex(levels, run.start, th.onsetShare), completedIndex: run.end };
 }

@@ -4,14 +4,14 @@
  */
 export { ErrorCode, ErrorStatus, RetryableCodes, LiveproofError, isLiveproofError } from './errors.ts';
 export type { ErrorBody } from './errors.ts';
-export { ChallengeId, CHALLENGES, CHALLENGE_IDS, MOTION_CHALLENGE_IDS, isChallengeId } from './challenges.ts';
+export { ChallengeId, CHALLENGES, CHALLENGE_IDS, MOTION_CHALLENGE_IDS, PROFILE_CHALLENGE_IDS, isChallengeId, isProfileChallenge } from './challenges.ts';
 export type { ChallengeKind, ChallengeSpec } from './challenges.ts';
 export { ReasonCode, REASON_TEXT, SIGNAL_TEXT } from './reasons.ts';
-export { THRESHOLDS, THRESHOLDS_V1, THRESHOLDS_V2, THRESHOLDS_V3, CURRENT_THRESHOLDS, thresholdsFor } from './thresholds.ts';
+export { THRESHOLDS, THRESHOLDS_V1, THRESHOLDS_V2, THRESHOLDS_V3, THRESHOLDS_V4, CURRENT_THRESHOLDS, thresholdsFor } from './thresholds.ts';
 export type { Thresholds } from './thresholds.ts';
 export { TRACE_VERSION, TRACE_BLENDSHAPES, BS, LIGHT_COLOURS, LIGHT_RGB, FACE_BOX_LIMITS, isWellFormedText, round } from './trace.ts';
 export type { Trace, TraceFrame, TraceStep, TraceFlash, TraceBlendshape, FaceBox, HeadPose, DeviceInfo, LightColour } from './trace.ts';
-export { computeBaseline, actionLevel, evaluateStep, isFaceFrame, median } from './detect.ts';
+export { computeBaseline, actionLevel, evaluateStep, holdMsFor, isFaceFrame, median } from './detect.ts';
 export type { Baseline, FaceFrame, StepEvaluation, StepOutcome } from './detect.ts';
 export { score, traceStats } from './score.ts';
 export { evaluateLight, lightSequence, flashDuration, MIN_FLASH_MS } from './light.ts';

@@ -29,6 +29,11 @@ export interface Thresholds {
   /** Degrees of head rotation away from the baseline pose. */
   turn: { degrees: number };
   lookUp: { degrees: number };
+  /**
+   * The profile turn (from version 2026-12.1): degrees of yaw away from the baseline, and how long
+   * the head must stay past them (its own hold, far longer than a held expression's).
+   */
+  profile?: { degrees: number; holdMs: number };
   /** How long a held action must stay past its target. */
   holdMs: number;
   /** A response starts where the signal first passes this share of its target. */
@@ -154,14 +159,33 @@ export const THRESHOLDS_V3: Thresholds = {
   },
 };
 
+/**
+ * Adds the profile turn: 28° of yaw from the baseline, held 600 ms. The shared footage's one turn
+ * held that far (maxine-webcam-turns) stays past 28° for 1.4 s and past 30° for 0.93 s, so 28°
+ * leaves room for the degree or two a live replay measures differently; real-time face swaps
+ * degrade from about there (docs/high-assurance.md). Turning back the other way, or opening the
+ * mouth wide, during the turn does not follow the prompt.
+ */
+export const THRESHOLDS_V4: Thresholds = {
+  ...THRESHOLDS_V3,
+  version: '2026-12.1',
+  profile: { degrees: 28, holdMs: 600 },
+  conflicts: {
+    ...THRESHOLDS_V3.conflicts,
+    profile_left: ['turn_right', 'open_mouth'],
+    profile_right: ['turn_left', 'open_mouth'],
+  },
+};
+
 export const THRESHOLDS: Readonly<Record<string, Thresholds>> = {
   [THRESHOLDS_V1.version]: THRESHOLDS_V1,
   [THRESHOLDS_V2.version]: THRESHOLDS_V2,
   [THRESHOLDS_V3.version]: THRESHOLDS_V3,
+  [THRESHOLDS_V4.version]: THRESHOLDS_V4,
 };
 
 /** The version new plans are issued with. */
-export const CURRENT_THRESHOLDS = THRESHOLDS_V3;
+export const CURRENT_THRESHOLDS = THRESHOLDS_V4;
 
 export function thresholdsFor(version: string): Thresholds | undefined {
   return THRESHOLDS[version];

@@ -249,6 +249,25 @@ describe('starting attempts', () => {
     expect(plans.size).toBeGreaterThan(5);
   });
 
+  it('draws one profile turn, on a random side, into every plan of an integration that asks for it, under its thresholds version', async () => {
+    const h = await createHarness({ defaultAttemptLimit: 10 }, { integration: { profileTurn: 'on' } });
+    const session = await h.createSession({ attemptLimit: 10 });
+    const page = await h.page(session.clientToken);
+    const sides = new Set<string>();
+    for (let i = 0; i < 10; i++) {
+      const start = (await page.start(session.id)).json as unknown as StartAttemptResponse;
+      const profile = start.plan.challenges.filter((c) => c === 'profile_left' || c === 'profile_right');
+      expect(profile, start.plan.challenges.join(',')).toHaveLength(1);
+      sides.add(profile[0]!);
+      expect(decodeJwt(start.planToken)).toMatchObject({ thresholds: '2026-12.1', challenges: start.plan.challenges });
+    }
+    expect(sides).toEqual(new Set(['profile_left', 'profile_right']));
+    // Off by default: the ordinary catalogue only.
+    const plain = await createHarness();
+    const { start } = await startedAttempt(plain);
+    expect(start.plan.challenges.some((c) => c.startsWith('profile_'))).toBe(false);
+  });
+
   it('refuses invalid keys, expired sessions and attempts past the limit', async () => {
     const h = await createHarness();
     const session = await h.createSession({ attemptLimit: 2, expiresInSeconds: 600 });

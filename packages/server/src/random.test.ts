@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drawChallenges } from './domain/plan.ts';
+import { drawAttemptPlan, drawChallenges } from './domain/plan.ts';
 import { newId, seededRandom } from './random.ts';
 
 describe('seededRandom (evaluation runs only)', () => {
@@ -22,5 +22,21 @@ describe('seededRandom (evaluation runs only)', () => {
     }
     expect(counts.size).toBe(30); // 6 x 5 ordered pairs
     for (const count of counts.values()) expect(count).toBeGreaterThan(300);
+  });
+
+  it('with the profile turn, puts exactly one in checks and re-checks, on either side, at any place', () => {
+    const random = seededRandom('profile');
+    const places = new Map<string, number>();
+    for (let i = 0; i < 6000; i++) {
+      const kind = i % 2 === 0 ? 'check' : 'recheck';
+      const { challenges } = drawAttemptPlan(kind, 3, { light: i % 3 !== 0, lightOptOut: false, profileTurn: true }, random);
+      const at = challenges.findIndex((c) => c.startsWith('profile_'));
+      expect(challenges.filter((c) => c.startsWith('profile_')), challenges.join(',')).toHaveLength(1);
+      expect(new Set(challenges).size).toBe(challenges.length);
+      const key = `${kind} ${challenges[at]} @${at}`;
+      places.set(key, (places.get(key) ?? 0) + 1);
+    }
+    // Both sides, in every place of a three-step plan, for checks and re-checks alike.
+    expect(places.size).toBe(2 * 2 * 3);
   });
 });

@@ -66,12 +66,17 @@ export interface IntegrationRecord {
   frameEvidenceDays: number | null;
   /** Challenges this integration's plans never draw (at least four movements stay). */
   excludedChallenges: ChallengeId[];
+  /** `on`: every plan, check and re-check, holds one profile turn (on a random side). */
+  profileTurn: ProfileTurnPolicy;
   createdAt: number;
   updatedAt: number;
 }
 
 export type NewIntegration = Omit<IntegrationRecord, 'audiences'>;
-export type IntegrationPatch = Partial<Pick<IntegrationRecord, 'name' | 'origins' | 'virtualCameraPolicy' | 'lightOptOutPolicy' | 'signalPolicies' | 'referenceImageDays' | 'highAssurance' | 'frameEvidenceDays' | 'excludedChallenges'>>;
+
+export const PROFILE_TURN_POLICIES = ['off', 'on'] as const;
+export type ProfileTurnPolicy = (typeof PROFILE_TURN_POLICIES)[number];
+export type IntegrationPatch = Partial<Pick<IntegrationRecord, 'name' | 'origins' | 'virtualCameraPolicy' | 'lightOptOutPolicy' | 'signalPolicies' | 'referenceImageDays' | 'highAssurance' | 'frameEvidenceDays' | 'excludedChallenges' | 'profileTurn'>>;
 
 /** An integration's API key. Only its SHA-256 is kept; `hint` is its last four characters, for people. */
 export interface ApiKeyRecord {

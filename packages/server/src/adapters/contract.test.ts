@@ -75,6 +75,7 @@ function integration(overrides: Partial<NewIntegration> = {}): NewIntegration {
     highAssurance: 'required',
     frameEvidenceDays: 7,
     excludedChallenges: ['blink'],
+    profileTurn: 'on',
     createdAt: T0,
     updatedAt: T0,
     ...overrides,

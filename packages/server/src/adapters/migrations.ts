@@ -388,4 +388,11 @@ export const MIGRATIONS: readonly Migration[] = [
       { createIndex: 'session_faces_expires', on: 'session_faces', columns: 'expires_at' },
     ],
   },
+  {
+    version: 12,
+    steps: [
+      // The profile turn, per integration (off by default).
+      { addColumn: 'integrations', column: 'profile_turn', spec: col('text', "DEFAULT 'off' CHECK (profile_turn IN ('off', 'on'))") },
+    ],
+  },
 ];

@@ -38,6 +38,7 @@ export const integrations = rowCodec<Omit<IntegrationRecord, 'audiences'>>('inte
   highAssurance: 'text',
   frameEvidenceDays: 'int?',
   excludedChallenges: 'json',
+  profileTurn: 'text',
   createdAt: 'bigint',
   updatedAt: 'bigint',
 });

@@ -9,7 +9,7 @@ import { HIGH_ASSURANCE_POLICIES, LiveproofError, MOTION_CHALLENGE_IDS, type Cha
 import { base64url, sha256Hex } from '../encoding.ts';
 import { normaliseOrigin } from '../http/origins.ts';
 import { cryptoRandom, newId, type RandomSource } from '../random.ts';
-import type { AdminKeyRecord, ApiKeyRecord, IntegrationPatch, IntegrationPurpose, IntegrationRecord, Policy, SignalPolicy, Store } from '../store.ts';
+import { PROFILE_TURN_POLICIES, type AdminKeyRecord, type ApiKeyRecord, type IntegrationPatch, type IntegrationPurpose, type IntegrationRecord, type Policy, type ProfileTurnPolicy, type SignalPolicy, type Store } from '../store.ts';
 import { LINK_SIGNALS } from './links.ts';
 import { POLICY_SIGNALS } from './signals.ts';
 
@@ -32,6 +32,7 @@ export interface IntegrationSettings {
   highAssurance?: HighAssurancePolicy;
   frameEvidenceDays?: number | null;
   excludedChallenges?: ChallengeId[];
+  profileTurn?: ProfileTurnPolicy;
   purpose?: IntegrationPurpose | null;
 }
 
@@ -50,6 +51,11 @@ export function checkExcludedChallenges(excluded: readonly string[]): ChallengeI
     throw new LiveproofError('invalid_request', `At least ${MIN_MOVEMENTS} movement challenges must stay, so plans remain unpredictable.`, { details: { excluded: clean } });
   }
   return clean as ChallengeId[];
+}
+
+function checkProfileTurn(policy: string): ProfileTurnPolicy {
+  if (!(PROFILE_TURN_POLICIES as readonly string[]).includes(policy)) throw new LiveproofError('invalid_request', `The profile turn is ${PROFILE_TURN_POLICIES.join(' or ')} (got "${policy}").`);
+  return policy as ProfileTurnPolicy;
 }
 
 function checkHighAssurance(policy: string): HighAssurancePolicy {
@@ -136,6 +142,7 @@ export async function createIntegration(
     highAssurance: checkHighAssurance(settings.highAssurance ?? 'off'),
     frameEvidenceDays: checkRetention(settings.frameEvidenceDays, 'High-assurance crops'),
     excludedChallenges: checkExcludedChallenges(settings.excludedChallenges ?? []),
+    profileTurn: checkProfileTurn(settings.profileTurn ?? 'off'),
     createdAt: now,
     updatedAt: now,
   } satisfies Omit<IntegrationRecord, 'audiences'>;
@@ -167,6 +174,7 @@ export async function updateIntegration(
   if (change.highAssurance !== undefined) patch.highAssurance = checkHighAssurance(change.highAssurance);
   if (change.frameEvidenceDays !== undefined) patch.frameEvidenceDays = checkRetention(change.frameEvidenceDays, 'High-assurance crops');
   if (change.excludedChallenges !== undefined) patch.excludedChallenges = checkExcludedChallenges(change.excludedChallenges);
+  if (change.profileTurn !== undefined) patch.profileTurn = checkProfileTurn(change.profileTurn);
   const updated = await store.updateIntegration(integration.id, patch, now);
   if (!updated) throw new LiveproofError('integration_not_found', `No integration ${integration.id}.`);
   return updated;
@@ -258,6 +266,7 @@ export function integrationView(integration: IntegrationRecord) {
     highAssurance: integration.highAssurance,
     frameEvidenceDays: integration.frameEvidenceDays,
     excludedChallenges: integration.excludedChallenges,
+    profileTurn: integration.profileTurn,
     createdAt: iso(integration.createdAt),
     updatedAt: iso(integration.updatedAt),
   };

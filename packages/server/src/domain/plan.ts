@@ -8,6 +8,7 @@ import {
   CURRENT_THRESHOLDS,
   LiveproofError,
   MOTION_CHALLENGE_IDS,
+  PROFILE_CHALLENGE_IDS,
   lightSequence,
   thresholdsFor,
   type AttemptKind,
@@ -30,10 +31,15 @@ function shuffle<T>(items: T[], random: RandomSource): T[] {
   return items;
 }
 
-/** `count` distinct movement challenges in random order (Fisher-Yates over the catalogue, less what the integration leaves out). */
-export function drawChallenges(count: number, random: RandomSource = cryptoRandom, excluded: readonly ChallengeId[] = []): ChallengeId[] {
+/**
+ * `count` distinct movement challenges in random order (Fisher-Yates over the catalogue, less what
+ * the integration leaves out). With `profile`, one of them is a profile turn, on a random side.
+ */
+export function drawChallenges(count: number, random: RandomSource = cryptoRandom, excluded: readonly ChallengeId[] = [], profile = false): ChallengeId[] {
   const catalogue = MOTION_CHALLENGE_IDS.filter((id) => !excluded.includes(id));
-  return shuffle(catalogue, random).slice(0, Math.min(count, catalogue.length));
+  if (!profile || count < 1) return shuffle(catalogue, random).slice(0, Math.min(count, catalogue.length));
+  const side = PROFILE_CHALLENGE_IDS[randomInt(PROFILE_CHALLENGE_IDS.length, random)]!;
+  return shuffle([...shuffle(catalogue, random).slice(0, Math.min(count - 1, catalogue.length)), side], random);
 }
 
 export interface DrawOptions {
@@ -41,6 +47,8 @@ export interface DrawOptions {
   lightOptOut: boolean;
   /** Movements the integration's plans never draw. */
   excluded?: readonly ChallengeId[];
+  /** The integration asks for a profile turn in every plan (check and re-check). */
+  profileTurn?: boolean;
 }
 
 export interface DrawnPlan {
@@ -56,9 +64,10 @@ export interface DrawnPlan {
 export function drawPlan(count: number, options: DrawOptions, random: RandomSource = cryptoRandom): DrawnPlan {
   const settings = CURRENT_THRESHOLDS.light;
   const excluded = options.excluded ?? [];
-  if (!options.light || !settings) return { challenges: drawChallenges(count, random, excluded) };
-  if (options.lightOptOut) return { challenges: drawChallenges(count + 1, random, excluded) };
-  const challenges = shuffle([...drawChallenges(count - 1, random, excluded), 'light' as ChallengeId], random);
+  const profile = options.profileTurn === true;
+  if (!options.light || !settings) return { challenges: drawChallenges(count, random, excluded, profile) };
+  if (options.lightOptOut) return { challenges: drawChallenges(count + 1, random, excluded, profile) };
+  const challenges = shuffle([...drawChallenges(count - 1, random, excluded, profile), 'light' as ChallengeId], random);
   const colours = lightSequence(settings.flashes, (bound) => randomInt(bound, random));
   return { challenges, light: { colours, flashMs: settings.flashMs } };
 }
@@ -69,7 +78,7 @@ export function drawPlan(count: number, options: DrawOptions, random: RandomSour
  */
 export function drawAttemptPlan(kind: AttemptKind, challengeCount: number, options: DrawOptions, random: RandomSource): DrawnPlan {
   if (kind === 'check') return drawPlan(challengeCount, options, random);
-  if (!options.light || options.lightOptOut) return { challenges: drawChallenges(RECHECK_MOVEMENTS, random, options.excluded) };
+  if (!options.light || options.lightOptOut) return { challenges: drawChallenges(RECHECK_MOVEMENTS, random, options.excluded, options.profileTurn === true) };
   return drawPlan(RECHECK_MOVEMENTS + 1, options, random);
 }
 

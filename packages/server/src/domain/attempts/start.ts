@@ -41,7 +41,7 @@ export async function startAttempt(deps: Deps, session: SessionRecord, body: Sta
     throw new LiveproofError('light_required', 'This check requires the screen-light step; it cannot be skipped for this session.');
   }
   const ice = deps.network.ice ? { ...iceCredentials(deps.network.ice.secret, deps.random), candidates: deps.network.ice.candidates } : undefined;
-  const drawn = drawAttemptPlan(kind, session.challengeCount, { light: deps.config.lightChallenge, lightOptOut, excluded: integration?.excludedChallenges ?? [] }, deps.random);
+  const drawn = drawAttemptPlan(kind, session.challengeCount, { light: deps.config.lightChallenge, lightOptOut, excluded: integration?.excludedChallenges ?? [], profileTurn: integration?.profileTurn === 'on' }, deps.random);
   const expiresAt = now + drawn.challenges.length * deps.config.stepTimeoutMs + deps.config.planSlackMs;
   const plan: PlanFacts = {
     attemptId: newId('att', deps.random),

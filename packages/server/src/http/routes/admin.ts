@@ -46,6 +46,10 @@ const settings = z.strictObject({
     .max(2)
     .optional()
     .openapi({ description: 'Movement challenges this integration\'s plans never draw (an accommodation, say); at least four stay.' }),
+  profileTurn: z
+    .enum(['off', 'on'])
+    .optional()
+    .openapi({ description: 'The profile turn (`profile_left`, `profile_right`): with `on`, every plan, check and re-check, holds one, the head turned about 28° and held 0.6 s, aimed at real-time face swaps, which degrade at large angles. `off` (the default) for candidates who cannot turn that far. The token\'s `challenges` names it when drawn.' }),
 });
 const idParams = z.object({ id: idSchema });
 const keyParams = z.object({ id: idSchema, keyId: idSchema });
