@@ -223,7 +223,9 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
   try {
     if (presentations.some((p) => isHighAssurance(p.type))) {
       servers.ha = await startServer({ ...evaluation, LIVEPROOF_SEED: String(options.seed + 2) });
-      await updateDevIntegration(servers.ha, { highAssurance: 'required', excludedChallenges: ['blink', 'open_mouth'] });
+      // What a security team asks of it: crops required, and a profile turn in every plan (the
+      // challenge aimed at real-time face swaps), less the movements the one-person footage lacks.
+      await updateDevIntegration(servers.ha, { highAssurance: 'required', profileTurn: 'on', excludedChallenges: ['blink', 'open_mouth'] });
     }
     const serverFor = (p: Presentation, policy: 'flag' | 'reject') => (isHighAssurance(p.type) ? servers.ha! : policy === 'reject' ? servers.reject! : servers.flag);
     const inBrowser = presentations.filter((p) => p.camera.kind !== 'forgery');

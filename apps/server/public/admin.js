@@ -119,7 +119,10 @@ function factLines(risk) {
   if (device.length) lines.push(`Device (reported by the page): ${device.join('; ')}.`);
   if (claimed?.location) lines.push(`Claimed location ${[claimed.location.city, claimed.location.country, claimed.location.timeZone].filter(Boolean).join(', ')}: ${claimed.location.mismatches.length ? `disagrees with ${claimed.location.mismatches.map((m) => m.replaceAll('_', ' ')).join(', ')}` : 'agrees'}.`);
   if (claimed?.phone) lines.push(`Phone: ${claimed.phone.valid === null ? 'cannot be read without a country' : `${claimed.phone.valid ? 'valid' : 'invalid'}${claimed.phone.country ? `, from ${claimed.phone.country}` : ''}${claimed.phone.type ? `, ${claimed.phone.type.replaceAll('_', ' ')}` : ''}`}${claimed.phone.anomalies.length ? `; ${claimed.phone.anomalies.map((a) => a.replaceAll('_', ' ')).join(', ')}` : ''}.`);
-  for (const link of links ?? []) lines.push(`Linked by ${link.by.replace('local_set', 'local address set')} to ${link.candidates} other candidate${link.candidates === 1 ? '' : 's'}.`);
+  for (const link of links ?? []) {
+    const similarity = link.similarity !== undefined ? ` (similarity ${link.similarity.toFixed(2)}: compare the faces yourself)` : '';
+    lines.push(`Linked by ${link.by.replace('local_set', 'local address set')} to ${link.candidates} other candidate${link.candidates === 1 ? '' : 's'}${similarity}.`);
+  }
   if (recorded?.length) lines.push(`Recorded only (this integration's policy): ${recorded.join(', ')}.`);
   return lines;
 }

@@ -34,7 +34,7 @@ export const ADMIN_USAGE = `liveproof admin <command>
   integrations create --name N --audience A [--audience B…] [--origin https://site…]
                       [--virtual-camera flag|reject] [--light-opt-out flag|reject] [--reference-image-days N]
                       [--high-assurance off|on|required] [--frame-evidence-days N|none] [--exclude blink --exclude smile…|none]
-                      [--profile-turn off|on]
+                      [--profile-turn off|on] [--face-match-days N|none]
                       [--signal datacenter_ip=reject --signal timezone_mismatch=record…]  (record|flag|reject|default)
   integrations update <integration> [the same options; --audience and --origin replace the lists]
   keys add <integration> [--label L]              a new API key (at most two work at once)
@@ -76,6 +76,7 @@ const OPTIONS = {
   'frame-evidence-days': { type: 'string' },
   exclude: { type: 'string', multiple: true },
   'profile-turn': { type: 'string' },
+  'face-match-days': { type: 'string' },
   signal: { type: 'string', multiple: true },
   label: { type: 'string' },
   'overlap-hours': { type: 'string' },
@@ -125,6 +126,7 @@ export async function runAdmin(argv: string[], settings: Settings, out: (line: s
     // `--exclude none` clears the list; otherwise each --exclude names a challenge left out.
     ...(values.exclude ? { excludedChallenges: values.exclude.filter((c) => c !== 'none') as ChallengeId[] } : {}),
     ...(values['profile-turn'] !== undefined ? { profileTurn: values['profile-turn'] as ProfileTurnPolicy } : {}),
+    ...(values['face-match-days'] !== undefined ? { faceMatchDays: values['face-match-days'] === 'none' ? null : Number(values['face-match-days']) } : {}),
   });
 
   try {

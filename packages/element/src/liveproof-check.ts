@@ -95,7 +95,18 @@ export class LiveproofCheck extends LitElement {
   readonly #engine = new FaceEngineController(this, () => this.assetsBase || `${this.#apiBase().replace(/\/+$/, '')}/assets/mediapipe`);
   readonly #light = new LightController(this, (flash: LightColour | undefined) => this.#show({ flash }), () => this.#stopFlashing());
   readonly #tone = new ToneController(this);
-  readonly #sessionEvents = new SessionEventsController(this, { base: () => this.#apiBase(), token: () => freshClientToken(this).catch(() => undefined), onRecheck: (id) => this.#onRecheck(id) });
+  readonly #sessionEvents = new SessionEventsController(this, {
+    base: () => this.#apiBase(),
+    token: () => freshClientToken(this).catch(() => undefined),
+    on: {
+      'recheck.requested': (event) => this.#onRecheck(event.recheckId),
+      // A re-check asked for before the page listened is waiting in the snapshot.
+      snapshot: ({ openRechecks }) => {
+        const waiting = openRechecks?.at(-1);
+        if (waiting) this.#onRecheck(waiting.recheckId);
+      },
+    },
+  });
   readonly #sampler = new FrameSampler();
   readonly #pending = new PendingResults();
   readonly #internals = this.attachInternals();

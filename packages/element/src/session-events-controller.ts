@@ -1,18 +1,30 @@
 /**
- * Interview mode's ear: a reactive controller that follows the session's event stream and reports
- * each re-check the interviewer asks for, including one already waiting when it connects (the
- * stream's snapshot lists them). The stream closes when its token expires; the controller then
- * opens it again with a fresh token from the page (`token()`), and after a network loss it backs
- * off and reconnects, so the element keeps listening through a call longer than any token lives.
+ * A reactive controller that follows a session's event stream (`GET /v1/sessions/{id}/events`) and
+ * hands each event it is given a handler for to that handler, parsed: the check element listens for
+ * re-check requests (interview mode), the badge for attempts and prompts. The stream closes when its
+ * token expires; the controller then opens it again with a token from `token()` (the check's page
+ * mints a fresh one), and after a network loss or a refusal it backs off and reconnects, so it keeps
+ * listening through a call longer than any token lives.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { SessionEvent } from '@liveproof/protocol';
+
+/** What the stream's `snapshot` says on connecting (the fields the element and badge read). */
+export interface SessionSnapshot {
+  latestToken?: string;
+  attempts?: { id: string; status: string }[];
+  openRechecks?: { recheckId: string }[];
+}
+
+type Handlers = { snapshot?: (snapshot: SessionSnapshot) => void } & { [T in SessionEvent['type']]?: (event: Extract<SessionEvent, { type: T }>) => void };
 
 export interface SessionEventsOptions {
   /** The Liveproof server. */
   base(): string;
-  /** A client token that is valid now (refreshed by the page if it can), or undefined to stop. */
+  /** A token for the stream (a client or viewer token) that is valid now, or undefined to stop. */
   token(): Promise<string | undefined>;
-  onRecheck(recheckId: string): void;
+  /** The events to follow, by type. */
+  on: Handlers;
 }
 
 const RECONNECT_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
@@ -60,14 +72,9 @@ export class SessionEventsController implements ReactiveController {
     const source = new EventSource(url);
     this.#source = source;
     source.addEventListener('open', () => (this.#failures = 0));
-    source.addEventListener('recheck.requested', (message) => {
-      this.#options.onRecheck((JSON.parse((message as MessageEvent<string>).data) as { recheckId: string }).recheckId);
-    });
-    source.addEventListener('snapshot', (message) => {
-      const { openRechecks } = JSON.parse((message as MessageEvent<string>).data) as { openRechecks?: { recheckId: string }[] };
-      const waiting = openRechecks?.at(-1);
-      if (waiting) this.#options.onRecheck(waiting.recheckId);
-    });
+    for (const [type, handle] of Object.entries(this.#options.on) as [string, (data: unknown) => void][]) {
+      source.addEventListener(type, (message) => handle(JSON.parse((message as MessageEvent<string>).data)));
+    }
     // The server closes the stream when the token or the session expires: reopen with a fresh token.
     source.addEventListener('closed', () => this.#reopen(generation, 0));
     source.addEventListener('error', () => {

@@ -83,3 +83,34 @@ describe('evaluateStep: footage that does not follow the prompts (thresholds 202
     expect(evaluateStep('turn_left', out, base, 0, 2000, THRESHOLDS_V2).outcome).toBe('passed');
   });
 });
+
+describe('evaluateStep: the profile turn (thresholds 2026-12.1)', () => {
+  /** A frame with a pose and a smile level. */
+  const posed = (t: number, yaw: number, pitch: number, smile = 0.05): TraceFrame => ({ ...face(t, yaw), pose: [yaw, pitch, 0], bs: [0.05, 0.05, 0.1, 0.1, smile, smile, 0.05, 0.1] });
+
+  it('passes a turn past 28° held 600 ms, and not one held 400 ms or one of 25°', () => {
+    const turn = (degrees: number, holdMs: number) => (t: number) => (t > 500 && t < 500 + holdMs ? degrees : 0);
+    const run = (yaw: (t: number) => number) => evaluateStep('profile_left', frames(yaw, 3000), base, 0, 3000, CURRENT_THRESHOLDS);
+    expect(run(turn(32, 700))).toMatchObject({ outcome: 'passed', reactionMs: expect.any(Number) });
+    expect(run(turn(32, 400)).outcome).toBe('pending');
+    expect(run(turn(25, 1500)).outcome).toBe('pending');
+    // The other side does not count, and a turn the wrong way past an ordinary turn fails it.
+    expect(evaluateStep('profile_right', frames(turn(32, 700), 3000), base, 0, 3000, CURRENT_THRESHOLDS)).toMatchObject({ outcome: 'failed', conflict: 'turn_left' });
+  });
+
+  it('does not read a head still tilted from a profile turn as looking up in the next step', () => {
+    // Prompt: smile. The head is still turned 31° from the profile turn, its pitch wavering around
+    // the look-up target (8°) as measured in a real check (the one-person actor in Chromium), then
+    // it comes back and the candidate smiles.
+    const pitches = [8.1, 7.7, 7.9, 8.2, 8.5, 8.2, 8.3, 7.7, 8.8, 8.8, 10.4, 11.3, 11.3, 11.3, 11.3];
+    const out: TraceFrame[] = [];
+    for (let i = 0, t = -165; t <= 2500; i++, t += 33) {
+      const pitch = pitches[i];
+      out.push(posed(t, pitch === undefined ? 0 : 31, pitch ?? 1, t > 1100 ? 0.6 : 0.05));
+    }
+    expect(evaluateStep('smile', out, base, 0, 2500, CURRENT_THRESHOLDS).outcome).toBe('passed');
+    // The same frames facing the camera: looking up then does count against the smile.
+    const facing = out.map((f) => ({ ...f, pose: [0, f.pose![1], 0] as [number, number, number] }));
+    expect(evaluateStep('smile', facing, base, 0, 2500, CURRENT_THRESHOLDS)).toMatchObject({ outcome: 'failed', conflict: 'look_up' });
+  });
+});

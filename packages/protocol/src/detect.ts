@@ -304,8 +304,11 @@ function findConflict(
   upTo: number,
 ): { challenge: ChallengeId; index: number } | undefined {
   let earliest: { challenge: ChallengeId; index: number } | undefined;
+  const maxYaw = th.lookUpConflictMaxYaw;
   for (const other of th.conflicts?.[challenge] ?? CHALLENGES[challenge].conflicts) {
-    const levels = frames.slice(0, upTo + 1).map((f) => actionLevel(other, f, base, th));
+    // A head turned far tilts its measured pitch: looking up counts only near the camera.
+    const counted = (f: FaceFrame) => other !== 'look_up' || maxYaw === undefined || Math.abs(f.pose[0] - base.yaw) < maxYaw;
+    const levels = frames.slice(0, upTo + 1).map((f) => (counted(f) ? actionLevel(other, f, base, th) : 0));
     const run = firstFreshRun(levels, frames, th.conflictFactor, 1, th);
     if (run && (!earliest || run.end < earliest.index)) earliest = { challenge: other, index: run.end };
   }

@@ -107,5 +107,6 @@ export const SIGNAL_TEXT: Readonly<Record<string, string>> = {
   claimed_location_mismatch: "Where the candidate says they live does not fit the connection's country or the browser's time zone.",
   shared_network: 'Another candidate was checked from the same internet address recently (offices, campuses and mobile carriers share addresses too).',
   shared_device: 'Another candidate was checked on what looks like the same device recently (identical company laptops look alike too).',
+  shared_face: "The face in this check's images looks like the face of another candidate checked recently: for a person to compare (look-alikes and relatives match too).",
   phone_anomaly: "The candidate's phone number is invalid, from another country, written as dialled from abroad, or not a personal line.",
 };

@@ -103,10 +103,12 @@ export interface ClaimedRisk {
  * sessions are named; `candidates` counts the distinct other candidates.
  */
 export interface LinkFact {
-  signal: 'shared_network' | 'shared_device';
-  by: 'address' | 'local_set' | 'device';
+  signal: 'shared_network' | 'shared_device' | 'shared_face';
+  by: 'address' | 'local_set' | 'device' | 'face';
   sessions: string[];
   candidates: number;
+  /** For `face`: the highest mean similarity of the crops' embeddings with another candidate's. */
+  similarity?: number;
 }
 
 export interface RiskFacts {

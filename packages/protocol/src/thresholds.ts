@@ -34,6 +34,12 @@ export interface Thresholds {
    * the head must stay past them (its own hold, far longer than a held expression's).
    */
   profile?: { degrees: number; holdMs: number };
+  /**
+   * Looking up counts against another step only in frames where the head is turned less than this
+   * from the baseline (from version 2026-12.1): far into a turn the head tilts and the measured
+   * pitch with it, so a candidate coming back from a profile turn would read as looking up.
+   */
+  lookUpConflictMaxYaw?: number;
   /** How long a held action must stay past its target. */
   holdMs: number;
   /** A response starts where the signal first passes this share of its target. */
@@ -164,12 +170,15 @@ export const THRESHOLDS_V3: Thresholds = {
  * held that far (maxine-webcam-turns) stays past 28° for 1.4 s and past 30° for 0.93 s, so 28°
  * leaves room for the degree or two a live replay measures differently; real-time face swaps
  * degrade from about there (docs/high-assurance.md). Turning back the other way, or opening the
- * mouth wide, during the turn does not follow the prompt.
+ * mouth wide, during the turn does not follow the prompt. Looking up counts against a step only
+ * while the head is within an ordinary turn of the camera: the one-person actor, coming back from
+ * the turn with his head still tilted 8-11° up, failed 1 check in 14 as `wrong_action` without it.
  */
 export const THRESHOLDS_V4: Thresholds = {
   ...THRESHOLDS_V3,
   version: '2026-12.1',
   profile: { degrees: 28, holdMs: 600 },
+  lookUpConflictMaxYaw: 12,
   conflicts: {
     ...THRESHOLDS_V3.conflicts,
     profile_left: ['turn_right', 'open_mouth'],

@@ -68,6 +68,8 @@ export interface IntegrationRecord {
   excludedChallenges: ChallengeId[];
   /** `on`: every plan, check and re-check, holds one profile turn (on a random side). */
   profileTurn: ProfileTurnPolicy;
+  /** Opt-in: keep passed checks' faces this many days to match them across candidates. Null: off. */
+  faceMatchDays: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -76,7 +78,7 @@ export type NewIntegration = Omit<IntegrationRecord, 'audiences'>;
 
 export const PROFILE_TURN_POLICIES = ['off', 'on'] as const;
 export type ProfileTurnPolicy = (typeof PROFILE_TURN_POLICIES)[number];
-export type IntegrationPatch = Partial<Pick<IntegrationRecord, 'name' | 'origins' | 'virtualCameraPolicy' | 'lightOptOutPolicy' | 'signalPolicies' | 'referenceImageDays' | 'highAssurance' | 'frameEvidenceDays' | 'excludedChallenges' | 'profileTurn'>>;
+export type IntegrationPatch = Partial<Pick<IntegrationRecord, 'name' | 'origins' | 'virtualCameraPolicy' | 'lightOptOutPolicy' | 'signalPolicies' | 'referenceImageDays' | 'highAssurance' | 'frameEvidenceDays' | 'excludedChallenges' | 'profileTurn' | 'faceMatchDays'>>;
 
 /** An integration's API key. Only its SHA-256 is kept; `hint` is its last four characters, for people. */
 export interface ApiKeyRecord {
@@ -284,6 +286,23 @@ export interface SessionFaceRecord {
   expiresAt: number;
 }
 
+/**
+ * The face of a passed check, kept for the cross-candidate match of an integration that opted in
+ * (`faceMatchDays`): the same face under another candidate reference routes the session to review.
+ * Biometric data: only under that opt-in, for that many days, never in a token or an API answer;
+ * the embeddings are packed as float32 (`dimensions` per embedding).
+ */
+export interface IntegrationFaceRecord {
+  sessionId: string;
+  integrationId: string;
+  candidateRef: string;
+  attemptId: string;
+  dimensions: number;
+  embeddings: Uint8Array;
+  createdAt: number;
+  expiresAt: number;
+}
+
 /** Something that happened and must stay on record. */
 export interface AuditEvent {
   at: number;
@@ -434,6 +453,7 @@ export interface PurgeCounts {
   referenceImages: number;
   frameEvidence: number;
   sessionFaces: number;
+  integrationFaces: number;
   revokedTokens: number;
   udpObservations: number;
   linkKeys: number;
@@ -534,6 +554,12 @@ export interface AttemptStore {
   /** Keeps the face of a session's passed check (replacing any earlier one). */
   putSessionFace(face: SessionFaceRecord): Promise<void>;
   getSessionFace(sessionId: string, now: number): Promise<SessionFaceRecord | null>;
+  /** Keeps a passed check's face for the integration's cross-candidate match (one per session). */
+  putIntegrationFace(face: IntegrationFaceRecord): Promise<void>;
+  /** The integration's kept faces other than `candidateRef`'s, newest first, at most `limit`. */
+  otherCandidateFaces(integrationId: string, candidateRef: string, now: number, limit: number): Promise<IntegrationFaceRecord[]>;
+  /** Deletes every kept face of an integration (it turned the match off): how many. */
+  deleteIntegrationFaces(integrationId: string): Promise<number>;
 }
 
 export interface WebhookOutbox {

@@ -1,5 +1,5 @@
 /** `liveproof-badge-change`: the badge's status changed (unchecked, checking, verifying, verified, failed, expired, invalid). */
-import type { BadgeStatus } from '../liveproof-badge.ts';
+import type { BadgeStatus } from '../badge/views.ts';
 
 export class LiveproofBadgeChangeEvent extends Event {
   static readonly type = 'liveproof-badge-change';

@@ -76,6 +76,7 @@ function integration(overrides: Partial<NewIntegration> = {}): NewIntegration {
     frameEvidenceDays: 7,
     excludedChallenges: ['blink'],
     profileTurn: 'on',
+    faceMatchDays: 30,
     createdAt: T0,
     updatedAt: T0,
     ...overrides,
@@ -625,6 +626,28 @@ function storeContract(name: string, newTarget: () => Target): void {
         expect((await store.purge({ now: T0 + 5000, recordsBefore: 0, evidenceBefore: 0, linksBefore: 0 })).sessionFaces).toBe(1);
       });
 
+      it("keeps passed checks' faces for the integration's cross-candidate match: others' only, newest first, until deleted or expired", async () => {
+        const owner = await seedIntegration(store);
+        const elsewhere = await seedIntegration(store);
+        const faces = [];
+        for (const [i, [integrationId, candidateRef]] of ([[owner.id, 'persona-a'], [owner.id, 'persona-b'], [owner.id, 'persona-a'], [elsewhere.id, 'persona-c']] as const).entries()) {
+          const record = session(integrationId, { candidateRef });
+          await store.insertSession(record);
+          const attempt = await startAttempt(store, record.id);
+          const embeddings = new Uint8Array(new Float32Array([i, 0.5, -0.25]).buffer);
+          const face = { sessionId: record.id, integrationId, candidateRef, attemptId: attempt.id, dimensions: 3, embeddings, createdAt: T0 + i, expiresAt: T0 + 5000 };
+          await store.putIntegrationFace(face);
+          faces.push(face);
+        }
+        // Another candidate's faces of this integration only, newest first, bytes as written.
+        expect(await store.otherCandidateFaces(owner.id, 'persona-b', T0 + 10, 10)).toEqual([faces[2], faces[0]]);
+        expect(await store.otherCandidateFaces(owner.id, 'persona-z', T0 + 10, 2)).toEqual([faces[2], faces[1]]);
+        expect(await store.otherCandidateFaces(owner.id, 'persona-z', T0 + 5000, 10)).toEqual([]);
+        expect(await store.deleteIntegrationFaces(owner.id)).toBe(3);
+        expect(await store.otherCandidateFaces(owner.id, 'persona-z', T0 + 10, 10)).toEqual([]);
+        expect((await store.purge({ now: T0 + 5000, recordsBefore: 0, evidenceBefore: 0, linksBefore: 0 })).integrationFaces).toBe(1);
+      });
+
       it('accepts exactly one of two results racing from two instances, and transitions the session once', async () => {
         const owner = await seedSession(store, { attemptLimit: 2 });
         const [a, b] = [await startAttempt(store, owner.id), await startAttempt(store, owner.id)];
@@ -913,7 +936,7 @@ function storeContract(name: string, newTarget: () => Target): void {
           await store.recordWebhookAttempt(m.id, { at: T0 + 1, delivered: true, responseStatus: 204, error: null, retryAt: null, disableAfter: 20 });
         }
         const counts = await store.purge({ now: T0 + 60_000_000, recordsBefore: T0 + 1_000_000, evidenceBefore: T0 + 1_000_000, linksBefore: T0 + 1_000_000 });
-        expect(counts).toEqual({ events: 1, refusalCounts: 1, webhookMessages: 2, attemptsCleared: 1, referenceImages: 0, frameEvidence: 0, sessionFaces: 0, revokedTokens: 0, udpObservations: 1, linkKeys: 1 });
+        expect(counts).toEqual({ events: 1, refusalCounts: 1, webhookMessages: 2, attemptsCleared: 1, referenceImages: 0, frameEvidence: 0, sessionFaces: 0, integrationFaces: 0, revokedTokens: 0, udpObservations: 1, linkKeys: 1 });
         expect(await store.listUdpObservations('oldufrag00000000')).toEqual([]);
         expect(await store.listUdpObservations('newufrag00000000')).toHaveLength(1);
         expect(await store.getAttempt(old.id)).toMatchObject({ status: 'passed', reasons: [], steps: outcome().steps, ip: null, userAgent: null, resultIp: null, resultUserAgent: null, device: null });

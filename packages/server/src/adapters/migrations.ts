@@ -395,4 +395,26 @@ export const MIGRATIONS: readonly Migration[] = [
       { addColumn: 'integrations', column: 'profile_turn', spec: col('text', "DEFAULT 'off' CHECK (profile_turn IN ('off', 'on'))") },
     ],
   },
+  {
+    version: 13,
+    steps: [
+      // The cross-candidate face match, per integration (off by default), and the faces it keeps.
+      { addColumn: 'integrations', column: 'face_match_days', spec: col('int?', 'CHECK (face_match_days BETWEEN 1 AND 365)') },
+      {
+        createTable: 'integration_faces',
+        columns: {
+          session_id: col('text', 'PRIMARY KEY REFERENCES sessions (id)'),
+          integration_id: col('text', 'REFERENCES integrations (id)'),
+          candidate_ref: col('text'),
+          attempt_id: col('text'),
+          dimensions: col('int'),
+          embeddings: col('blob'),
+          created_at: col('bigint'),
+          expires_at: col('bigint'),
+        },
+      },
+      { createIndex: 'integration_faces_recent', on: 'integration_faces', columns: 'integration_id, created_at' },
+      { createIndex: 'integration_faces_expires', on: 'integration_faces', columns: 'expires_at' },
+    ],
+  },
 ];

@@ -16,6 +16,7 @@ import type {
   ReferenceImageRecord,
   RefusalCount,
   SessionFaceRecord,
+  IntegrationFaceRecord,
   SessionRecord,
   SigningKeyRecord,
   WebhookEndpointRecord,
@@ -39,6 +40,7 @@ export const integrations = rowCodec<Omit<IntegrationRecord, 'audiences'>>('inte
   frameEvidenceDays: 'int?',
   excludedChallenges: 'json',
   profileTurn: 'text',
+  faceMatchDays: 'int?',
   createdAt: 'bigint',
   updatedAt: 'bigint',
 });
@@ -176,6 +178,17 @@ export const sessionFaces = rowCodec<SessionFaceRecord>('session_faces', {
   expiresAt: 'bigint',
 });
 
+export const integrationFaces = rowCodec<IntegrationFaceRecord>('integration_faces', {
+  sessionId: 'text',
+  integrationId: 'text',
+  candidateRef: 'text',
+  attemptId: 'text',
+  dimensions: 'int',
+  embeddings: 'blob',
+  createdAt: 'bigint',
+  expiresAt: 'bigint',
+});
+
 export const events = rowCodec<AuditEventRecord>('events', {
   id: 'bigint',
   at: 'bigint',
@@ -258,7 +271,7 @@ export const cases = rowCodec<CaseRecord>('cases', {
 });
 
 /** Every mapped table, for the check that migrations produce exactly these columns. */
-export const TABLES = [cases, integrations, apiKeys, adminKeys, signingKeys, sessions, attempts, rechecks, referenceImages, frameEvidence, sessionFaces, events, refusalCounts, webhookEndpoints, webhookMessages, udpObservations, linkKeys];
+export const TABLES = [cases, integrations, apiKeys, adminKeys, signingKeys, sessions, attempts, rechecks, referenceImages, frameEvidence, sessionFaces, integrationFaces, events, refusalCounts, webhookEndpoints, webhookMessages, udpObservations, linkKeys];
 
 /** Tables with columns no record maps (join tables and the like), with their columns. */
 export const UNMAPPED_TABLES: Record<string, readonly string[]> = {

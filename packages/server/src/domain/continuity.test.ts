@@ -5,38 +5,11 @@
  * crops show someone else raises `face_changed`, in the answer, the token and the review case. The
  * check's embeddings live only as long as the session, and never in a token.
  */
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { traceDigestInput, type FrameRequestResponse, type ResultFrame, type StartAttemptResponse } from '@liveproof/protocol';
-import { ONE_PERSON_ACTOR, cropsFor, loadManifest, offlineScript, otherPersonSwap, runOffline, type FrameSource } from '@liveproof/test-media';
-import { createHarness, type ApiJson, type Harness } from '../testing/harness.ts';
-
-type Page = Awaited<ReturnType<Harness['page']>>;
-
-/** One attempt as a high-assurance page makes it: the splice, the commitment, the crops, the signed result. */
-async function attempt(h: Harness, page: Page, sessionId: string, extra: Record<string, unknown>, swap?: (s: FrameSource) => FrameSource) {
-  const start = await page.start(sessionId, undefined, { lightOptOut: true, ...extra });
-  expect(start.status, JSON.stringify(start.json)).toBe(201);
-  const plan = (start.json as StartAttemptResponse).plan;
-  const script = await offlineScript(await loadManifest(), [480, 560, 640, 520], ONE_PERSON_ACTOR);
-  const run = runOffline({ challenges: plan.challenges, stepTimeoutMs: plan.stepTimeoutMs }, { ...script, roundTripMs: 1 });
-  expect(run.outcome).toBe('completed');
-  const { trace } = run;
-  const commitment = {
-    traceDigest: createHash('sha256').update(traceDigestInput(trace)).digest('base64url'),
-    steps: trace.steps,
-    span: [trace.frames[0]!.t, trace.frames.at(-1)!.t] as [number, number],
-    frameCount: trace.frames.length,
-  };
-  const drawn = await h.api('POST', `/v1/attempts/${start.json.attemptId}/frames`, { commitment: await page.sign({ v: 1, attemptId: start.json.attemptId, nonce: plan.nonce, commitment }) });
-  expect(drawn.status).toBe(200);
-  const frames: ResultFrame[] = await cropsFor(trace, run.sources, (drawn.json as unknown as FrameRequestResponse).moments, swap ? { swap } : {});
-  h.clock.advance(Math.ceil(trace.frames.at(-1)!.t) + 500);
-  const result = await page.submit(start.json.attemptId as string, await page.sign({ ...page.payload(start.json as StartAttemptResponse, trace), frames }));
-  expect(result.status, JSON.stringify(result.json)).toBe(200);
-  return result.json as ApiJson & { result: string; reasons: string[]; signals: string[]; token: string };
-}
+import { otherPersonSwap, type FrameSource } from '@liveproof/test-media';
+import { createHarness } from '../testing/harness.ts';
+import { highAssuranceAttempt as attempt } from '../testing/high-assurance.ts';
 
 describe('the same person from the check to the call', () => {
   it("compares every re-check's face with the passed check's: face_changed for another person, on record and in the token", async () => {

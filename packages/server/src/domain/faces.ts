@@ -95,6 +95,13 @@ export const FACE_RULES = {
    */
   sameFace: 0.4,
   /**
+   * The cross-candidate match (opted in): a check whose frontal crops match another candidate's
+   * kept set at this mean similarity or more raises `shared_face`. Stricter than `sameFace`: one
+   * check is compared with many strangers, so a false match per pair multiplies (bench:faces: no
+   * set of another clip reached 0.45; docs/high-assurance.md).
+   */
+  otherCandidate: 0.5,
+  /**
    * Each flash crop: the face's chromaticity moves most toward the flashed colour, by at least this
    * much, against the lead-in crop (the page's own threshold for a flash, `Thresholds.light.minShift`).
    */

@@ -33,6 +33,7 @@ export interface IntegrationSettings {
   frameEvidenceDays?: number | null;
   excludedChallenges?: ChallengeId[];
   profileTurn?: ProfileTurnPolicy;
+  faceMatchDays?: number | null;
   purpose?: IntegrationPurpose | null;
 }
 
@@ -143,6 +144,7 @@ export async function createIntegration(
     frameEvidenceDays: checkRetention(settings.frameEvidenceDays, 'High-assurance crops'),
     excludedChallenges: checkExcludedChallenges(settings.excludedChallenges ?? []),
     profileTurn: checkProfileTurn(settings.profileTurn ?? 'off'),
+    faceMatchDays: checkRetention(settings.faceMatchDays, 'Faces for the cross-candidate match'),
     createdAt: now,
     updatedAt: now,
   } satisfies Omit<IntegrationRecord, 'audiences'>;
@@ -175,8 +177,11 @@ export async function updateIntegration(
   if (change.frameEvidenceDays !== undefined) patch.frameEvidenceDays = checkRetention(change.frameEvidenceDays, 'High-assurance crops');
   if (change.excludedChallenges !== undefined) patch.excludedChallenges = checkExcludedChallenges(change.excludedChallenges);
   if (change.profileTurn !== undefined) patch.profileTurn = checkProfileTurn(change.profileTurn);
+  if (change.faceMatchDays !== undefined) patch.faceMatchDays = checkRetention(change.faceMatchDays, 'Faces for the cross-candidate match');
   const updated = await store.updateIntegration(integration.id, patch, now);
   if (!updated) throw new LiveproofError('integration_not_found', `No integration ${integration.id}.`);
+  // The match turned off: the faces it kept go at once, not when their days run out.
+  if (patch.faceMatchDays === null && integration.faceMatchDays !== null) await store.deleteIntegrationFaces(integration.id);
   return updated;
 }
 
@@ -267,6 +272,7 @@ export function integrationView(integration: IntegrationRecord) {
     frameEvidenceDays: integration.frameEvidenceDays,
     excludedChallenges: integration.excludedChallenges,
     profileTurn: integration.profileTurn,
+    faceMatchDays: integration.faceMatchDays,
     createdAt: iso(integration.createdAt),
     updatedAt: iso(integration.updatedAt),
   };

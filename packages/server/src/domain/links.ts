@@ -19,7 +19,8 @@ import type { RiskSignal } from './signals.ts';
 
 /** The signal each kind of link raises. */
 const LINK_SIGNAL: Record<LinkKind, RiskSignal> = { address: 'shared_network', local_set: 'shared_device', device: 'shared_device' };
-export const LINK_SIGNALS: readonly string[] = [...new Set(Object.values(LINK_SIGNAL))];
+/** Signals that link candidates, never fail a check: by keyed hashes here, by faces in `face-match.ts`. */
+export const LINK_SIGNALS: readonly string[] = [...new Set(Object.values(LINK_SIGNAL)), 'shared_face'];
 
 /** Other sessions named per link, at most: enough for a reviewer to start from. */
 const MAX_LINKED_SESSIONS = 10;

@@ -51,6 +51,8 @@ export const RiskSignal = {
   SharedNetwork: 'shared_network',
   /** Another candidate of the integration was seen with the same set of local addresses or the same device digest. */
   SharedDevice: 'shared_device',
+  /** High assurance, opted in: the check's face looks like another candidate's within the match's days. */
+  SharedFace: 'shared_face',
 } as const;
 export type RiskSignal = (typeof RiskSignal)[keyof typeof RiskSignal];
 

@@ -141,6 +141,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         referenceImages: (await tx`DELETE FROM reference_images WHERE expires_at <= ${cutoffs.now}`).count,
         frameEvidence: (await tx`DELETE FROM frame_evidence WHERE expires_at <= ${cutoffs.now}`).count,
         sessionFaces: (await tx`DELETE FROM session_faces WHERE expires_at <= ${cutoffs.now}`).count,
+        integrationFaces: (await tx`DELETE FROM integration_faces WHERE expires_at <= ${cutoffs.now}`).count,
         revokedTokens: (await tx`DELETE FROM revoked_tokens WHERE expires_at <= ${cutoffs.now}`).count,
         udpObservations: (await tx`DELETE FROM udp_observations WHERE first_at < ${cutoffs.evidenceBefore}`).count,
         linkKeys: (await tx`DELETE FROM link_keys WHERE seen_at < ${cutoffs.linksBefore}`).count,
@@ -398,6 +399,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
     async getSessionFace(sessionId, now) {
       return read(t.sessionFaces, (await sql`SELECT * FROM session_faces WHERE session_id = ${sessionId} AND expires_at > ${now}`)[0]);
+    },
+    async putIntegrationFace(face) {
+      const row = values(t.integrationFaces, face);
+      await sql`INSERT INTO integration_faces ${sql(row)} ON CONFLICT (session_id) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, dimensions = EXCLUDED.dimensions, embeddings = EXCLUDED.embeddings, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`;
+    },
+    async otherCandidateFaces(integrationId, candidateRef, now, limit) {
+      const rows = await sql`SELECT * FROM integration_faces WHERE integration_id = ${integrationId} AND candidate_ref <> ${candidateRef} AND expires_at > ${now} ORDER BY created_at DESC LIMIT ${limit}`;
+      return rows.map((row) => read(t.integrationFaces, row)!);
+    },
+    async deleteIntegrationFaces(integrationId) {
+      return (await sql`DELETE FROM integration_faces WHERE integration_id = ${integrationId}`).count;
     },
     async getFrameEvidence(attemptId, now) {
       return read(t.frameEvidence, (await sql`SELECT * FROM frame_evidence WHERE attempt_id = ${attemptId} AND expires_at > ${now}`)[0]);

@@ -267,6 +267,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     referenceImages: run('DELETE FROM reference_images WHERE expires_at <= ?', cutoffs.now).changes,
     frameEvidence: run('DELETE FROM frame_evidence WHERE expires_at <= ?', cutoffs.now).changes,
     sessionFaces: run('DELETE FROM session_faces WHERE expires_at <= ?', cutoffs.now).changes,
+    integrationFaces: run('DELETE FROM integration_faces WHERE expires_at <= ?', cutoffs.now).changes,
     revokedTokens: run('DELETE FROM revoked_tokens WHERE expires_at <= ?', cutoffs.now).changes,
     udpObservations: run('DELETE FROM udp_observations WHERE first_at < ?', cutoffs.evidenceBefore).changes,
     linkKeys: run('DELETE FROM link_keys WHERE seen_at < ?', cutoffs.linksBefore).changes,
@@ -529,6 +530,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
     async getSessionFace(sessionId, now) {
       return read(t.sessionFaces, one('SELECT * FROM session_faces WHERE session_id = ? AND expires_at > ?', sessionId, now));
+    },
+    async putIntegrationFace(face) {
+      insert(t.integrationFaces, face, 'INSERT OR REPLACE');
+    },
+    async otherCandidateFaces(integrationId, candidateRef, now, limit) {
+      const rows = all('SELECT * FROM integration_faces WHERE integration_id = ? AND candidate_ref <> ? AND expires_at > ? ORDER BY created_at DESC LIMIT ?', integrationId, candidateRef, now, limit);
+      return rows.map((row) => read(t.integrationFaces, row)!);
+    },
+    async deleteIntegrationFaces(integrationId) {
+      return run('DELETE FROM integration_faces WHERE integration_id = ?', integrationId).changes;
     },
     async getFrameEvidence(attemptId, now) {
       return read(t.frameEvidence, one('SELECT * FROM frame_evidence WHERE attempt_id = ? AND expires_at > ?', attemptId, now));

@@ -21,6 +21,7 @@ import { FACE_RULES, checkFrames, compareWithCheck } from '../faces.ts';
 import { settlementRule } from '../settlement.ts';
 import { assuranceOf, claimSignals, judgeSignals, networkSignals, reportedSignals } from '../signals.ts';
 import { compareClaims } from '../../network/claims.ts';
+import { keepFaceForMatch, matchOtherCandidates, matchesFaces } from '../face-match.ts';
 import { linkAttempt, linkSignals } from '../links.ts';
 import { observeNetwork, reportedFacts } from '../../network/facts.ts';
 import { openAttemptEcho } from '../../network/rtt.ts';
@@ -100,6 +101,10 @@ async function record(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
   }
   const off = new Set(Object.keys(integration.signalPolicies).filter((s) => integration.signalPolicies[s] === 'off'));
   const links = await linkAttempt(deps, { session, startIp: attempt.ip, udp, device, network: evaluation.network }, receivedAt, off);
+  // Opted in: a check's face, when its crops passed every check, against other candidates' kept faces.
+  const faceMatch = frames && attempt.kind === 'check' && frames.reasons.length === 0 && frames.embeddings.length > 0 && matchesFaces(integration);
+  const sameFace = faceMatch ? await matchOtherCandidates(deps, session, frames.embeddings, receivedAt) : null;
+  if (sameFace) links.push(sameFace);
   const judged = judgeSignals(
     [...evaluation.reasons, ...(frames?.reasons ?? [])],
     [...evaluation.signals, ...(frames?.signals ?? []), ...networkSignals(observed, reported), ...reportedSignals(reported), ...claimSignals(claimed), ...linkSignals(links)],
@@ -150,6 +155,7 @@ async function record(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
   // The passed check's face, for the session's re-checks: kept only until the session ends.
   if (frames && status === 'passed' && attempt.kind === 'check' && frames.embeddings.length > 0) {
     await deps.store.putSessionFace({ sessionId: session.id, attemptId: attempt.id, embeddings: frames.embeddings, createdAt: receivedAt, expiresAt: session.expiresAt });
+    if (faceMatch) await keepFaceForMatch(deps, integration, session, attempt.id, frames.embeddings, receivedAt);
   }
   // The crops are deleted once scored, unless the integration keeps them for its reviewers.
   if (frames && frames.crops.length > 0 && integration.frameEvidenceDays) {

@@ -46,6 +46,14 @@ const settings = z.strictObject({
     .max(2)
     .optional()
     .openapi({ description: 'Movement challenges this integration\'s plans never draw (an accommodation, say); at least four stay.' }),
+  faceMatchDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .nullable()
+    .optional()
+    .openapi({ description: 'The cross-candidate face match (high assurance only): keep each passed check\'s face embeddings this many days and flag `shared_face` when a later check of another candidate reference shows the same face. For review only, never a failure; the model matches strangers too (docs/high-assurance.md). Null (the default): off; setting null deletes the kept faces.' }),
   profileTurn: z
     .enum(['off', 'on'])
     .optional()
