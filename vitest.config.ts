@@ -8,7 +8,7 @@ export default defineConfig({
           name: 'unit',
           // Browser tests run after the unit tests, so MediaPipe does not share the CPU with them.
           sequence: { groupOrder: 0 },
-          include: ['packages/*/src/**/*.test.ts', 'packages/verify/test/**/*.test.ts', 'test-media/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'packages/verify/test/**/*.test.ts', 'tools/eval/src/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
         },

@@ -4,8 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { TraceFrame } from '@liveproof/protocol';
-import type { ScriptSpec } from './actor-script.ts';
+import type { ChallengeId, TraceFrame } from '@liveproof/protocol';
 import { MANIFEST_PATH, TRACES_DIR } from './paths.ts';
 
 /** The folders of the shared media directory. */
@@ -122,4 +121,19 @@ export function tracePath(folder: MediaFolder, name: string): string {
 
 export async function loadTrace(folder: MediaFolder, name: string): Promise<RecordedTrace> {
   return JSON.parse(await readFile(tracePath(folder, name), 'utf8')) as RecordedTrace;
+}
+
+/** A labelled segment of a clip, by reference: what an actor plays for a challenge. */
+export interface SegmentRef {
+  /** Path under the shared media directory. */
+  file: string;
+  action: SegmentAction;
+  /** Which of the clip's segments for that action (0-based), and whether the segment is the mirrored one. */
+  index?: number;
+  mirrored?: boolean;
+}
+
+export interface ScriptSpec {
+  neutral: SegmentRef;
+  actions: Partial<Record<ChallengeId, SegmentRef>>;
 }

@@ -26,7 +26,7 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StartAttemptResponse } from '@liveproof/protocol';
 import { verifyWebhook } from '@liveproof/verify';
-import { attemptKey, resultPayload, signCompact, startServer, stillTrace, type RunningServer } from '@liveproof/test-media';
+import { attemptKey, resultPayload, signCompact, startServer, stillTrace, type RunningServer } from '@liveproof/eval';
 
 const DATABASE_URL = process.env.LIVEPROOF_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const API_KEY = `lp_crash_${randomBytes(12).toString('base64url')}`;

@@ -11,7 +11,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER_ENTRY } from '@liveproof/test-media';
+import { SERVER_ENTRY } from '@liveproof/eval';
 
 const PUBLIC_URL = 'https://liveproof.acme.example';
 let dataDir: string;

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { cooperativeCheck, startServer, type RunningServer } from '@liveproof/test-media';
+import { cooperativeCheck, startServer, type RunningServer } from '@liveproof/eval';
 
 let server: RunningServer;
 

@@ -28,7 +28,7 @@ import {
   waitForState,
   type LaunchedBrowser,
   type RunningServer,
-} from '@liveproof/test-media';
+} from '@liveproof/eval';
 
 let server: RunningServer;
 const browsers: LaunchedBrowser[] = [];

@@ -22,7 +22,7 @@ import { delimiter, extname, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession, launchBrowser, startServer, waitForState, type LaunchedBrowser, type RunningServer } from '@liveproof/test-media';
+import { createSession, launchBrowser, startServer, waitForState, type LaunchedBrowser, type RunningServer } from '@liveproof/eval';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'embedder');

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PRESENTATION_TYPES, REPO_ROOT, SHARED_MEDIA_DIR, isBonaFide, loadManifest, runEvaluation, toMarkdown } from '@liveproof/test-media';
+import { PRESENTATION_TYPES, REPO_ROOT, SHARED_MEDIA_DIR, isBonaFide, loadManifest, runEvaluation, toMarkdown } from '@liveproof/eval';
 
 describe('the evaluation, on a small sample', () => {
   it('runs every presentation type and reports APCER and BPCER per type', async () => {

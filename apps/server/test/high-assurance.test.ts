@@ -28,7 +28,7 @@ import {
   updateDevIntegration,
   waitForPass,
   type RunningServer,
-} from '@liveproof/test-media';
+} from '@liveproof/eval';
 import type { StartAttemptResponse } from '@liveproof/protocol';
 
 let server: RunningServer;

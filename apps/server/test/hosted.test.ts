@@ -24,7 +24,7 @@ import {
   waitForState,
   type LaunchedBrowser,
   type RunningServer,
-} from '@liveproof/test-media';
+} from '@liveproof/eval';
 
 const AUDIENCE = 'hosted-ats';
 

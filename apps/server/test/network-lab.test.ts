@@ -1,5 +1,5 @@
 /**
- * The network lab (test-media/src/lab): the real server in a network namespace of its own with its
+ * The network lab (tools/eval/src/lab): the real server in a network namespace of its own with its
  * shipped ports (HTTP 8787, ICE 3478), real Chromium in the candidate's namespace on another
  * network, a real SOCKS5 proxy (Debian's microsocks) in a third, all on documentation addresses
  * (RFC 5737) joined through a router namespace. Each case is one real check by the responsive
@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB_ADDRESSES, LAB_CASES, REPO_ROOT, createLab, describeRun, runLabCheck, startServer, writeLabLists, type LabRun, type NetworkLab, type RunningServer } from '@liveproof/test-media';
+import { LAB_ADDRESSES, LAB_CASES, REPO_ROOT, createLab, describeRun, runLabCheck, startServer, writeLabLists, type LabRun, type NetworkLab, type RunningServer } from '@liveproof/eval';
 
 let lab: NetworkLab;
 let server: RunningServer;

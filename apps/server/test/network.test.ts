@@ -23,7 +23,7 @@ import {
   waitForPass,
   type LaunchedBrowser,
   type RunningServer,
-} from '@liveproof/test-media';
+} from '@liveproof/eval';
 
 let server: RunningServer;
 const browsers: LaunchedBrowser[] = [];

@@ -14,7 +14,7 @@ import type { CreateSessionResponse, ResultPayload, StartAttemptResponse } from 
 import { verifyLivenessToken } from '@liveproof/verify';
 import { createServer } from 'node:http';
 import { verifyWebhook, type VerifiedWebhook } from '@liveproof/verify';
-import { loadManifest, offlineScript, readServerSentEvents, runOffline, startServer, type RunningServer } from '@liveproof/test-media';
+import { loadManifest, offlineScript, readServerSentEvents, runOffline, startServer, type RunningServer } from '@liveproof/eval';
 
 const DATABASE_URL = process.env.LIVEPROOF_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SCHEMA = `liveproof_e2e_${process.pid}_${Date.now().toString(36)}`;

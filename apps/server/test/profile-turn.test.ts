@@ -23,7 +23,7 @@ import {
   updateDevIntegration,
   waitForPass,
   type RunningServer,
-} from '@liveproof/test-media';
+} from '@liveproof/eval';
 import type { Page } from 'playwright-core';
 
 let server: RunningServer;

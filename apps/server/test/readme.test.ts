@@ -26,7 +26,7 @@ import {
   screenshot,
   waitForPass,
   type LaunchedBrowser,
-} from '@liveproof/test-media';
+} from '@liveproof/eval';
 
 /** The README's start command: the first code block after "Start the product". */
 function readmeStartCommand(): string {

@@ -11,7 +11,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '@liveproof/verify';
-import { cooperativeCheck, launchBrowser, screenshot, startServer, type LaunchedBrowser, type RunningServer } from '@liveproof/test-media';
+import { cooperativeCheck, launchBrowser, screenshot, startServer, type LaunchedBrowser, type RunningServer } from '@liveproof/eval';
 
 const deliveries: { headers: IncomingHttpHeaders; body: string }[] = [];
 const receiver = createServer((req, res) => {

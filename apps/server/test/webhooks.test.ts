@@ -26,7 +26,7 @@ import {
   waitForPass,
   type LaunchedBrowser,
   type RunningServer,
-} from '@liveproof/test-media';
+} from '@liveproof/eval';
 
 interface Delivery {
   headers: IncomingHttpHeaders;

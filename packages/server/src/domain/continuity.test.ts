@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { otherPersonSwap, type FrameSource } from '@liveproof/test-media';
+import { otherPersonSwap, type FrameSource } from '@liveproof/eval';
 import { createHarness } from '../testing/harness.ts';
 import { highAssuranceAttempt as attempt } from '../testing/high-assurance.ts';
 

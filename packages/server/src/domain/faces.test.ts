@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cropRgb, encodeJpeg, type RgbImage } from '@liveproof/faces';
 import { drawFrameMoments, type FrameCommitment, type ResultFrame, type Trace, type TraceFrame } from '@liveproof/protocol';
-import { SHARED_MEDIA_DIR, decodeFrames, loadManifest, loadTrace } from '@liveproof/test-media';
+import { SHARED_MEDIA_DIR, decodeFrames, loadManifest, loadTrace } from '@liveproof/eval';
 import { checkFrames, inlineFaceMeasurer, traceDigest, type FrameCheckInput } from './faces.ts';
 import type { FrameRequestRecord } from '../store.ts';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SessionEvent, StartAttemptResponse, Trace } from '@liveproof/protocol';
-import { loadManifest, offlineScript, runOffline } from '@liveproof/test-media';
+import { loadManifest, offlineScript, runOffline } from '@liveproof/eval';
 import { createHarness, neutralTrace, type Harness } from '../testing/harness.ts';
 import { readServerSentEvents } from '../testing/sse.ts';
 

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import { traceDigestInput, type FrameRequestResponse, type ResultFrame, type StartAttemptResponse } from '@liveproof/protocol';
-import { ONE_PERSON_ACTOR, cropsFor, loadManifest, offlineScript, runOffline, type FrameSource } from '@liveproof/test-media';
+import { ONE_PERSON_ACTOR, cropsFor, loadManifest, offlineScript, runOffline, type FrameSource } from '@liveproof/eval';
 import type { ApiJson, Harness } from './harness.ts';
 
 type Page = Awaited<ReturnType<Harness['page']>>;

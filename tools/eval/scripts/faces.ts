@@ -16,8 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { createFaceAnalyser, cropRgb, encodeJpeg, type FaceMeasure } from '@liveproof/faces';
 import { BS, type FaceBox } from '@liveproof/protocol';
 import { decodeFrames } from '../src/footage.ts';
-import { loadManifest, type RecordedTrace } from '../src/manifest.ts';
-import { SHARED_MEDIA_DIR, TEST_MEDIA_DIR } from '../src/paths.ts';
+import { SHARED_MEDIA_DIR, TEST_MEDIA_DIR, loadManifest, type RecordedTrace } from '@liveproof/test-media';
 import { readFile } from 'node:fs/promises';
 
 const { values } = parseArgs({ options: { every: { type: 'string', default: '8' }, json: { type: 'string' } } });

@@ -7,7 +7,7 @@ import { COOPERATIVE_ACTOR, resolveScript } from './actor-script.ts';
 import { installActor, type ActorScript } from './actor.ts';
 import { launchBrowser, type BrowserOptions } from './browser.ts';
 import { createSession, getSession, openCheck, recordEvents, screenshot, waitForPass } from './check-page.ts';
-import { loadManifest } from './manifest.ts';
+import { loadManifest } from '@liveproof/test-media';
 import type { RunningServer } from './server-process.ts';
 
 export interface CooperativeCheck {

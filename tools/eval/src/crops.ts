@@ -10,8 +10,7 @@ import { cropRgb, encodeJpeg, type RgbImage } from '@liveproof/faces';
 import { LIGHT_RGB, frameForMoment, type FrameMoment, type LightColour, type ResultFrame, type Trace, type TraceFrame } from '@liveproof/protocol';
 import { REFLECTION } from './actor.ts';
 import { decodeFrames } from './footage.ts';
-import { loadTrace, type MediaFolder } from './manifest.ts';
-import { SHARED_MEDIA_DIR } from './paths.ts';
+import { SHARED_MEDIA_DIR, loadTrace, type MediaFolder } from '@liveproof/test-media';
 
 /** Which clip frame a trace frame shows. */
 export interface FrameSource {

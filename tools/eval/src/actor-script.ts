@@ -6,21 +6,7 @@
  */
 import type { ChallengeId } from '@liveproof/protocol';
 import type { ActorSegment } from './actor.ts';
-import type { Manifest, SegmentAction } from './manifest.ts';
-
-export interface SegmentRef {
-  /** Path under the shared media directory. */
-  file: string;
-  action: SegmentAction;
-  /** Which of the clip's segments for that action (0-based), and whether the segment is the mirrored one. */
-  index?: number;
-  mirrored?: boolean;
-}
-
-export interface ScriptSpec {
-  neutral: SegmentRef;
-  actions: Partial<Record<ChallengeId, SegmentRef>>;
-}
+import type { Manifest, ScriptSpec, SegmentRef } from '@liveproof/test-media';
 
 const MAXINE = 'live/maxine-webcam-turns.mp4';
 

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { TEST_MEDIA_DIR } from './paths.ts';
+import { PAGE_DIR } from './page-scripts.ts';
 
 export interface PresenterOptions {
   /** An image file on disk. */
@@ -28,5 +28,5 @@ export async function installPresenter(page: Page, options: PresenterOptions): P
     },
     { imageUrl: IMAGE_PATH, motion: options.motion, seed: options.seed, fill: options.fill ?? 1 },
   );
-  await page.addInitScript({ path: join(TEST_MEDIA_DIR, 'page', 'presenter.js') });
+  await page.addInitScript({ path: join(PAGE_DIR, 'presenter.js') });
 }

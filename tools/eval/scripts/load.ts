@@ -1,6 +1,6 @@
 /**
  * `pnpm load`: a benchmark of the built server over HTTP, not a test. For SQLite and PostgreSQL in
- * turn it starts the real server (test-media's `startServer()`, the README's start) and measures
+ * turn it starts the real server (the harness's `startServer()`, the README's start) and measures
  * each step of a candidate's check as the hiring system and the page make it: create a session,
  * start an attempt, post a validly signed result (a still face over 6 s, 217 frames, scored in
  * full by the server; posted no sooner than the trace's span after the start, since the server
@@ -230,7 +230,7 @@ async function measure(store: 'sqlite' | 'postgres'): Promise<Stats[]> {
 
 /**
  * The largest result a plan allows, as `maxFramesFor` and `maxResultBytesFor` in
- * packages/server/src/domain/evidence.ts compute it (test-media cannot import the server); the
+ * packages/server/src/domain/evidence.ts compute it (the harness does not import the server); the
  * flood checks it against the server's own refusal of one byte more.
  */
 function limitsFor(plan: { issuedAt: number; expiresAt: number }) {

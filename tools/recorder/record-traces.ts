@@ -2,7 +2,7 @@
  * Records a trace from every clip of the shared test footage with the element's own engine, in
  * headless Chromium, one frame at a time (by seeking), so that the traces are deterministic.
  *
- *   node --import tsx test-media/scripts/record-traces.ts [--media DIR] [--width 640] [clip ...]
+ *   node --import tsx tools/recorder/record-traces.ts [--media DIR] [--width 640] [clip ...]
  *
  * Clips are named by base name (`maxine-webcam-turns`), file name or `folder/file`; none means all.
  * Writes `test-media/traces/<folder>/<name>.json` and prints a summary per clip.
@@ -18,9 +18,9 @@ import { basename, extname, join, normalize, sep } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import { createLogger, createServer, type Logger, type Plugin } from 'vite';
-import type { RecordingResult } from '../recorder/api.ts';
-import { MEDIA_FOLDERS, REPO_ROOT, SHARED_MEDIA_DIR, TEST_MEDIA_DIR, tracePath, type MediaFolder, type RecordedTrace } from '../src/index.ts';
-import { TRANSCODE_DIR, transcodeToVp9 } from '../src/transcode.ts';
+import type { RecordingResult } from './api.ts';
+import { TRANSCODE_DIR, transcodeToVp9 } from '@liveproof/eval';
+import { MEDIA_FOLDERS, REPO_ROOT, SHARED_MEDIA_DIR, tracePath, type MediaFolder, type RecordedTrace } from '@liveproof/test-media';
 import { summarise, formatSummary } from './trace-summary.ts';
 
 const run = promisify(execFile);
@@ -219,7 +219,7 @@ async function main(): Promise<void> {
 
   const server = await createServer({
     configFile: false,
-    root: join(TEST_MEDIA_DIR, 'recorder'),
+    root: join(REPO_ROOT, 'tools', 'recorder'),
     customLogger: quietLogger(),
     clearScreen: false,
     server: { host: '127.0.0.1', port: 0, hmr: false, watch: null, fs: { allow: [REPO_ROOT] } },

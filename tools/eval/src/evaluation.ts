@@ -17,9 +17,9 @@ import { summarise, type EvaluationReport, type PresentationOutcome } from './ev
 import { forgeSynthetic, spliceRun } from './forgery.ts';
 import { ONE_PERSON_ACTOR } from './actor-script.ts';
 import { cropsFor, otherPersonSwap } from './crops.ts';
-import type { Manifest } from './manifest.ts';
+import type { Manifest } from '@liveproof/test-media';
 import { offlineScript } from './offline-actor.ts';
-import { TEST_MEDIA_DIR } from './paths.ts';
+import { PAGE_DIR } from './page-scripts.ts';
 import { installPresenter } from './presenter.ts';
 import { buildPresentations, isHighAssurance, type PlanOptions, type Presentation } from './presentations.ts';
 import { startServer, updateDevIntegration, type RunningServer } from './server-process.ts';
@@ -71,7 +71,7 @@ async function runInBrowser(p: Presentation, server: RunningServer, policy: 'fla
         await page.addInitScript((label) => {
           (window as unknown as { __liveproofVirtualCameraLabel: string }).__liveproofVirtualCameraLabel = label;
         }, camera.virtualCameraLabel);
-        await page.addInitScript({ path: join(TEST_MEDIA_DIR, 'page', 'virtual-camera.js') });
+        await page.addInitScript({ path: join(PAGE_DIR, 'virtual-camera.js') });
       }
     } else if (camera.kind === 'presenter') {
       await installPresenter(page, camera.options);

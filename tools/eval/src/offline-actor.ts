@@ -5,11 +5,10 @@
  * the trace the element would have sent, for unit tests of scoring on real data.
  */
 import { CURRENT_THRESHOLDS, LIGHT_RGB, round, type ChallengeId, type LightColour, type Thresholds, type Trace, type TraceFrame } from '@liveproof/protocol';
-import { CheckRunner, type ChallengeUpdate, type RunnerPlan } from '../../packages/element/src/runner.ts';
+import { CheckRunner, type ChallengeUpdate, type RunnerPlan } from '../../../packages/element/src/runner.ts';
 import { REFLECTION, type ActorSegment } from './actor.ts';
-import { COOPERATIVE_ACTOR, resolveScript, type ScriptSpec } from './actor-script.ts';
-import { loadTrace, type Manifest, type MediaFolder } from './manifest.ts';
-import { mirrorFrame } from './analysis.ts';
+import { COOPERATIVE_ACTOR, resolveScript } from './actor-script.ts';
+import { loadTrace, mirrorFrame, type Manifest, type MediaFolder, type ScriptSpec } from '@liveproof/test-media';
 import type { FrameSource } from './crops.ts';
 
 /** A stretch of a recorded trace (clip seconds), optionally mirrored left-right. */

@@ -6,8 +6,8 @@
  * many plans, and scored as the server scores it: thousands of replays in seconds.
  */
 import { CURRENT_THRESHOLDS, MOTION_CHALLENGE_IDS, PROFILE_CHALLENGE_IDS, lightSequence, score, type ChallengeId, type LightSpec, type Thresholds, type TraceFrame } from '@liveproof/protocol';
-import type { RunnerPlan } from '../../packages/element/src/runner.ts';
-import type { Manifest } from './manifest.ts';
+import type { RunnerPlan } from '../../../packages/element/src/runner.ts';
+import type { Manifest } from '@liveproof/test-media';
 import { recordedFrames, runOffline, type OfflineScript } from './offline-actor.ts';
 import { seeded } from './presentations.ts';
 

@@ -5,9 +5,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CURRENT_THRESHOLDS, MOTION_CHALLENGE_IDS, PROFILE_CHALLENGE_IDS, THRESHOLDS_V2, THRESHOLDS_V3, lightSequence, score, type ChallengeId, type LightSpec, type Trace } from '@liveproof/protocol';
 import { COOPERATIVE_ACTOR } from './actor-script.ts';
-import type { RunnerPlan } from '../../packages/element/src/runner.ts';
+import type { RunnerPlan } from '../../../packages/element/src/runner.ts';
 import { forgeSpliced, forgeSynthetic } from './forgery.ts';
-import { loadManifest, type Manifest } from './manifest.ts';
+import { loadManifest, type Manifest } from '@liveproof/test-media';
 import { replayOdds } from './replay-odds.ts';
 import { offlineScript, recordedFrames, runOffline, type OfflineScript } from './offline-actor.ts';
 

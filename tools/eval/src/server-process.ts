@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from './paths.ts';
+import { REPO_ROOT } from '@liveproof/test-media';
 
 export const SERVER_ENTRY = join(REPO_ROOT, 'apps', 'server', 'dist', 'main.js');
 

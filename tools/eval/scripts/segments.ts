@@ -1,12 +1,12 @@
 /**
  * Helps label the live clips and checks the labels against the project's own detector.
  *
- *   node --import tsx test-media/scripts/segments.ts candidates [clip ...]
+ *   node --import tsx tools/eval/scripts/segments.ts candidates [clip ...]
  *     Prints, per clip, the stretches where each action passes its target relative to a provisional
  *     baseline (the clip's medians), and still neutral stretches. Candidates only: confirm each one
  *     by looking at frames of the footage before labelling it.
  *
- *   node --import tsx test-media/scripts/segments.ts measure [--write] [clip ...]
+ *   node --import tsx tools/eval/scripts/segments.ts measure [--write] [clip ...]
  *     For every labelled segment: the peak relative to the clip's neutral baseline (medians over its
  *     neutral segments) and what `evaluateStep()` makes of it with the prompt at the segment's start.
  *     `--write` stores baselines and peaks in manifest.json, and each clip's fps, frame count,
@@ -15,7 +15,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { THRESHOLDS_V1, evaluateStep, isFaceFrame, type Baseline, type ChallengeId, type TraceFrame } from '@liveproof/protocol';
+import { CURRENT_THRESHOLDS, THRESHOLDS_V1, evaluateStep, isFaceFrame, isProfileChallenge, type Baseline, type ChallengeId, type TraceFrame } from '@liveproof/protocol';
 import {
   MANIFEST_PATH,
   baselineOf,
@@ -132,7 +132,8 @@ async function measure(): Promise<void> {
       const frames = segment.mirrored ? mirrored : trace.frames;
       const mirroredBase = segment.mirrored ? { ...base, yaw: -base.yaw } : base;
       const peak = peakIn(frames, action, mirroredBase, start, end);
-      const step = evaluateStep(action, frames, mirroredBase, start * 1000, end * 1000, THRESHOLDS_V1);
+      // The profile turn exists from thresholds 2026-12.1 on; the other labels keep the first version's targets.
+      const step = evaluateStep(action, frames, mirroredBase, start * 1000, end * 1000, isProfileChallenge(action) ? CURRENT_THRESHOLDS : THRESHOLDS_V1);
       const angle = action.startsWith('turn') || action === 'look_up';
       const detail = [
         step.outcome,

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CURRENT_THRESHOLDS, thresholdsFor } from '@liveproof/protocol';
-import { loadManifest } from '../src/manifest.ts';
+import { loadManifest } from '@liveproof/test-media';
 import { replayOdds } from '../src/replay-odds.ts';
 
 const { values } = parseArgs({

@@ -9,7 +9,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { ChallengeId } from '@liveproof/protocol';
-import { SHARED_MEDIA_DIR, TEST_MEDIA_DIR } from './paths.ts';
+import { SHARED_MEDIA_DIR } from '@liveproof/test-media';
+import { PAGE_DIR } from './page-scripts.ts';
 import { actorCopy } from './transcode.ts';
 
 export interface ActorSegment {
@@ -76,7 +77,7 @@ export async function installActor(page: Page, script: ActorScript): Promise<voi
   await page.addInitScript((config) => {
     (window as unknown as { __liveproofActorConfig: unknown }).__liveproofActorConfig = config;
   }, { holdMs: 300, reflect: !script.unresponsive, reflection: REFLECTION, ...script, mediaPath: MEDIA_PATH });
-  await page.addInitScript({ path: join(TEST_MEDIA_DIR, 'page', 'actor.js') });
+  await page.addInitScript({ path: join(PAGE_DIR, 'actor.js') });
 }
 
 /** The actor's log: each prompt it saw and when it answered. */

@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { CreateSessionResponse } from '@liveproof/protocol';
-import { REPO_ROOT, TEST_MEDIA_DIR } from './paths.ts';
+import { REPO_ROOT } from '@liveproof/test-media';
+import { PAGE_DIR } from './page-scripts.ts';
 import type { RunningServer } from './server-process.ts';
 
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-results', 'screenshots');
@@ -36,7 +37,7 @@ export async function getSession(server: RunningServer, id: string): Promise<Rec
 
 /** Records every `liveproof-*` event the element fires, from before any page script runs (`page/events.js`). */
 export async function recordEvents(page: Page): Promise<void> {
-  await page.addInitScript({ path: join(TEST_MEDIA_DIR, 'page', 'events.js') });
+  await page.addInitScript({ path: join(PAGE_DIR, 'events.js') });
 }
 
 /** Content-Security-Policy violations the page reported (`recordEvents` installs the listener). */

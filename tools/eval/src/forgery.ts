@@ -13,7 +13,7 @@
  *   says so.
  */
 import { BS, CURRENT_THRESHOLDS, LIGHT_RGB, TRACE_BLENDSHAPES, round, type ChallengeId, type LightSpec, type Trace, type TraceFrame } from '@liveproof/protocol';
-import type { RunnerPlan } from '../../packages/element/src/runner.ts';
+import type { RunnerPlan } from '../../../packages/element/src/runner.ts';
 import { runOffline, type OfflineRun, type OfflineScript } from './offline-actor.ts';
 
 export const FORGERY_LEVELS = ['naive', 'noisy', 'spliced'] as const;

@@ -10,7 +10,7 @@ import { basename, extname, join } from 'node:path';
 import type { ActorScript } from './actor.ts';
 import { COOPERATIVE_ACTOR, ONE_PERSON_ACTOR, resolveScript } from './actor-script.ts';
 import type { ForgeryLevel } from './forgery.ts';
-import type { Manifest } from './manifest.ts';
+import type { Manifest } from '@liveproof/test-media';
 import type { PresenterOptions } from './presenter.ts';
 
 export const PRESENTATION_TYPES = [

@@ -23,7 +23,7 @@ import {
   COOPERATIVE_ACTOR,
   REPO_ROOT,
   SHARED_MEDIA_DIR,
-  TEST_MEDIA_DIR,
+  PAGE_DIR,
   createSession,
   installActor,
   launchBrowser,
@@ -119,7 +119,7 @@ async function measureRun(server: Awaited<ReturnType<typeof startServer>>): Prom
 
     // Bare detectForVideo on the same footage the element saw: the actor's camera stream.
     // Evaluated, not added as a <script>: the demo page's CSP allows no inline script (and should not).
-    await page.evaluate(readFileSync(join(TEST_MEDIA_DIR, 'page', 'bare-detect.js'), 'utf8'));
+    await page.evaluate(readFileSync(join(PAGE_DIR, 'bare-detect.js'), 'utf8'));
     const bare = await page.evaluate(
       ([manifest, frames]) => (window as unknown as { __liveproofBareDetect(url: string, n: number): Promise<number[]> }).__liveproofBareDetect(manifest, frames),
       ['/assets/mediapipe/manifest.json', 150] as const,

@@ -14,8 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toMarkdown } from '../src/eval-report.ts';
 import { runEvaluation } from '../src/evaluation.ts';
-import { loadManifest } from '../src/manifest.ts';
-import { MANIFEST_PATH, REPO_ROOT, SHARED_MEDIA_DIR } from '../src/paths.ts';
+import { MANIFEST_PATH, REPO_ROOT, SHARED_MEDIA_DIR, loadManifest } from '@liveproof/test-media';
 import { PRESENTATION_TYPES, type PresentationType } from '../src/presentations.ts';
 
 const { values } = parseArgs({
