@@ -58,6 +58,11 @@ async function profileCheck(page: Page, shot: string) {
   await installActor(page, { ...resolveScript(await loadManifest(), ONE_PERSON_ACTOR), delayMs: [300, 900] });
   const session = await createSession(server, { audience: 'dev-ats' });
   await page.goto(`${server.url}/?client_token=${encodeURIComponent(session.clientToken)}`);
+  // Told before starting: a bigger turn, held until a tone, and what to do if it is too much.
+  const notice = page.locator('liveproof-check [data-profile-turn]');
+  await expect.poll(() => notice.count()).toBe(1);
+  expect(await notice.innerText()).toMatch(/turn your head toward a\s+shoulder[\s\S]*tone[\s\S]*tell the hiring team/i);
+  await screenshot(page, `${shot}-notice`);
   await page.locator('liveproof-check').getByRole('button', { name: 'Start check' }).click();
   const prompt = page.locator('liveproof-check .prompt');
   await expect.poll(() => prompt.innerText(), { timeout: 60_000, interval: 50 }).toMatch(/shoulder/);

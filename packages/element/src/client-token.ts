@@ -9,7 +9,7 @@ import { LiveproofError } from '@liveproof/protocol';
 /** Ask for a fresh token this long before the old one expires. */
 export const REFRESH_AHEAD_MS = 60_000;
 
-function claims(token: string): { sub?: string; exp?: number; ha?: unknown } {
+function claims(token: string): { sub?: string; exp?: number; ha?: unknown; pt?: unknown } {
   try {
     return decodeJwt(token);
   } catch {
@@ -61,6 +61,15 @@ export async function freshClientToken(host: TokenHolder): Promise<string> {
   }
   if (host.tokenProvider && expiresSoon(host.clientToken)) host.clientToken = (await host.tokenProvider()) || host.clientToken;
   return host.clientToken;
+}
+
+/** Whether the integration's plans hold a profile turn: the candidate is told before the check starts. */
+export function profileTurnOf(token: string): boolean {
+  try {
+    return claims(token).pt === true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the integration's high-assurance mode is on: the candidate is told before the check starts. */

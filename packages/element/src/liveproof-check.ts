@@ -3,7 +3,7 @@ import { LiveproofError, type LightColour, type ResultResponse } from '@liveproo
 import { ApiClient } from './api.ts';
 import { CameraController, playStream } from './camera-controller.ts';
 import { runAttempt, sendStop, submitPending, type CheckMetrics, type FlowParts, type FlowUi, type RunningAttempt } from './check-flow.ts';
-import { freshClientToken, highAssuranceOf, sessionIdOf, sessionIdOrNone, warnIfNoToken } from './client-token.ts';
+import { freshClientToken, highAssuranceOf, profileTurnOf, sessionIdOf, sessionIdOrNone, warnIfNoToken } from './client-token.ts';
 import { FaceEngineController } from './controllers/face-engine-controller.ts';
 import { LightController } from './controllers/light-controller.ts';
 import { ToneController } from './controllers/tone-controller.ts';
@@ -292,7 +292,7 @@ export class LiveproofCheck extends LitElement {
 
 
   override render() {
-    const view: CheckView = { ...this._view, noFlash: this.noFlash, flashOptOut: this._flashOptOut, interview: this.mode === 'interview', highAssurance: highAssuranceOf(this.clientToken) };
+    const view: CheckView = { ...this._view, noFlash: this.noFlash, flashOptOut: this._flashOptOut, interview: this.mode === 'interview', highAssurance: highAssuranceOf(this.clientToken), profileTurn: profileTurnOf(this.clientToken) };
     return renderCheck(view, this.#handlers);
   }
 }

@@ -34,6 +34,8 @@ export interface CheckView {
   framesSent: number;
   /** The integration's high-assurance mode is on: say so before the check starts. */
   highAssurance: boolean;
+  /** The integration's plans hold a profile turn: said before the check starts. */
+  profileTurn: boolean;
   outcome: ResultResponse | undefined;
   error: { code: ErrorCode; message: string } | undefined;
   announcement: string;
@@ -44,7 +46,7 @@ export interface CheckView {
 }
 
 /** What the element shows that its attributes do not say, and how it starts. */
-export type RunView = Omit<CheckView, 'noFlash' | 'interview' | 'highAssurance' | 'flashOptOut'>;
+export type RunView = Omit<CheckView, 'noFlash' | 'interview' | 'highAssurance' | 'profileTurn' | 'flashOptOut'>;
 
 export const IDLE_VIEW: RunView = {
   state: 'idle', hint: undefined, hold: 0, loading: '', challenges: [], stepStatus: [], stepIndex: 0, progress: 0, flash: undefined,
@@ -148,19 +150,27 @@ function privacy(view: CheckView) {
   </div>`;
 }
 
+/** The profile turn asks more of the neck than the other steps: said first, with what to do if it is too much. */
+function profileNotice(view: CheckView) {
+  if (!view.profileTurn) return nothing;
+  return html`<p part="profile-notice" data-profile-turn><strong>A bigger head turn.</strong> One step asks you to turn your head toward a
+    shoulder, as far as is comfortable, and hold it until you hear a tone. If you cannot turn your head that far, tell the hiring team before
+    you start.</p>`;
+}
+
 function intro(view: CheckView, on: CheckHandlers) {
   const notice = view.notice ? html`<p class="hint" part="status" role="status">${view.notice}</p>` : nothing;
   if (view.interview) {
     return html`<h2>Interview in progress</h2>
       ${notice}
       <p>Your interviewer may ask you for a quick re-check during the call: a few simple steps, about ten seconds. It starts by itself when they ask.</p>
-      ${privacy(view)}
+      ${privacy(view)} ${profileNotice(view)}
       ${flashNotice(view, on)}`;
   }
   return html`<h2>Quick liveness check</h2>
     ${notice}
     <p>You will be asked to do a few simple things, like blinking or turning your head. Do each one as soon as it appears. It takes about 15 seconds.</p>
-    ${privacy(view)}
+    ${privacy(view)} ${profileNotice(view)}
     ${flashNotice(view, on)}
     <button part="button" @click=${on.start}>Start check</button>`;
 }

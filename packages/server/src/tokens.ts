@@ -68,15 +68,17 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 /**
  * The short-lived token the scheduling page hands to the element: it may start attempts in one
  * session. `ha` tells the element, before any attempt, that the integration's high-assurance mode is
- * on (so the candidate is told first); the plan's own claim is what the server goes by.
+ * on, and `pt` that its plans hold a profile turn (so the candidate is told first); the plan's own
+ * claims are what the server goes by.
  */
-export function issueClientToken(ctx: TokenContext, sessionId: string, expiresAt: number, jti: string, highAssurance: HighAssurancePolicy = 'off'): Promise<string> {
+export function issueClientToken(ctx: TokenContext, sessionId: string, expiresAt: number, jti: string, highAssurance: HighAssurancePolicy = 'off', profileTurn = false): Promise<string> {
   return sign(ctx, CLIENT_TOKEN_TYPE, {
     iss: ctx.issuer,
     aud: CLIENT_AUDIENCE,
     sub: sessionId,
     jti,
     ...(highAssurance !== 'off' ? { ha: highAssurance } : {}),
+    ...(profileTurn ? { pt: true } : {}),
     iat: seconds(ctx.clock.now()),
     exp: seconds(expiresAt),
   });

@@ -44,9 +44,9 @@ export async function clientTokenFor(deps: Deps, session: SessionRecord): Promis
   const now = deps.clock.now();
   if (now > session.expiresAt) throw new LiveproofError('session_expired', `Session ${session.id} has expired.`);
   const expiresAt = Math.min(session.expiresAt, now + deps.config.clientTokenTtlSeconds * 1000);
-  // The page shows the high-assurance notice before the check starts; the plan is what binds.
-  const highAssurance = (await deps.store.getIntegration(session.integrationId))?.highAssurance ?? 'off';
-  const token = await issueClientToken(deps.tokens, session.id, expiresAt, newId('ct', deps.random), highAssurance);
+  // The page shows the high-assurance and profile-turn notices before the check starts; the plan is what binds.
+  const integration = await deps.store.getIntegration(session.integrationId);
+  const token = await issueClientToken(deps.tokens, session.id, expiresAt, newId('ct', deps.random), integration?.highAssurance ?? 'off', integration?.profileTurn === 'on');
   return { clientToken: token, clientTokenExpiresAt: iso(expiresAt) };
 }
 
