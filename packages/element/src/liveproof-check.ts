@@ -16,7 +16,7 @@ import { FrameLoopController } from './frame-loop.ts';
 import { FrameSampler } from './frame-sampler.ts';
 import { styles } from './liveproof-check.styles.ts';
 import { IDLE_VIEW, renderCheck, type CheckHandlers, type CheckView, type RunView } from './liveproof-check.views.ts';
-import { errorCopy } from './messages.ts';
+import { errorCopy, outcomeAnnouncement } from './messages.ts';
 import { PendingResults, type PendingResult } from './pending-result.ts';
 import { SessionEventsController } from './session-events-controller.ts';
 
@@ -109,6 +109,8 @@ export class LiveproofCheck extends LitElement {
   });
   readonly #sampler = new FrameSampler();
   readonly #pending = new PendingResults();
+  /** Keyboard focus was in the element: a state change then moves it to the new state's heading. */
+  #hadFocus = false;
   readonly #internals = this.attachInternals();
   /** The re-check request the running attempt answers, in interview mode. */
   #recheckId: string | undefined;
@@ -124,6 +126,12 @@ export class LiveproofCheck extends LitElement {
     this._view = IDLE_VIEW;
     // Someone who asks their system for less motion probably wants no flashing either.
     this._flashOptOut = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+    this.addEventListener('focusin', () => (this.#hadFocus = true));
+    // Focus that leaves for somewhere else on the page is the candidate's choice: not taken back.
+    this.addEventListener('focusout', (event) => {
+      const next = event.relatedTarget as Node | null;
+      if (next && next !== this && !this.contains(next)) this.#hadFocus = false;
+    });
   }
 
   /** The current stage of the check. */
@@ -197,9 +205,10 @@ export class LiveproofCheck extends LitElement {
     if (previous !== undefined && previous !== this.state) {
       setCustomState(this.#internals, this.state, Object.values(CheckState));
       this.dispatchEvent(new LiveproofStateEvent(this.state, previous));
-      // The button the candidate pressed is gone: take keyboard focus to the outcome, if it was ours.
-      const outcome = this.renderRoot.querySelector<HTMLElement>('.outcome h2');
-      if (outcome && this.matches(':focus-within')) outcome.focus();
+      // The button the candidate pressed is gone with the old state: keyboard focus goes to the new
+      // state's heading, if it was ours (never taken from the page elsewhere).
+      const heading = this.renderRoot.querySelector<HTMLElement>('h2[tabindex="-1"]');
+      if (heading && this.#holdsFocus()) heading.focus({ preventScroll: true });
     }
   }
 
@@ -261,7 +270,7 @@ export class LiveproofCheck extends LitElement {
   #finish(response: ResultResponse): void {
     this.#metrics.verdictAt = performance.now();
     this.#show({ outcome: response, state: response.result === 'pass' ? 'passed' : 'failed' });
-    this.#announce(response.result === 'pass' ? 'Check passed.' : 'Check not passed.');
+    this.#announce(outcomeAnnouncement(response, this._view.recheck));
     this.dispatchEvent(new LiveproofCompleteEvent(response));
   }
 
@@ -276,8 +285,14 @@ export class LiveproofCheck extends LitElement {
     const error = thrown instanceof LiveproofError ? thrown : new LiveproofError('internal_error', thrown instanceof Error ? thrown.message : String(thrown), { cause: thrown });
     this.#show({ error: { code: error.code, message: error.message }, state: 'error' });
     const copy = errorCopy(error.code, error.message);
-    this.#announce(copy.title);
+    this.#announce(`${copy.title}. ${copy.body}`);
     this.dispatchEvent(new LiveproofErrorEvent({ code: error.code, message: error.message, retryable: copy.canRetry }));
+  }
+
+  /** Whether keyboard focus is in the element, or was until a re-render removed what held it. */
+  #holdsFocus(): boolean {
+    const active = document.activeElement;
+    return this.matches(':focus-within') || (this.#hadFocus && (active === null || active === document.body));
   }
 
   /** Says `text` in the assertive live region, even when it repeats the previous announcement. */

@@ -6,6 +6,7 @@ import { html, noChange, nothing, type TemplateResult } from 'lit';
 import { Directive, directive, type ElementPart, type PartInfo, PartType } from 'lit/directive.js';
 import { CHALLENGES, LIGHT_RGB, type ChallengeId, type ErrorCode, type LightColour, type ResultResponse } from '@liveproof/protocol';
 import type { CheckState } from './events/state.ts';
+import { readableOn } from './contrast.ts';
 import { errorCopy, promptCue, promptText, reasonText } from './messages.ts';
 import { POSITION_HINT_TEXT, type PositionHint } from './positioning.ts';
 
@@ -92,7 +93,7 @@ function flashOverlay(colour: LightColour | undefined) {
   if (!colour) return nothing;
   // A manual popover sits in the top layer, above the page whatever its layout or transforms.
   return html`<div class="flash" part="flash" popover="manual" data-colour=${colour} ${cssProperties({ background: `rgb(${LIGHT_RGB[colour].join(' ')})` })}>
-    <span ${cssProperties({ color: colour === 'green' ? '#000' : '#fff' })}>Keep still and look at the screen<br /><small>Press Esc to stop</small></span>
+    <span ${cssProperties({ color: readableOn(LIGHT_RGB[colour]) })}>Keep still and look at the screen<br /><small>Press Esc to stop</small></span>
   </div>`;
 }
 
@@ -161,13 +162,13 @@ function profileNotice(view: CheckView) {
 function intro(view: CheckView, on: CheckHandlers) {
   const notice = view.notice ? html`<p class="hint" part="status" role="status">${view.notice}</p>` : nothing;
   if (view.interview) {
-    return html`<h2>Interview in progress</h2>
+    return html`<h2 tabindex="-1">Interview in progress</h2>
       ${notice}
       <p>Your interviewer may ask you for a quick re-check during the call: a few simple steps, about ten seconds. It starts by itself when they ask.</p>
       ${privacy(view)} ${profileNotice(view)}
       ${flashNotice(view, on)}`;
   }
-  return html`<h2>Quick liveness check</h2>
+  return html`<h2 tabindex="-1">Quick liveness check</h2>
     ${notice}
     <p>You will be asked to do a few simple things, like blinking or turning your head. Do each one as soon as it appears. It takes about 15 seconds.</p>
     ${privacy(view)} ${profileNotice(view)}
@@ -209,7 +210,23 @@ function error(view: CheckView, on: CheckHandlers) {
         : nothing}`;
 }
 
+/**
+ * Each working state's heading: not shown (the camera view says it), but where keyboard focus and
+ * screen readers land when the state begins.
+ */
+const WORKING_HEADING: Partial<Record<CheckState, string>> = {
+  loading: 'Getting the check ready',
+  positioning: 'Position your face',
+  challenge: 'Follow the prompts',
+  submitting: 'Checking your result',
+};
+
 function body(view: CheckView, on: CheckHandlers) {
+  const heading = WORKING_HEADING[view.state];
+  return html`${heading ? html`<h2 class="sr-only" tabindex="-1">${heading}</h2>` : nothing}${stateBody(view, on)}`;
+}
+
+function stateBody(view: CheckView, on: CheckHandlers) {
   switch (view.state) {
     case 'idle':
       return intro(view, on);

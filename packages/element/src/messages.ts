@@ -1,5 +1,5 @@
 /** What the element says to the candidate, in one place. */
-import { CHALLENGES, REASON_TEXT, type ChallengeId, type ErrorCode, type ReasonCode } from '@liveproof/protocol';
+import { CHALLENGES, REASON_TEXT, type ChallengeId, type ErrorCode, type ReasonCode, type ResultResponse } from '@liveproof/protocol';
 
 /** Arrows as the candidate sees them in the mirrored self-view. */
 const CUES: Partial<Record<ChallengeId, string>> = { turn_left: '←', turn_right: '→', look_up: '↑', profile_left: '⇐', profile_right: '⇒' };
@@ -71,4 +71,18 @@ export function errorCopy(code: ErrorCode, message: string): ErrorCopy {
     default:
       return { title: 'Something went wrong', body: message, canRetry: true };
   }
+}
+
+/** What the live region says at the outcome: the verdict, why it failed, and what to do next. */
+export function outcomeAnnouncement(response: ResultResponse, recheck: boolean): string {
+  const what = recheck ? 'Re-check' : 'Check';
+  if (response.result === 'pass') return `${what} passed.`;
+  const reasons = response.reasons.map(reasonText).join(' ');
+  const left = response.attemptsRemaining ?? 0;
+  const next = recheck
+    ? 'Your interviewer can see this and may ask for another re-check.'
+    : left > 0
+      ? `${left} ${left === 1 ? 'attempt' : 'attempts'} left: press Try again when you are ready.`
+      : 'No attempts left. Contact the person who invited you.';
+  return `${what} not passed. ${reasons} ${next}`.replace(/\s+/g, ' ').trim();
 }
