@@ -94,6 +94,14 @@ describe('the check by keyboard alone', () => {
     for (const entry of log) expect(entry.focus, entry.state).toBe(headings[entry.state]);
     expect(log.map((l) => l.state)).toEqual(expect.arrayContaining(['positioning', 'challenge', 'passed']));
     await screenshot(page, 'keyboard-focus-passed');
+    // The demo's token box scrolls, so it takes keyboard focus: Tab reaches it from the outcome.
+    let reached = false;
+    for (let tabs = 0; tabs < 20 && !reached; tabs++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.id === 'ats-token');
+    }
+    expect(reached).toBe(true);
+    await screenshot(page, 'keyboard-focus-token');
   });
 
   it('says why a check failed and what to do next, with focus on the outcome, and Try again is one Tab away', async () => {

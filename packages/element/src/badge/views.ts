@@ -57,10 +57,14 @@ export function statusLabel(status: BadgeStatus, claims: LivenessTokenClaims | u
   return STATUS_TEXT[status].label;
 }
 
-/** Which attempt and step the candidate is on, and the prompt they are shown. */
+/**
+ * Which attempt and step the candidate is on, and the prompt they are shown. The prompt's live
+ * region is there from the attempt's start, empty, so screen readers announce each prompt that
+ * fills it (a region created already holding text is usually not read).
+ */
 export function liveStep(attempt: LiveAttempt, prompt: string) {
   return html`<p class="live">${attempt.recheck ? 'Witnessed re-check' : `Attempt ${attempt.sequence}`}${attempt.index >= 0 ? html`, step ${attempt.index + 1} of ${attempt.total}` : nothing}</p>
-    ${prompt ? html`<p part="prompt" class="prompt" aria-live="assertive">Candidate is asked: <strong>${prompt}</strong></p>` : nothing}`;
+    <p part="prompt" class="prompt" aria-live="assertive">${prompt ? html`Candidate is asked: <strong>${prompt}</strong>` : nothing}</p>`;
 }
 
 /** When, which challenges, why it failed, the server's face checks, the risk signals. */
