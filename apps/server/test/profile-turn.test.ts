@@ -51,7 +51,7 @@ const COUNT_TONES = `(() => {
 
 const PROFILE = /^profile_(left|right)$/;
 
-/** One check by the one-person actor; a screenshot while the profile prompt shows. */
+/** One check by the one-person actor, which must pass; a screenshot while the profile prompt shows. */
 async function profileCheck(page: Page, shot: string) {
   await recordEvents(page);
   await page.addInitScript({ content: COUNT_TONES });
@@ -69,7 +69,10 @@ async function profileCheck(page: Page, shot: string) {
   await screenshot(page, `${shot}-prompt`);
   const { outcome, outcomes } = await waitForPass(page, { tries: 3 });
   await screenshot(page, `${shot}-passed`);
-  return { session, outcome, outcomes };
+  const detail = outcome.detail as { result: string; token: string };
+  const record = await getSession(server, session.id);
+  expect(detail.result, JSON.stringify({ outcomes: outcomes.map((o) => o.detail), attempts: record.attempts })).toBe('pass');
+  return { detail, record };
 }
 
 describe('the profile turn', () => {
@@ -77,10 +80,7 @@ describe('the profile turn', () => {
     const browser = await launchBrowser();
     try {
       const page = await browser.context.newPage();
-      const { session, outcome, outcomes } = await profileCheck(page, 'profile-turn');
-      const detail = outcome.detail as { result: string; token: string };
-      const record = await getSession(server, session.id);
-      expect(detail.result, JSON.stringify({ outcomes: outcomes.map((o) => o.detail), attempts: record.attempts })).toBe('pass');
+      const { detail, record } = await profileCheck(page, 'profile-turn');
       // The prompt and its announcement: which way, how far, until when.
       const prompts = (await events(page)).filter((e) => e.type === 'liveproof-prompt').map((e) => e.detail as { challenge: string; text: string });
       const profile = prompts.filter((p) => PROFILE.test(p.challenge));
@@ -111,10 +111,7 @@ describe('the profile turn', () => {
     const browser = await launchBrowser();
     try {
       const page = await browser.context.newPage();
-      const { session, outcome, outcomes } = await profileCheck(page, 'profile-turn-high-assurance');
-      const detail = outcome.detail as { result: string; token: string };
-      const record = await getSession(server, session.id);
-      expect(detail.result, JSON.stringify({ outcomes: outcomes.map((o) => o.detail), attempts: record.attempts })).toBe('pass');
+      const { detail } = await profileCheck(page, 'profile-turn-high-assurance');
       const faces = decodeJwt(detail.token).faces as { policy: string; checks: string[]; failed: string[] };
       expect(faces).toMatchObject({ policy: 'required', failed: [] });
       expect(faces.checks).toEqual(expect.arrayContaining(['present', 'pose']));

@@ -63,23 +63,22 @@ export async function freshClientToken(host: TokenHolder): Promise<string> {
   return host.clientToken;
 }
 
-/** Whether the integration's plans hold a profile turn: the candidate is told before the check starts. */
-export function profileTurnOf(token: string): boolean {
+/** A claim of the token, or undefined when it cannot be read. */
+function claimOf(token: string, name: 'ha' | 'pt'): unknown {
   try {
-    return claims(token).pt === true;
+    return claims(token)[name];
   } catch {
-    return false;
+    return undefined;
   }
 }
 
+/** Whether the integration's plans hold a profile turn: the candidate is told before the check starts. */
+export const profileTurnOf = (token: string): boolean => claimOf(token, 'pt') === true;
+
 /** Whether the integration's high-assurance mode is on: the candidate is told before the check starts. */
 export function highAssuranceOf(token: string): boolean {
-  try {
-    const ha = claims(token).ha;
-    return ha === 'on' || ha === 'required';
-  } catch {
-    return false;
-  }
+  const ha = claimOf(token, 'ha');
+  return ha === 'on' || ha === 'required';
 }
 
 export function expiresSoon(token: string, now = Date.now()): boolean {

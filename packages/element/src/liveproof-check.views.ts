@@ -7,7 +7,7 @@ import { Directive, directive, type ElementPart, type PartInfo, PartType } from 
 import { CHALLENGES, LIGHT_RGB, type ChallengeId, type ErrorCode, type LightColour, type ResultResponse } from '@liveproof/protocol';
 import type { CheckState } from './events/state.ts';
 import { readableOn } from './contrast.ts';
-import { errorCopy, promptCue, promptText, reasonText } from './messages.ts';
+import { NO_ATTEMPTS_LEFT, RECHECK_FAILED_NEXT, attemptsLeft, errorCopy, promptCue, promptText, reasonText } from './messages.ts';
 import { POSITION_HINT_TEXT, type PositionHint } from './positioning.ts';
 
 export type StepStatus = 'pending' | 'current' | 'done' | 'failed';
@@ -189,11 +189,11 @@ function failed(view: CheckView, on: CheckHandlers) {
     </div>
     ${steps(view)}
     ${view.recheck
-      ? html`<p class="muted">Your interviewer can see this and may ask for another re-check.</p>`
+      ? html`<p class="muted">${RECHECK_FAILED_NEXT}</p>`
       : remaining > 0
-      ? html`<p class="muted">${remaining} ${remaining === 1 ? 'attempt' : 'attempts'} left. Face the camera in good light and do each action as soon as its prompt appears.</p>
+      ? html`<p class="muted">${attemptsLeft(remaining)}. Face the camera in good light and do each action as soon as its prompt appears.</p>
           <button part="button" @click=${on.start}>Try again</button>`
-      : html`<p class="muted">No attempts left. Contact the person who invited you.</p>`}`;
+      : html`<p class="muted">${NO_ATTEMPTS_LEFT}</p>`}`;
 }
 
 function error(view: CheckView, on: CheckHandlers) {

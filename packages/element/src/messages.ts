@@ -73,16 +73,19 @@ export function errorCopy(code: ErrorCode, message: string): ErrorCopy {
   }
 }
 
+/** After a failed re-check, and after a failed check with no attempts left. */
+export const RECHECK_FAILED_NEXT = 'Your interviewer can see this and may ask for another re-check.';
+export const NO_ATTEMPTS_LEFT = 'No attempts left. Contact the person who invited you.';
+
+/** "1 attempt left", "2 attempts left". */
+export const attemptsLeft = (n: number): string => `${n} ${n === 1 ? 'attempt' : 'attempts'} left`;
+
 /** What the live region says at the outcome: the verdict, why it failed, and what to do next. */
 export function outcomeAnnouncement(response: ResultResponse, recheck: boolean): string {
   const what = recheck ? 'Re-check' : 'Check';
   if (response.result === 'pass') return `${what} passed.`;
   const reasons = response.reasons.map(reasonText).join(' ');
   const left = response.attemptsRemaining ?? 0;
-  const next = recheck
-    ? 'Your interviewer can see this and may ask for another re-check.'
-    : left > 0
-      ? `${left} ${left === 1 ? 'attempt' : 'attempts'} left: press Try again when you are ready.`
-      : 'No attempts left. Contact the person who invited you.';
+  const next = recheck ? RECHECK_FAILED_NEXT : left > 0 ? `${attemptsLeft(left)}: press Try again when you are ready.` : NO_ATTEMPTS_LEFT;
   return `${what} not passed. ${reasons} ${next}`.replace(/\s+/g, ' ').trim();
 }

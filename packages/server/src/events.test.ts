@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import type { SessionEvent } from '@liveproof/protocol';
-import { readServerSentEvents } from './testing/sse.ts';
+import { readServerSentEvents } from '@liveproof/eval';
 import { createPostgresEventBus } from './adapters/postgres/event-bus.ts';
 import type { BusEvent, EventBus } from './event-bus.ts';
 import { createHarness, neutralTrace, type Harness } from './testing/harness.ts';

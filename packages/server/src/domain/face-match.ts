@@ -36,8 +36,8 @@ export function unpackEmbeddings(dimensions: number, bytes: Uint8Array): number[
   return out;
 }
 
-/** Whether the integration keeps faces for the match (and the signal is not switched off). */
-export const matchesFaces = (integration: IntegrationRecord): boolean => integration.faceMatchDays !== null && integration.signalPolicies.shared_face !== 'off';
+/** Whether the integration keeps faces for the match, unless its policy switched the signal off (`off`, as for the other links). */
+export const matchesFaces = (integration: IntegrationRecord, off: ReadonlySet<string>): boolean => integration.faceMatchDays !== null && !off.has('shared_face');
 
 /** The kept faces of other candidates that match `embeddings`, as one link fact (null for none). */
 export async function matchOtherCandidates(deps: Deps, session: SessionRecord, embeddings: readonly number[][], now: number): Promise<LinkFact | null> {

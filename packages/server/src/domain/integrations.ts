@@ -54,15 +54,14 @@ export function checkExcludedChallenges(excluded: readonly string[]): ChallengeI
   return clean as ChallengeId[];
 }
 
-function checkProfileTurn(policy: string): ProfileTurnPolicy {
-  if (!(PROFILE_TURN_POLICIES as readonly string[]).includes(policy)) throw new LiveproofError('invalid_request', `The profile turn is ${PROFILE_TURN_POLICIES.join(' or ')} (got "${policy}").`);
-  return policy as ProfileTurnPolicy;
+/** `value` if it is one of `choices`; `invalid_request` naming them otherwise. */
+function checkChoice<T extends string>(value: string, choices: readonly T[], what: string): T {
+  if (!(choices as readonly string[]).includes(value)) throw new LiveproofError('invalid_request', `${what} is ${choices.join(', ')} (got "${value}").`);
+  return value as T;
 }
 
-function checkHighAssurance(policy: string): HighAssurancePolicy {
-  if (!(HIGH_ASSURANCE_POLICIES as readonly string[]).includes(policy)) throw new LiveproofError('invalid_request', `High assurance is ${HIGH_ASSURANCE_POLICIES.join(', ')} (got "${policy}").`);
-  return policy as HighAssurancePolicy;
-}
+const checkHighAssurance = (policy: string): HighAssurancePolicy => checkChoice(policy, HIGH_ASSURANCE_POLICIES, 'High assurance');
+const checkProfileTurn = (policy: string): ProfileTurnPolicy => checkChoice(policy, PROFILE_TURN_POLICIES, 'The profile turn');
 
 /** Checks a change of signal policies and merges it into `current`. */
 export function mergeSignalPolicies(current: Record<string, SignalPolicy>, change: Record<string, SignalPolicy | null>): Record<string, SignalPolicy> {

@@ -5,9 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SessionEvent, StartAttemptResponse, Trace } from '@liveproof/protocol';
-import { loadManifest, offlineScript, runOffline } from '@liveproof/eval';
+import { loadManifest, offlineScript, readServerSentEvents, runOffline } from '@liveproof/eval';
 import { createHarness, neutralTrace, type Harness } from '../testing/harness.ts';
-import { readServerSentEvents } from '../testing/sse.ts';
 
 const segment = (marker: number, bytes: number[]) => [0xff, marker, (bytes.length + 2) >> 8, (bytes.length + 2) & 0xff, ...bytes];
 const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));

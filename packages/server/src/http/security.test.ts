@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresStore } from '../adapters/postgres/store.ts';
 import { createIntegration } from '../domain/integrations.ts';
 import { createHarness, type Harness } from '../testing/harness.ts';
-import { readServerSentEvents } from '../testing/sse.ts';
+import { readServerSentEvents } from '@liveproof/eval';
 
 const auth = (h: Harness) => ({ authorization: `Bearer ${h.apiKey}` });
 

@@ -102,7 +102,7 @@ async function record(deps: Deps, input: SubmitInput): Promise<ResultResponse> {
   const off = new Set(Object.keys(integration.signalPolicies).filter((s) => integration.signalPolicies[s] === 'off'));
   const links = await linkAttempt(deps, { session, startIp: attempt.ip, udp, device, network: evaluation.network }, receivedAt, off);
   // Opted in: a check's face, when its crops passed every check, against other candidates' kept faces.
-  const faceMatch = frames && attempt.kind === 'check' && frames.reasons.length === 0 && frames.embeddings.length > 0 && matchesFaces(integration);
+  const faceMatch = frames && attempt.kind === 'check' && frames.reasons.length === 0 && frames.embeddings.length > 0 && matchesFaces(integration, off);
   const sameFace = faceMatch ? await matchOtherCandidates(deps, session, frames.embeddings, receivedAt) : null;
   if (sameFace) links.push(sameFace);
   const judged = judgeSignals(
