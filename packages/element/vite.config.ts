@@ -12,7 +12,7 @@ export default defineConfig({
     emptyOutDir: true,
     minify: false,
     lib: {
-      entry: { index: 'src/index.ts', define: 'src/define.ts' },
+      entry: { index: 'src/index.ts', define: 'src/define.ts', 'frameworks/react': 'src/frameworks/react.ts', 'frameworks/vue': 'src/frameworks/vue.ts' },
       formats: ['es'],
     },
     rolldownOptions: {

@@ -151,7 +151,7 @@ async function openCase(id) {
           dd.textContent = v;
           return [dt, dd];
         })
-      : [Object.assign(document.createElement('dd'), { textContent: 'No claims were sent.' })]),
+      : [Object.assign(document.createElement('dt'), { textContent: 'Claims' }), Object.assign(document.createElement('dd'), { textContent: 'none were sent' })]),
   );
   document.getElementById('case-attempts').replaceChildren(
     ...c.session.attempts.map((a) => {
@@ -195,6 +195,8 @@ async function openCase(id) {
   document.getElementById('decision-form').reset();
   document.getElementById('decision-status').textContent = '';
   card.scrollIntoView({ block: 'start' });
+  // The button that opened the case stays where it is, but the reviewer's reading starts here.
+  document.getElementById('case-title').focus({ preventScroll: true });
 }
 
 async function signedIn() {
@@ -209,6 +211,8 @@ async function signedIn() {
   document.getElementById('cases-card').hidden = false;
   document.getElementById('integrations-card').hidden = false;
   document.getElementById('attempts-card').hidden = false;
+  // The sign-in form (and the focus on its button) is gone: focus goes to the queue's heading.
+  document.getElementById('queue-title').focus();
   await Promise.all([loadCases(), loadAttempts()]);
 }
 

@@ -85,7 +85,7 @@ describe('the profile turn', () => {
       const prompts = (await events(page)).filter((e) => e.type === 'liveproof-prompt').map((e) => e.detail as { challenge: string; text: string });
       const profile = prompts.filter((p) => PROFILE.test(p.challenge));
       expect(profile.length).toBeGreaterThanOrEqual(1);
-      for (const p of profile) expect(p.text).toMatch(/^Turn your head toward your (left|right) shoulder and hold until the tone$/);
+      for (const p of profile) expect(p.text).toMatch(/^Turn toward your (left|right) shoulder and hold for the tone$/);
       const announced = await page.locator('liveproof-check [aria-live]').allInnerTexts();
       expect(announced.join(' ')).not.toBe('');
       // The tone: two notes for each profile turn held, and none for the other steps.

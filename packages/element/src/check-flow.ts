@@ -30,10 +30,11 @@ import type { LiveproofPromptDetail } from './events/prompt.ts';
 import type { FrameLoopController } from './frame-loop.ts';
 import type { FrameSampler } from './frame-sampler.ts';
 import type { StepStatus } from './liveproof-check.views.ts';
+import type { Locale } from './i18n/locale.ts';
 import { promptText } from './messages.ts';
 import { startNetworkProbes } from './network-probes.ts';
 import type { PendingResult, PendingResults } from './pending-result.ts';
-import type { PositionHint } from './positioning.ts';
+import { spokenHints, type PositionHint } from './positioning.ts';
 import { captureReferenceImage } from './reference-image.ts';
 import { CheckRunner, type ChallengeUpdate } from './runner.ts';
 
@@ -70,8 +71,9 @@ export interface RunningAttempt {
 /** What the flow reports, for the element to show. */
 export interface FlowView {
   state: 'loading' | 'positioning' | 'challenge' | 'submitting';
-  loading: string;
+  loading: 'camera' | 'model';
   hint: PositionHint | undefined;
+  spokenHint: PositionHint | undefined;
   hold: number;
   challenges: StartAttemptResponse['plan']['challenges'];
   stepStatus: StepStatus[];
@@ -84,6 +86,8 @@ export interface FlowView {
 export interface FlowUi {
   show(patch: Partial<FlowView>): void;
   announce(text: string): void;
+  /** The language shown now (the page may change it during the check). */
+  locale(): Locale;
   prompt(detail: LiveproofPromptDetail): void;
   /** The self-view, playing `stream`. */
   video(stream: MediaStream, signal: AbortSignal): Promise<HTMLVideoElement>;
@@ -119,12 +123,12 @@ export interface FlowOptions {
 /** Runs one attempt and returns its signed result, not yet sent. */
 export async function runAttempt(parts: FlowParts, ui: FlowUi, options: FlowOptions, signal: AbortSignal): Promise<PendingResult> {
   const { camera, loop, sampler, metrics } = parts;
-  ui.show({ state: 'loading', loading: 'Starting your camera…' });
+  ui.show({ state: 'loading', loading: 'camera' });
   const enginePromise = parts.engine.load();
   const stream = await camera.open(options.stream, signal);
   metrics.cameraReadyAt = performance.now();
   signal.throwIfAborted();
-  ui.show({ loading: 'Loading the face check…' });
+  ui.show({ loading: 'model' });
   const engine = await enginePromise;
   metrics.modelReadyAt ??= performance.now();
   signal.throwIfAborted();
@@ -134,7 +138,8 @@ export async function runAttempt(parts: FlowParts, ui: FlowUi, options: FlowOpti
   const runner = new CheckRunner(CURRENT_THRESHOLDS);
   const keepMs = CURRENT_THRESHOLDS.positioning.baselineMs + 1000;
   sampler.clear();
-  ui.show({ state: 'positioning', hint: 'no_face' });
+  ui.show({ state: 'positioning', hint: 'no_face', spokenHint: undefined });
+  const spoken = spokenHints();
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new LiveproofError('positioning_timeout', 'The face was not steady in view in time.')), options.positioningTimeoutS * 1000);
     signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
@@ -145,7 +150,8 @@ export async function runAttempt(parts: FlowParts, ui: FlowUi, options: FlowOpti
         sampler.forgetBefore(frame.t - keepMs);
       }
       const update = runner.position(frame);
-      ui.show({ hint: update.hint, hold: update.hold });
+      const say = spoken(update.hint, frame.t);
+      ui.show({ hint: update.hint, hold: update.hold, ...(say ? { spokenHint: say } : {}) });
       if (update.phase === 'ready') {
         clearTimeout(timer);
         resolve();
@@ -230,8 +236,9 @@ function runChallenges(
     if (update.index > 0) cue(update.index - 1);
     stepStatus = stepStatus.map((s, i) => (i < update.index ? 'done' : i === update.index ? 'current' : s));
     ui.show({ stepStatus });
-    const text = promptText(update.challenge);
-    ui.announce(`Step ${update.index + 1} of ${plan.challenges.length}: ${text}`);
+    const l = ui.locale();
+    const text = promptText(update.challenge, l);
+    ui.announce(`${l.m.check.stepOf(update.index + 1, plan.challenges.length, l.f)}: ${text}`);
     parts.metrics.firstPromptAt ??= performance.now();
     ui.prompt({ attemptId: started.attemptId, challenge: update.challenge, index: update.index, total: plan.challenges.length, text });
     // For an interviewer watching live; the check never waits for it, nor fails without it.
@@ -275,9 +282,9 @@ const RECORDED_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid_r
  * (`retrying`). A refusal the server recorded (a malformed or late result) answers with the
  * recorded outcome. Either way the result is then forgotten.
  */
-export async function submitPending(api: ApiClient, pending: PendingResult, pendings: PendingResults, signal: AbortSignal, retrying: (text: string) => void): Promise<ResultResponse> {
+export async function submitPending(api: ApiClient, pending: PendingResult, pendings: PendingResults, signal: AbortSignal, retrying: (seconds: number) => void): Promise<ResultResponse> {
   try {
-    const onRetry = (_error: unknown, delayMs: number) => retrying(`The connection failed; sending your result again in ${Math.ceil(delayMs / 1000)} s. Nothing is lost.`);
+    const onRetry = (_error: unknown, delayMs: number) => retrying(Math.max(1, Math.ceil(delayMs / 1000)));
     const response = await api.submitWithRetry(pending, { signal, onRetry });
     pendings.forget(pending);
     return response;
@@ -288,7 +295,7 @@ export async function submitPending(api: ApiClient, pending: PendingResult, pend
     if (recorded) return recorded;
     throw error;
   } finally {
-    retrying('');
+    retrying(0);
   }
 }
 

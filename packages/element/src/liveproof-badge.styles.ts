@@ -85,6 +85,6 @@ export const badgeStyles = css`
   }
   ul {
     margin: 0;
-    padding-left: 1.1rem;
+    padding-inline-start: 1.1rem;
   }
 `;

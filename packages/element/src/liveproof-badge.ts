@@ -1,3 +1,17 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import type { ChallengeId } from '@liveproof/protocol';
+import { verifyForBadge, type BadgeVerdict } from './badge/verify-token.ts';
+import { ViewerApi } from './badge/viewer-api.ts';
+import { BADGE_STATUSES, STATUS_ICON, askingText, details, liveStep, referenceImage, statusLabel, whyText, type BadgeStatus, type BadgeView, type LiveAttempt } from './badge/views.ts';
+import { ClockController } from './controllers/clock-controller.ts';
+import { LocaleController } from './controllers/locale-controller.ts';
+import { LiveproofBadgeChangeEvent } from './events/badge-change.ts';
+import { setCustomState } from './events/state.ts';
+import { badgeStyles } from './liveproof-badge.styles.ts';
+import { SessionEventsController } from './session-events-controller.ts';
+
+export { BADGE_STATUSES, timeAgo, type BadgeStatus } from './badge/views.ts';
+
 /**
  * `<liveproof-badge>`: what an interviewer looks at during the call. Given a verification token it
  * checks the signature, issuer, audience and lifetime in the browser and says, in words and with an
@@ -20,21 +34,15 @@
  * @cssprop --liveproof-badge-background - Background (default white).
  * @cssprop --liveproof-badge-font - Font (default inherited).
  * @fires liveproof-badge-change - When the status changes (`LiveproofBadgeChangeEvent`); `detail` is `{ status }`.
- * The status is also a custom state: `liveproof-badge:state(verified)`.
+ *
+ * @cssstate unchecked - No token yet.
+ * @cssstate checking - An attempt is in progress (live mode).
+ * @cssstate verifying - The token is being verified.
+ * @cssstate verified - Verified live.
+ * @cssstate failed - The liveness check failed.
+ * @cssstate expired - The result was valid but has expired.
+ * @cssstate invalid - The token is not a valid result for this issuer and audience.
  */
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { CHALLENGES } from '@liveproof/protocol';
-import { verifyForBadge, type BadgeVerdict } from './badge/verify-token.ts';
-import { ViewerApi } from './badge/viewer-api.ts';
-import { BADGE_STATUSES, STATUS_TEXT, details, liveStep, referenceImage, statusLabel, type BadgeStatus, type BadgeView, type LiveAttempt } from './badge/views.ts';
-import { ClockController } from './controllers/clock-controller.ts';
-import { LiveproofBadgeChangeEvent } from './events/badge-change.ts';
-import { setCustomState } from './events/state.ts';
-import { badgeStyles } from './liveproof-badge.styles.ts';
-import { SessionEventsController } from './session-events-controller.ts';
-
-export { BADGE_STATUSES, timeAgo, type BadgeStatus } from './badge/views.ts';
-
 export class LiveproofBadge extends LitElement {
   static override properties = {
     token: { type: String },
@@ -67,6 +75,7 @@ export class LiveproofBadge extends LitElement {
 
   #verifying = 0;
   readonly #internals = this.attachInternals();
+  readonly #language = new LocaleController(this);
   // Live mode: the session's attempts and prompts as they happen; the badge believes the token's signature, not the stream.
   readonly #events = new SessionEventsController(this, {
     base: () => this.#apiBase(),
@@ -77,10 +86,10 @@ export class LiveproofBadge extends LitElement {
         const passed = attempts?.filter((a) => a.status === 'passed').at(-1);
         if (passed) void this.#loadImage(passed.id);
       },
-      'attempt.started': (event) => this.#live({ sequence: event.sequence, total: event.challenges.length, index: -1, recheck: event.kind === 'recheck' }, ''),
-      'attempt.prompt': (event) => this.#live({ ...(this._view.attempt ?? { sequence: 0, total: 0, recheck: false }), index: event.index }, CHALLENGES[event.challenge]?.prompt ?? event.challenge),
+      'attempt.started': (event) => this.#live({ sequence: event.sequence, total: event.challenges.length, index: -1, recheck: event.kind === 'recheck' }, undefined),
+      'attempt.prompt': (event) => this.#live({ ...(this._view.attempt ?? { sequence: 0, total: 0, recheck: false }), index: event.index }, event.challenge as ChallengeId),
       'attempt.completed': (event) => {
-        this.#set({ prompt: '', attempt: undefined });
+        this.#set({ prompt: undefined, attempt: undefined });
         this.token = event.token;
         if (event.referenceImage) void this.#loadImage(event.attemptId);
       },
@@ -91,7 +100,7 @@ export class LiveproofBadge extends LitElement {
     super();
     this.token = this.jwks = this.issuer = this.audience = this.apiBase = this.sessionId = this.viewerToken = '';
     this.allowRecheck = false;
-    this._view = { status: 'unchecked', claims: undefined, why: '', attempt: undefined, prompt: '', asking: '', image: '', now: Date.now() };
+    this._view = { status: 'unchecked', claims: undefined, why: undefined, attempt: undefined, prompt: undefined, asking: undefined, image: '', now: Date.now() };
     new ClockController(this, 30_000, () => this.#set({ now: Date.now() }));
   }
 
@@ -125,7 +134,7 @@ export class LiveproofBadge extends LitElement {
       if (this._view.status !== 'checking') this.#set({ status: 'unchecked' });
       return;
     }
-    if (!this.issuer || !this.audience) return this.#show({ status: 'invalid', why: 'The badge needs the issuer and audience to check against.' });
+    if (!this.issuer || !this.audience) return this.#show({ status: 'invalid', why: 'no_trust' });
     this.#set({ status: 'verifying' });
     const verdict = await verifyForBadge(this.token, { jwksUrl: this.jwks || `${this.issuer.replace(/\/+$/, '')}/.well-known/jwks.json`, issuer: this.issuer, audience: this.audience });
     if (run === this.#verifying) this.#show(verdict);
@@ -135,20 +144,20 @@ export class LiveproofBadge extends LitElement {
     // In live mode the token must be one of the watched session's: a token of another candidate's
     // session, however validly signed, says nothing about this one.
     if ('claims' in verdict && this.sessionId && verdict.claims.sid !== this.sessionId) {
-      verdict = { status: 'invalid', why: 'This result is for another session than the one watched.' };
+      verdict = { status: 'invalid', why: 'other_session' };
     }
-    this.#set({ claims: 'claims' in verdict ? verdict.claims : undefined, why: 'why' in verdict ? verdict.why : '', status: verdict.status });
+    this.#set({ claims: 'claims' in verdict ? verdict.claims : undefined, why: 'why' in verdict ? verdict.why : undefined, status: verdict.status });
   }
 
-  #live(attempt: LiveAttempt, prompt: string): void {
-    this.#set({ attempt, prompt, status: 'checking', ...(attempt.index < 0 ? { asking: '' } : {}) });
+  #live(attempt: LiveAttempt, prompt: ChallengeId | undefined): void {
+    this.#set({ attempt, prompt, status: 'checking', ...(attempt.index < 0 ? { asking: undefined } : {}) });
   }
 
   readonly #viewer = (): ViewerApi => new ViewerApi(this.#apiBase(), this.sessionId, this.viewerToken);
 
   /** Asks the candidate's element for a witnessed re-check, whose prompts the badge then shows live. */
   async requestRecheck(): Promise<void> {
-    this.#set({ asking: 'Asking the candidate’s page for a re-check…' });
+    this.#set({ asking: { state: 'sending' } });
     this.#set({ asking: await this.#viewer().requestRecheck() });
   }
 
@@ -162,22 +171,30 @@ export class LiveproofBadge extends LitElement {
     this.#set({ image: URL.createObjectURL(image) });
   }
 
+  /** The first render (and any after a change of language) waits for the language's catalogue. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await this.#language.ready;
+    super.scheduleUpdate();
+  }
+
   protected override render() {
     const { status, claims, attempt } = this._view;
+    const l = this.#language.locale;
+    const b = l.m.badge;
     const reduced = status === 'verified' && claims?.assurance === 'reduced';
-    return html`<section part="badge" class="badge" data-status=${status} aria-label="Liveness check">
+    return html`<section part="badge" class="badge" data-status=${status} aria-label=${b.region} lang=${l.lang} dir=${l.dir}>
       <p part="status" class="status" role="status" aria-live="polite">
-        <span class="icon" aria-hidden="true">${STATUS_TEXT[status].icon}</span>
-        <strong>${statusLabel(status, claims)}</strong>${reduced ? html`<span class="note"> (reduced assurance: see risk signals)</span>` : nothing}
+        <span class="icon" aria-hidden="true">${STATUS_ICON[status]}</span>
+        <strong>${statusLabel(status, claims, l)}</strong>${reduced ? html`<span class="note">${b.reduced}</span>` : nothing}
       </p>
-      ${status === 'checking' && attempt ? liveStep(attempt, this._view.prompt) : nothing}
-      ${status === 'invalid' ? html`<p class="why">${this._view.why}</p>` : nothing}
-      ${status === 'expired' ? html`<p class="why">This result was valid but has expired; ask for a new check.</p>` : nothing}
-      ${details(claims, this._view.now)} ${referenceImage(this._view.image)}
+      ${status === 'checking' && attempt ? liveStep(attempt, this._view.prompt, l) : nothing}
+      ${status === 'invalid' ? html`<p class="why">${whyText(this._view.why, l)}</p>` : nothing}
+      ${status === 'expired' ? html`<p class="why">${b.expired}</p>` : nothing}
+      ${details(claims, this._view.now, l)} ${referenceImage(this._view.image, l)}
       ${this.allowRecheck && this.sessionId && this.viewerToken
         ? html`<p class="actions">
-            <button part="button" type="button" ?disabled=${status === 'checking'} @click=${() => void this.requestRecheck()}>Ask for a re-check</button>
-            <span role="status">${this._view.asking}</span>
+            <button part="button" type="button" ?disabled=${status === 'checking'} @click=${() => void this.requestRecheck()}>${b.askRecheck}</button>
+            <span role="status">${askingText(this._view.asking, l)}</span>
           </p>`
         : nothing}
     </section>`;

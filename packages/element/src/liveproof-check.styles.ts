@@ -26,6 +26,10 @@ export const styles = css`
   :host([hidden]) {
     display: none;
   }
+  /* Carries the language and its direction; takes no part in the layout. */
+  .root {
+    display: contents;
+  }
   h2 {
     font-size: 1.15rem;
     margin: 0 0 8px;
@@ -40,6 +44,8 @@ export const styles = css`
   }
   .stage {
     position: relative;
+    /* The prompt's size follows the camera view's width (a narrow phone, a narrow column). */
+    container-type: inline-size;
     aspect-ratio: 4 / 3;
     border-radius: calc(var(--liveproof-radius) - 4px);
     overflow: hidden;
@@ -73,14 +79,14 @@ export const styles = css`
   }
   .prompt {
     position: absolute;
-    left: 0;
-    right: 0;
+    inset-inline: 0;
     bottom: 0;
     padding: 12px 14px;
     background: linear-gradient(to top, rgb(0 0 0 / 0.75), transparent);
     color: #fff;
-    font-size: 1.35rem;
+    font-size: clamp(1rem, 6.5cqi, 1.35rem);
     font-weight: 650;
+    line-height: 1.25;
     text-align: center;
   }
   .prompt .arrow {
@@ -183,7 +189,7 @@ export const styles = css`
   }
   ul.reasons {
     margin: 0 0 12px;
-    padding-left: 1.2em;
+    padding-inline-start: 1.2em;
   }
   button {
     font: inherit;

@@ -1,11 +1,13 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { LiveproofError, type LightColour, type ResultResponse } from '@liveproof/protocol';
 import { ApiClient } from './api.ts';
+import { AttributeAdvisor, POSITIONING_TIMEOUT_RANGE, checkAttributeAdvice } from './attribute-advice.ts';
 import { CameraController, playStream } from './camera-controller.ts';
 import { runAttempt, sendStop, submitPending, type CheckMetrics, type FlowParts, type FlowUi, type RunningAttempt } from './check-flow.ts';
 import { freshClientToken, highAssuranceOf, profileTurnOf, sessionIdOf, sessionIdOrNone, warnIfNoToken } from './client-token.ts';
 import { FaceEngineController } from './controllers/face-engine-controller.ts';
 import { LightController } from './controllers/light-controller.ts';
+import { LocaleController } from './controllers/locale-controller.ts';
 import { ToneController } from './controllers/tone-controller.ts';
 import { measureCadence, type CadenceMeter } from './device-probe.ts';
 import { LiveproofCompleteEvent } from './events/complete.ts';
@@ -21,6 +23,9 @@ import { PendingResults, type PendingResult } from './pending-result.ts';
 import { SessionEventsController } from './session-events-controller.ts';
 
 export type { CheckMetrics } from './check-flow.ts';
+
+/** How long a page may take to hand the element its token before the console says it is missing. */
+const NO_TOKEN_GRACE_MS = 5000;
 
 /**
  * `<liveproof-check>`: a liveness check the candidate completes in the browser. It opens the camera,
@@ -47,15 +52,34 @@ export type { CheckMetrics } from './check-flow.ts';
  * @fires liveproof-error - The check cannot go on; `detail.code` is stable (`client_token_missing`
  *   when the page gave no token: the console says what is wrong).
  *
- * @csspart stage - The camera view. @csspart video - The self-view.
- * @csspart prompt - The current instruction. @csspart steps - The list of challenges.
- * @csspart status - The guidance line. @csspart button - Action buttons.
- * @csspart outcome - The result panel. @csspart flash - The full-window colour of the screen-light challenge.
- * @csspart flash-notice - The photosensitivity notice. @csspart privacy-notice - What high assurance sends.
- * @cssprop --liveproof-accent, --liveproof-success, --liveproof-danger, --liveproof-bg,
- *   --liveproof-fg, --liveproof-muted, --liveproof-radius, --liveproof-font, --liveproof-width
+ * @csspart stage - The camera view.
+ * @csspart video - The self-view.
+ * @csspart prompt - The current instruction.
+ * @csspart steps - The list of challenges.
+ * @csspart status - The guidance line.
+ * @csspart button - Action buttons.
+ * @csspart outcome - The result panel.
+ * @csspart flash - The full-window colour of the screen-light challenge.
+ * @csspart flash-notice - The photosensitivity notice.
+ * @csspart privacy-notice - What high assurance sends.
+ * @cssprop --liveproof-accent - Buttons, progress and the current step.
+ * @cssprop --liveproof-success - A step done and a passed check.
+ * @cssprop --liveproof-danger - A failed step and errors.
+ * @cssprop --liveproof-bg - Background.
+ * @cssprop --liveproof-fg - Text.
+ * @cssprop --liveproof-muted - Secondary text.
+ * @cssprop --liveproof-radius - Corner radius.
+ * @cssprop --liveproof-font - Font.
+ * @cssprop --liveproof-width - Largest width of the element.
  *
- * States (`:state(...)`): idle, loading, positioning, challenge, submitting, passed, failed, error.
+ * @cssstate idle - The introduction, before a check starts.
+ * @cssstate loading - The camera and face model are starting.
+ * @cssstate positioning - Guiding the candidate into view.
+ * @cssstate challenge - The prompts are shown.
+ * @cssstate submitting - The result is on its way to the server.
+ * @cssstate passed - The server passed the check.
+ * @cssstate failed - The server failed the check.
+ * @cssstate error - The check cannot go on (`liveproof-error` says why).
  */
 export class LiveproofCheck extends LitElement {
   static override styles = styles;
@@ -95,6 +119,7 @@ export class LiveproofCheck extends LitElement {
   readonly #engine = new FaceEngineController(this, () => this.assetsBase || `${this.#apiBase().replace(/\/+$/, '')}/assets/mediapipe`);
   readonly #light = new LightController(this, (flash: LightColour | undefined) => this.#show({ flash }), () => this.#stopFlashing());
   readonly #tone = new ToneController(this);
+  readonly #language = new LocaleController(this);
   readonly #sessionEvents = new SessionEventsController(this, {
     base: () => this.#apiBase(),
     token: () => freshClientToken(this).catch(() => undefined),
@@ -107,6 +132,8 @@ export class LiveproofCheck extends LitElement {
       },
     },
   });
+  readonly #advisor = new AttributeAdvisor(checkAttributeAdvice);
+  #tokenWatch: ReturnType<typeof setTimeout> | undefined;
   readonly #sampler = new FrameSampler();
   readonly #pending = new PendingResults();
   /** Keyboard focus was in the element: a state change then moves it to the new state's heading. */
@@ -151,7 +178,11 @@ export class LiveproofCheck extends LitElement {
     setCustomState(this.#internals, this.state, Object.values(CheckState));
     // Back in the page after a move: listen again for re-check requests (interview mode).
     queueMicrotask(() => this.#listen());
-    if (!this.clientToken) queueMicrotask(() => warnIfNoToken(this));
+    // Pages often set the token a moment after the element is in the page (once their backend
+    // answers): only a token still missing after a few seconds is worth a console message.
+    clearTimeout(this.#tokenWatch);
+    this.#tokenWatch = setTimeout(() => warnIfNoToken(this), NO_TOKEN_GRACE_MS);
+    queueMicrotask(() => this.#advisor.review(this));
     // Starting at once skips the introduction and its flashing notice: only when the page has
     // warned the candidate itself (flash-consent) or nothing will flash (no-flash).
     if (this.autostart && (this.noFlash || this.flashConsent)) queueMicrotask(() => void this.start());
@@ -159,6 +190,7 @@ export class LiveproofCheck extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.#tokenWatch);
     this.cancel();
   }
 
@@ -173,8 +205,8 @@ export class LiveproofCheck extends LitElement {
     const running = this.#running;
     this.cancel();
     this._flashOptOut = true;
-    this.#show({ notice: 'You stopped the flashing colours. That did not use up an attempt; the next try skips them.' });
-    this.#announce('Check stopped. The flashing colours are off.');
+    this.#show({ notice: 'stopped' });
+    this.#announce(this.#language.locale.m.check.stoppedAnnouncement);
     if (running) void sendStop(new ApiClient(this.#apiBase(), this.clientToken), running, this.#pending);
   }
 
@@ -189,7 +221,7 @@ export class LiveproofCheck extends LitElement {
     if (!['idle', 'passed', 'failed', 'error'].includes(this.state) || recheckId === this.#recheckId) return;
     this.#recheckId = recheckId;
     this.#show({ recheck: true });
-    this.#announce('Your interviewer asked for a quick re-check.');
+    this.#announce(this.#language.locale.m.check.recheckAsked);
     void this.start();
   }
 
@@ -197,6 +229,7 @@ export class LiveproofCheck extends LitElement {
     // Not on every render: during a check the element renders for each camera frame.
     const newSession = changed.has('clientToken') && this.#pending.sessionChanged(changed.get('clientToken') as string | undefined, this.clientToken);
     if (changed.has('mode') || changed.has('apiBase') || newSession) this.#listen();
+    if (this.isConnected && (['mode', 'positioningTimeout', 'autostart', 'flashConsent', 'noFlash', 'apiBase', 'assetsBase'] as const).some((k) => changed.has(k))) this.#advisor.review(this);
     // A signed result this tab could not deliver before (a reload, a lost connection): send it now.
     if (newSession && this.state === 'idle' && this.#pending.hasResult(this.clientToken)) void this.start();
     const flash = this.renderRoot.querySelector<HTMLElement>('.flash');
@@ -237,7 +270,7 @@ export class LiveproofCheck extends LitElement {
       const recheckId = this.#recheckId;
       this.#recheckId = undefined;
       const parts: FlowParts = { camera: this.#camera, engine: this.#engine, loop: this.#loop, light: this.#light, tone: this.#tone, sampler: this.#sampler, cadence: this.#cadence, metrics: this.#metrics };
-      const options = { api, sessionId, stream: this.stream, positioningTimeoutS: this.positioningTimeout, lightOptOut: this.noFlash || this._flashOptOut, recheckId, sampling: highAssuranceOf(token), token: () => freshClientToken(this) };
+      const options = { api, sessionId, stream: this.stream, positioningTimeoutS: this.#positioningTimeoutS(), lightOptOut: this.noFlash || this._flashOptOut, recheckId, sampling: highAssuranceOf(token), token: () => freshClientToken(this) };
       const result = await runAttempt(parts, this.#flowUi, options, signal);
       this.#pending.keep(result);
       this.#finish(await this.#submit(api, result, signal));
@@ -250,6 +283,7 @@ export class LiveproofCheck extends LitElement {
     show: (patch) => this.#show(patch),
     announce: (text) => this.#announce(text),
     prompt: (detail) => this.dispatchEvent(new LiveproofPromptEvent(detail)),
+    locale: () => this.#language.locale,
     video: async (stream, signal) => (await this.updateComplete, playStream(this.renderRoot.querySelector('video')!, stream, signal)),
     running: (attempt) => (this.#running = attempt),
   };
@@ -264,13 +298,13 @@ export class LiveproofCheck extends LitElement {
 
   #submit(api: ApiClient, pending: PendingResult, signal: AbortSignal): Promise<ResultResponse> {
     if (pending.purpose === 'result') this.#show({ state: 'submitting' });
-    return submitPending(api, pending, this.#pending, signal, (retrying) => this.#show({ retrying }));
+    return submitPending(api, pending, this.#pending, signal, (retryingS) => this.#show({ retryingS }));
   }
 
   #finish(response: ResultResponse): void {
     this.#metrics.verdictAt = performance.now();
     this.#show({ outcome: response, state: response.result === 'pass' ? 'passed' : 'failed' });
-    this.#announce(outcomeAnnouncement(response, this._view.recheck));
+    this.#announce(outcomeAnnouncement(response, this._view.recheck, this.#language.locale));
     this.dispatchEvent(new LiveproofCompleteEvent(response));
   }
 
@@ -284,7 +318,7 @@ export class LiveproofCheck extends LitElement {
     this.#release();
     const error = thrown instanceof LiveproofError ? thrown : new LiveproofError('internal_error', thrown instanceof Error ? thrown.message : String(thrown), { cause: thrown });
     this.#show({ error: { code: error.code, message: error.message }, state: 'error' });
-    const copy = errorCopy(error.code, error.message);
+    const copy = errorCopy(error.code, this.#language.locale);
     this.#announce(`${copy.title}. ${copy.body}`);
     this.dispatchEvent(new LiveproofErrorEvent({ code: error.code, message: error.message, retryable: copy.canRetry }));
   }
@@ -305,9 +339,22 @@ export class LiveproofCheck extends LitElement {
     return this.apiBase || location.origin;
   }
 
+  /** `positioning-timeout`, or 60 s when it is not a number of seconds in range (the console says so). */
+  #positioningTimeoutS(): number {
+    const [min, max] = POSITIONING_TIMEOUT_RANGE;
+    const seconds = this.positioningTimeout;
+    return Number.isFinite(seconds) && seconds >= min && seconds <= max ? seconds : 60;
+  }
+
+
+  /** The first render (and any after a change of language) waits for the language's catalogue. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await this.#language.ready;
+    super.scheduleUpdate();
+  }
 
   override render() {
-    const view: CheckView = { ...this._view, noFlash: this.noFlash, flashOptOut: this._flashOptOut, interview: this.mode === 'interview', highAssurance: highAssuranceOf(this.clientToken), profileTurn: profileTurnOf(this.clientToken) };
+    const view: CheckView = { ...this._view, l: this.#language.locale, noFlash: this.noFlash, flashOptOut: this._flashOptOut, interview: this.mode === 'interview', highAssurance: highAssuranceOf(this.clientToken), profileTurn: profileTurnOf(this.clientToken) };
     return renderCheck(view, this.#handlers);
   }
 }

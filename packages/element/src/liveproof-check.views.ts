@@ -4,11 +4,12 @@
  */
 import { html, noChange, nothing, type TemplateResult } from 'lit';
 import { Directive, directive, type ElementPart, type PartInfo, PartType } from 'lit/directive.js';
-import { CHALLENGES, LIGHT_RGB, type ChallengeId, type ErrorCode, type LightColour, type ResultResponse } from '@liveproof/protocol';
+import { LIGHT_RGB, type ChallengeId, type ErrorCode, type LightColour, type ResultResponse } from '@liveproof/protocol';
 import type { CheckState } from './events/state.ts';
 import { readableOn } from './contrast.ts';
-import { NO_ATTEMPTS_LEFT, RECHECK_FAILED_NEXT, attemptsLeft, errorCopy, promptCue, promptText, reasonText } from './messages.ts';
-import { POSITION_HINT_TEXT, type PositionHint } from './positioning.ts';
+import type { Locale } from './i18n/locale.ts';
+import { attemptsLeft, cueOnTheRight, errorCopy, promptCue, promptText, reasonText } from './messages.ts';
+import type { PositionHint } from './positioning.ts';
 
 export type StepStatus = 'pending' | 'current' | 'done' | 'failed';
 
@@ -16,8 +17,11 @@ export type StepStatus = 'pending' | 'current' | 'done' | 'failed';
 export interface CheckView {
   state: CheckState;
   hint: PositionHint | undefined;
+  /** The positioning hint said aloud (a steady one; see `spokenHints`). */
+  spokenHint: PositionHint | undefined;
   hold: number;
-  loading: string;
+  /** What loading waits for: the camera, then the face model. */
+  loading: 'camera' | 'model';
   challenges: ChallengeId[];
   stepStatus: StepStatus[];
   stepIndex: number;
@@ -40,18 +44,20 @@ export interface CheckView {
   outcome: ResultResponse | undefined;
   error: { code: ErrorCode; message: string } | undefined;
   announcement: string;
-  /** Something the candidate should know on the introduction (a stop that cost no attempt). */
-  notice: string;
-  /** While a result waits to be sent again. */
-  retrying: string;
+  /** Something the candidate should know on the introduction: a stop (Esc) that cost no attempt. */
+  notice: '' | 'stopped';
+  /** While a result waits to be sent again: the seconds until the next try (0: not waiting). */
+  retryingS: number;
+  /** The language shown. */
+  l: Locale;
 }
 
 /** What the element shows that its attributes do not say, and how it starts. */
-export type RunView = Omit<CheckView, 'noFlash' | 'interview' | 'highAssurance' | 'profileTurn' | 'flashOptOut'>;
+export type RunView = Omit<CheckView, 'noFlash' | 'interview' | 'highAssurance' | 'profileTurn' | 'flashOptOut' | 'l'>;
 
 export const IDLE_VIEW: RunView = {
-  state: 'idle', hint: undefined, hold: 0, loading: '', challenges: [], stepStatus: [], stepIndex: 0, progress: 0, flash: undefined,
-  recheck: false, imageSent: false, framesSent: 0, outcome: undefined, error: undefined, announcement: '', notice: '', retrying: '',
+  state: 'idle', hint: undefined, spokenHint: undefined, hold: 0, loading: 'camera', challenges: [], stepStatus: [], stepIndex: 0, progress: 0, flash: undefined,
+  recheck: false, imageSent: false, framesSent: 0, outcome: undefined, error: undefined, announcement: '', notice: '', retryingS: 0,
 };
 
 export interface CheckHandlers {
@@ -89,20 +95,21 @@ function meter(label: string, share: number): TemplateResult {
 }
 
 /** The full-window colour of the screen-light challenge. */
-function flashOverlay(colour: LightColour | undefined) {
+function flashOverlay(colour: LightColour | undefined, l: Locale) {
   if (!colour) return nothing;
   // A manual popover sits in the top layer, above the page whatever its layout or transforms.
   return html`<div class="flash" part="flash" popover="manual" data-colour=${colour} ${cssProperties({ background: `rgb(${LIGHT_RGB[colour].join(' ')})` })}>
-    <span ${cssProperties({ color: readableOn(LIGHT_RGB[colour]) })}>Keep still and look at the screen<br /><small>Press Esc to stop</small></span>
+    <span ${cssProperties({ color: readableOn(LIGHT_RGB[colour]) })}>${l.m.check.flashOverlay}<br /><small>${l.m.check.flashStop}</small></span>
   </div>`;
 }
 
-function prompt(challenge: ChallengeId) {
+function prompt(challenge: ChallengeId, l: Locale) {
   const cue = promptCue(challenge);
   const arrow = cue ? html`<span class="arrow" aria-hidden="true">${cue}</span>` : nothing;
-  // The arrow on the side the candidate turns toward (the self-view is mirrored).
-  const after = challenge === 'turn_right' || challenge === 'profile_right';
-  return html`<div class="prompt" part="prompt">${after ? nothing : arrow}${promptText(challenge)}${after ? arrow : nothing}</div>`;
+  // The arrow on the side the candidate turns toward (the self-view is mirrored), on the left or
+  // right of the screen whichever way the words run.
+  const after = cueOnTheRight(challenge) !== (l.dir === 'rtl');
+  return html`<div class="prompt" part="prompt">${after ? nothing : arrow}<span>${promptText(challenge, l)}</span>${after ? arrow : nothing}</div>`;
 }
 
 /** The camera view with its guide, and what lies over it. */
@@ -116,97 +123,102 @@ function stage(view: CheckView) {
       <ellipse cx="200" cy="145" rx="82" ry="108"></ellipse>
     </svg>
     ${state === 'loading' || state === 'submitting'
-      ? html`<div class="overlay"><div class="spinner"></div><div>${state === 'loading' ? view.loading : 'Checking…'}</div></div>`
+      ? html`<div class="overlay"><div class="spinner"></div><div>${state === 'loading' ? loadingText(view) : view.l.m.check.checking}</div></div>`
       : nothing}
-    ${state === 'challenge' && challenge ? prompt(challenge) : nothing}
+    ${state === 'challenge' && challenge ? prompt(challenge, view.l) : nothing}
   </div>`;
 }
 
+const loadingText = (view: CheckView) => (view.loading === 'camera' ? view.l.m.check.startingCamera : view.l.m.check.loadingModel);
+
 function steps(view: CheckView) {
   if (view.challenges.length === 0) return nothing;
-  return html`<ol class="steps" part="steps" aria-label="Challenges">
+  const { m } = view.l;
+  return html`<ol class="steps" part="steps" aria-label=${m.check.challengesLabel}>
     ${view.challenges.map((c, i) => {
       const status = view.stepStatus[i] ?? 'pending';
-      return html`<li data-status=${status}>${CHALLENGES[c].label}<span class="sr-only">, ${status}</span></li>`;
+      return html`<li data-status=${status}>${m.labels[c]}<span class="sr-only">, ${m.check.stepStatus[status]}</span></li>`;
     })}
   </ol>`;
 }
 
 function flashNotice(view: CheckView, on: CheckHandlers) {
   if (view.noFlash) return nothing;
+  const c = view.l.m.check;
   return html`<div class="notice" part="flash-notice">
-    <p><strong>Flashing colours.</strong> One step briefly flashes colours on your screen, at most 3 times a second. Press Esc to stop them at any time.</p>
-    <label><input type="checkbox" .checked=${view.flashOptOut} @change=${on.flashOptOut} /> Skip flashing lights (you will get a different step
-      instead)</label>
+    <p><strong>${c.flashTitle}</strong> ${c.flashBody}</p>
+    <label><input type="checkbox" .checked=${view.flashOptOut} @change=${on.flashOptOut} /> ${c.flashSkip}</label>
   </div>`;
 }
 
 /** What leaves the device: measurements only, or (high assurance) a few small face images too. */
 function privacy(view: CheckView) {
-  if (!view.highAssurance) return html`<p class="muted">Your video stays on this device. Only measurements of your face's movements and colour are sent.</p>`;
+  const c = view.l.m.check;
+  if (!view.highAssurance) return html`<p class="muted">${c.privacyMeasurements}</p>`;
   return html`<div class="notice" part="privacy-notice" data-high-assurance>
-    <p><strong>A few face images are sent.</strong> Your video stays on this device, but for this check about eight small still images of your face
-      (close crops, chosen by the server after the check) are sent so the server can confirm them itself. They are deleted once checked, unless
-      the hiring team keeps them for a set time for its reviewers.</p>
+    <p><strong>${c.privacyFramesTitle}</strong> ${c.privacyFramesBody}</p>
   </div>`;
 }
 
 /** The profile turn asks more of the neck than the other steps: said first, with what to do if it is too much. */
 function profileNotice(view: CheckView) {
   if (!view.profileTurn) return nothing;
-  return html`<p part="profile-notice" data-profile-turn><strong>A bigger head turn.</strong> One step asks you to turn your head toward a
-    shoulder, as far as is comfortable, and hold it until you hear a tone. If you cannot turn your head that far, tell the hiring team before
-    you start.</p>`;
+  const c = view.l.m.check;
+  return html`<p part="profile-notice" data-profile-turn><strong>${c.profileTitle}</strong> ${c.profileBody}</p>`;
 }
 
 function intro(view: CheckView, on: CheckHandlers) {
-  const notice = view.notice ? html`<p class="hint" part="status" role="status">${view.notice}</p>` : nothing;
+  const c = view.l.m.check;
+  const notice = view.notice ? html`<p class="hint" part="status">${c.stoppedNotice}</p>` : nothing;
   if (view.interview) {
-    return html`<h2 tabindex="-1">Interview in progress</h2>
+    return html`<h2 tabindex="-1">${c.interviewTitle}</h2>
       ${notice}
-      <p>Your interviewer may ask you for a quick re-check during the call: a few simple steps, about ten seconds. It starts by itself when they ask.</p>
+      <p>${c.interviewBody}</p>
       ${privacy(view)} ${profileNotice(view)}
       ${flashNotice(view, on)}`;
   }
-  return html`<h2 tabindex="-1">Quick liveness check</h2>
+  return html`<h2 tabindex="-1">${c.introTitle}</h2>
     ${notice}
-    <p>You will be asked to do a few simple things, like blinking or turning your head. Do each one as soon as it appears. It takes about 15 seconds.</p>
+    <p>${c.introBody}</p>
     ${privacy(view)} ${profileNotice(view)}
     ${flashNotice(view, on)}
-    <button part="button" @click=${on.start}>Start check</button>`;
+    <button part="button" @click=${on.start}>${c.start}</button>`;
 }
 
 function failed(view: CheckView, on: CheckHandlers) {
   const remaining = view.outcome?.attemptsRemaining ?? 0;
+  const { l } = view;
+  const c = l.m.check;
   return html`<div class="outcome failed" part="outcome">
       <div class="icon" aria-hidden="true">✕</div>
       <div>
-        <h2 tabindex="-1">${view.recheck ? 'Re-check not passed' : 'Check not passed'}</h2>
+        <h2 tabindex="-1">${view.recheck ? c.recheckFailed : c.failed}</h2>
         <ul class="reasons">
-          ${(view.outcome?.reasons ?? []).map((r) => html`<li>${reasonText(r)}</li>`)}
+          ${(view.outcome?.reasons ?? []).map((r) => html`<li>${reasonText(r, l)}</li>`)}
         </ul>
       </div>
     </div>
     ${steps(view)}
     ${view.recheck
-      ? html`<p class="muted">${RECHECK_FAILED_NEXT}</p>`
+      ? html`<p class="muted">${c.recheckFailedNext}</p>`
       : remaining > 0
-      ? html`<p class="muted">${attemptsLeft(remaining)}. Face the camera in good light and do each action as soon as its prompt appears.</p>
-          <button part="button" @click=${on.start}>Try again</button>`
-      : html`<p class="muted">${NO_ATTEMPTS_LEFT}</p>`}`;
+      ? html`<p class="muted">${attemptsLeft(remaining, l)}. ${c.failedAdvice}</p>
+          <button part="button" @click=${on.start}>${c.tryAgain}</button>`
+      : html`<p class="muted">${c.noAttemptsLeft}</p>`}`;
 }
 
 function error(view: CheckView, on: CheckHandlers) {
-  const { code, message } = view.error ?? { code: 'internal_error' as const, message: '' };
-  const copy = errorCopy(code, message);
+  const { code } = view.error ?? { code: 'internal_error' as const };
+  const copy = errorCopy(code, view.l);
+  const c = view.l.m.check;
   return html`<div class="outcome error" part="outcome">
       <div class="icon" aria-hidden="true">!</div>
-      <div><h2 tabindex="-1">${copy.title}</h2><p>${copy.body}</p><p class="muted">Code: ${code}</p></div>
+      <div><h2 tabindex="-1">${copy.title}</h2><p>${copy.body}</p><p class="muted">${c.errorCode(code)}</p></div>
     </div>
     ${copy.back
-      ? html`<button part="button" @click=${on.back}>Back</button>`
+      ? html`<button part="button" @click=${on.back}>${c.back}</button>`
       : copy.canRetry
-        ? html`<button part="button" @click=${on.start}>Try again</button>`
+        ? html`<button part="button" @click=${on.start}>${c.tryAgain}</button>`
         : nothing}`;
 }
 
@@ -214,42 +226,39 @@ function error(view: CheckView, on: CheckHandlers) {
  * Each working state's heading: not shown (the camera view says it), but where keyboard focus and
  * screen readers land when the state begins.
  */
-const WORKING_HEADING: Partial<Record<CheckState, string>> = {
-  loading: 'Getting the check ready',
-  positioning: 'Position your face',
-  challenge: 'Follow the prompts',
-  submitting: 'Checking your result',
-};
+const isWorking = (state: CheckState): state is keyof Locale['m']['check']['headings'] => ['loading', 'positioning', 'challenge', 'submitting'].includes(state);
 
 function body(view: CheckView, on: CheckHandlers) {
-  const heading = WORKING_HEADING[view.state];
+  const heading = isWorking(view.state) ? view.l.m.check.headings[view.state] : undefined;
   return html`${heading ? html`<h2 class="sr-only" tabindex="-1">${heading}</h2>` : nothing}${stateBody(view, on)}`;
 }
 
 function stateBody(view: CheckView, on: CheckHandlers) {
+  const { l } = view;
+  const c = l.m.check;
   switch (view.state) {
     case 'idle':
       return intro(view, on);
     case 'loading':
-      return html`${view.recheck ? html`<p class="hint"><strong>Your interviewer asked for a quick re-check.</strong></p>` : nothing}
-        <p class="hint" part="status">${view.loading}</p>`;
+      return html`${view.recheck ? html`<p class="hint"><strong>${c.recheckAsked}</strong></p>` : nothing}
+        <p class="hint" part="status">${loadingText(view)}</p>`;
     case 'positioning':
-      return html`<p class="hint" part="status" role="status">${view.hint ? POSITION_HINT_TEXT[view.hint] : ''}</p>
-        ${meter('Holding position', view.hold)}`;
+      return html`<p class="hint" part="status">${view.hint ? l.m.hints[view.hint] : ''}</p>
+        ${meter(c.holdingMeter, view.hold)}`;
     case 'challenge':
       return html`${steps(view)}
-        <p class="hint" part="status">Step ${view.stepIndex + 1} of ${view.challenges.length}</p>
-        ${meter('Progress on this step', view.progress)}`;
+        <p class="hint" part="status">${c.stepOf(view.stepIndex + 1, view.challenges.length, l.f)}</p>
+        ${meter(c.progressMeter, view.progress)}`;
     case 'submitting':
-      return html`${steps(view)}<p class="hint" part="status" role="status">${view.retrying || 'Checking your result…'}</p>`;
+      return html`${steps(view)}<p class="hint" part="status">${retryingText(view) || c.checkingResult}</p>`;
     case 'passed':
       return html`<div class="outcome passed" part="outcome">
           <div class="icon" aria-hidden="true">✓</div>
           <div>
-            <h2 tabindex="-1">${view.recheck ? 'Re-check passed' : 'Check passed'}</h2>
-            <p>${view.recheck ? 'Thank you. Your interviewer can see the result.' : 'You are verified as a live person. You can continue.'}</p>
-            ${view.imageSent ? html`<p class="muted">One small photo of your face from the end of the check was sent for your interviewer to compare with the call; it is deleted after a set time.</p>` : nothing}
-            ${view.framesSent ? html`<p class="muted">${view.framesSent} small face images were checked by the server.</p>` : nothing}
+            <h2 tabindex="-1">${view.recheck ? c.recheckPassed : c.passed}</h2>
+            <p>${view.recheck ? c.recheckPassedBody : c.passedBody}</p>
+            ${view.imageSent ? html`<p class="muted">${c.imageSent}</p>` : nothing}
+            ${view.framesSent ? html`<p class="muted">${c.framesChecked(view.framesSent, l.f)}</p>` : nothing}
           </div>
         </div>
         ${steps(view)}`;
@@ -260,7 +269,27 @@ function stateBody(view: CheckView, on: CheckHandlers) {
   }
 }
 
+/**
+ * What is said politely, as it changes: a steady positioning hint, or why a result waits to be sent
+ * again. Like the assertive region, it is in the page from the first render, so that screen readers
+ * watch it before anything is written there.
+ */
+function guidance(view: CheckView): string {
+  if (view.state === 'positioning' && view.spokenHint) return view.l.m.hints[view.spokenHint];
+  if (view.state === 'submitting') return retryingText(view);
+  return '';
+}
+
+const retryingText = (view: CheckView) => (view.retryingS > 0 ? view.l.m.check.retrying(view.retryingS, view.l.f) : '');
+
+/**
+ * Everything in one wrapper that carries the language and its direction (`display: contents`, so
+ * it takes no part in the layout): an Arabic check in an English page still runs right to left.
+ */
 export function renderCheck(view: CheckView, on: CheckHandlers): TemplateResult {
-  return html`${flashOverlay(view.flash)}${stage(view)}${body(view, on)}
-    <div class="sr-only" aria-live="assertive" aria-atomic="true">${view.announcement}</div>`;
+  return html`<div class="root" lang=${view.l.lang} dir=${view.l.dir}>
+    ${flashOverlay(view.flash, view.l)}${stage(view)}${body(view, on)}
+    <div class="sr-only" aria-live="assertive" aria-atomic="true">${view.announcement}</div>
+    <div class="sr-only" role="status" aria-atomic="true">${guidance(view)}</div>
+  </div>`;
 }

@@ -1,5 +1,6 @@
 /** Guiding the candidate into a usable position before any challenge: one face, near, centred, lit. */
 import type { Thresholds, TraceFrame } from '@liveproof/protocol';
+import { en } from './i18n/en.ts';
 
 export const PositionHint = {
   NoFace: 'no_face',
@@ -14,17 +15,8 @@ export const PositionHint = {
 } as const;
 export type PositionHint = (typeof PositionHint)[keyof typeof PositionHint];
 
-export const POSITION_HINT_TEXT: Readonly<Record<PositionHint, string>> = {
-  no_face: 'Look into the camera so we can see your face.',
-  multiple_faces: 'Only you should be in view.',
-  move_closer: 'Move a little closer to the camera.',
-  move_back: 'Move back a little.',
-  centre: 'Centre your face in the oval.',
-  too_dark: 'It is too dark. Find more light or face a window.',
-  too_bright: 'It is too bright behind or on you. Adjust the light.',
-  face_camera: 'Face the camera directly.',
-  hold_still: 'Hold still…',
-};
+/** The hints in English (the element shows them in the page's language: `i18n/`). */
+export const POSITION_HINT_TEXT: Readonly<Record<PositionHint, string>> = en.hints;
 
 /** The largest head rotation, in degrees, that still counts as facing the camera. */
 const MAX_POSITIONING_ANGLE = 20;
@@ -47,4 +39,20 @@ export function assessPosition(frame: TraceFrame, th: Thresholds): PositionHint 
   if (frame.luma > p.maxLuma) return 'too_bright';
   if (frame.pose && (Math.abs(frame.pose[0]) > MAX_POSITIONING_ANGLE || Math.abs(frame.pose[1]) > MAX_POSITIONING_ANGLE)) return 'face_camera';
   return 'hold_still';
+}
+
+/**
+ * Which hints to say aloud: a hint once it has held for `steadyMs`, and only when it differs from
+ * the last one said. The hint is re-assessed on every frame, and a screen reader that read each
+ * flicker between "move closer" and "hold still" would say nothing useful.
+ */
+export function spokenHints(steadyMs = 800): (hint: PositionHint, t: number) => PositionHint | undefined {
+  let current: PositionHint | undefined;
+  let since = 0;
+  let said: PositionHint | undefined;
+  return (hint, t) => {
+    if (hint !== current) [current, since] = [hint, t];
+    if (t - since < steadyMs || said === current) return undefined;
+    return (said = current);
+  };
 }

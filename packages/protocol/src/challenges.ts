@@ -86,14 +86,14 @@ export const CHALLENGES: Readonly<Record<ChallengeId, ChallengeSpec>> = {
   profile_left: {
     id: 'profile_left',
     kind: 'held',
-    prompt: 'Turn your head toward your left shoulder and hold until the tone',
+    prompt: 'Turn toward your left shoulder and hold for the tone',
     label: 'profile left',
     conflicts: ['turn_right'],
   },
   profile_right: {
     id: 'profile_right',
     kind: 'held',
-    prompt: 'Turn your head toward your right shoulder and hold until the tone',
+    prompt: 'Turn toward your right shoulder and hold for the tone',
     label: 'profile right',
     conflicts: ['turn_left'],
   },

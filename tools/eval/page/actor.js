@@ -29,6 +29,7 @@
       video.muted = true;
       video.playsInline = true;
       video.preload = 'auto';
+      video.dataset.harness = 'actor';
       video.src = config.mediaPath + encodeURIComponent(file);
       video.style.cssText = 'position:fixed;left:0;top:0;width:2px;height:2px;opacity:0;pointer-events:none';
       (document.body || document.documentElement).append(video);
@@ -102,6 +103,7 @@
     if (!constraints || !constraints.video) return original(constraints);
     if (!canvas) {
       canvas = document.createElement('canvas');
+      canvas.dataset.harness = 'actor';
       canvas.width = W;
       canvas.height = H;
       // Load every clip before the camera "opens", as a real camera has no loading pauses.

@@ -64,6 +64,7 @@
     if (!canvas) {
       await loaded;
       canvas = document.createElement('canvas');
+      canvas.dataset.harness = 'actor';
       canvas.width = W;
       canvas.height = H;
       setInterval(draw, 1000 / 30);

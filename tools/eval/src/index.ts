@@ -75,3 +75,5 @@ export { cooperativeCheck } from './cooperative-check.ts';
 export type { CooperativeCheck, CooperativeCheckOptions } from './cooperative-check.ts';
 export { decodeFrames, type DecodedFrame } from './footage.ts';
 export { OTHER_PERSON_CLIP, cropsFor, otherPersonSwap, type CropOptions, type FrameSource } from './crops.ts';
+export { installAxe, axeViolations, describeViolations } from './axe.ts';
+export type { AxeViolation } from './axe.ts';

@@ -7,11 +7,12 @@
 import { createRemoteJWKSet, decodeJwt } from 'jose';
 import { isLiveproofError, verifyLivenessToken, type ErrorCode } from '@liveproof/verify';
 import type { LivenessTokenClaims } from '@liveproof/protocol';
+import type { WhyCode } from '../i18n/en.ts';
 
 export type BadgeVerdict =
   | { status: 'verified' | 'failed'; claims: LivenessTokenClaims }
   | { status: 'expired'; claims: LivenessTokenClaims }
-  | { status: 'invalid'; why: string };
+  | { status: 'invalid'; why: WhyCode };
 
 export interface BadgeTrust {
   jwksUrl: string;
@@ -21,14 +22,8 @@ export interface BadgeTrust {
   now?: Date;
 }
 
-/** Why a token is not shown as verified, in the interviewer's words, per the verifier's code. */
-const WHY: Partial<Record<ErrorCode, string>> = {
-  token_audience_mismatch: "The token's audience is not the expected one.",
-  token_issuer_mismatch: "The token's issuer is not the expected one.",
-  token_algorithm_not_allowed: 'The token uses an algorithm Liveproof never signs with.',
-  token_key_not_found: 'The token was not signed by a key the issuer publishes.',
-  jwks_unavailable: 'The issuer’s keys could not be fetched.',
-};
+/** The verifier's codes the badge explains one by one (in the catalogue's `badge.why`); others are `not_liveproof`. */
+const EXPLAINED: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['token_audience_mismatch', 'token_issuer_mismatch', 'token_algorithm_not_allowed', 'token_key_not_found', 'jwks_unavailable']);
 
 const jwksCache = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
@@ -51,10 +46,10 @@ export async function verifyForBadge(token: string, trust: BadgeTrust): Promise<
     const claims = verified.claims as unknown as LivenessTokenClaims;
     return { status: verified.passed ? 'verified' : 'failed', claims };
   } catch (error) {
-    if (!isLiveproofError(error)) return { status: 'invalid', why: 'This is not a Liveproof verification token.' };
+    if (!isLiveproofError(error)) return { status: 'invalid', why: 'not_liveproof' };
     // The verifier checks the signature before the lifetime: an expired token was signed by the issuer.
     if (error.code === 'token_expired') return { status: 'expired', claims: decodeJwt(token) as unknown as LivenessTokenClaims };
-    if (error.code === 'token_invalid' && /signature/i.test(error.message)) return { status: 'invalid', why: 'The signature does not match the issuer’s keys.' };
-    return { status: 'invalid', why: WHY[error.code] ?? 'This is not a Liveproof verification token.' };
+    if (error.code === 'token_invalid' && /signature/i.test(error.message)) return { status: 'invalid', why: 'bad_signature' };
+    return { status: 'invalid', why: EXPLAINED.has(error.code) ? (error.code as WhyCode) : 'not_liveproof' };
   }
 }

@@ -1,8 +1,12 @@
 /**
  * The badge's calls to the Liveproof server with a viewer token: asking for a witnessed re-check,
- * and fetching the reference image of a passed check. Each answers in the interviewer's words or
- * with nothing; neither throws.
+ * and fetching the reference image of a passed check. Each answers with what to tell the
+ * interviewer, or with nothing; neither throws.
  */
+
+/** Where the interviewer's re-check request stands (the badge says it in the page's language). */
+export type RecheckAsk = { state: 'sending' | 'requested' | 'unreachable' } | { state: 'refused'; why: string };
+
 export class ViewerApi {
   constructor(
     readonly base: string,
@@ -14,15 +18,15 @@ export class ViewerApi {
     return { authorization: `Bearer ${this.viewerToken}` };
   }
 
-  /** Asks the candidate's element for a re-check: what to tell the interviewer. */
-  async requestRecheck(): Promise<string> {
+  /** Asks the candidate's element for a re-check. A refusal keeps the server's words (and code). */
+  async requestRecheck(): Promise<RecheckAsk> {
     try {
       const response = await fetch(`${this.base}/v1/sessions/${encodeURIComponent(this.sessionId)}/rechecks`, { method: 'POST', headers: this.#headers() });
-      if (response.ok) return 'Re-check requested: waiting for the candidate’s page to start it.';
+      if (response.ok) return { state: 'requested' };
       const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
-      return `Could not ask for a re-check: ${body.error?.message ?? response.status}`;
+      return { state: 'refused', why: body.error?.message ?? String(response.status) };
     } catch {
-      return 'Could not reach the Liveproof server.';
+      return { state: 'unreachable' };
     }
   }
 

@@ -3,20 +3,16 @@
  * step, the token's details. No state of their own.
  */
 import { html, nothing } from 'lit';
-import { CHALLENGES, REASON_TEXT, SIGNAL_TEXT, type FaceCheckSummary, type LivenessTokenClaims, type ReasonCode } from '@liveproof/protocol';
+import type { ChallengeId, FaceCheckSummary, LivenessTokenClaims, ReasonCode } from '@liveproof/protocol';
+import type { WhyCode } from '../i18n/en.ts';
+import { ENGLISH, type Locale } from '../i18n/locale.ts';
+import type { RecheckAsk } from './viewer-api.ts';
 
 export const BADGE_STATUSES = ['unchecked', 'checking', 'verifying', 'verified', 'failed', 'expired', 'invalid'] as const;
 export type BadgeStatus = (typeof BADGE_STATUSES)[number];
 
-export const STATUS_TEXT: Record<BadgeStatus, { icon: string; label: string }> = {
-  unchecked: { icon: '○', label: 'Not yet checked' },
-  checking: { icon: '◔', label: 'Check in progress' },
-  verifying: { icon: '◔', label: 'Verifying the result…' },
-  verified: { icon: '✓', label: 'Verified live' },
-  failed: { icon: '✕', label: 'Liveness check failed' },
-  expired: { icon: '⌛', label: 'Result expired' },
-  invalid: { icon: '!', label: 'Invalid result' },
-};
+/** Each status's icon: the status is said in words too, never by colour or icon alone. */
+export const STATUS_ICON: Record<BadgeStatus, string> = { unchecked: '○', checking: '◔', verifying: '◔', verified: '✓', failed: '✕', expired: '⌛', invalid: '!' };
 
 /** The attempt under way, as the event stream told it. */
 export interface LiveAttempt {
@@ -31,30 +27,34 @@ export interface BadgeView {
   status: BadgeStatus;
   claims: LivenessTokenClaims | undefined;
   /** Why the token is invalid. */
-  why: string;
+  why: WhyCode | undefined;
   attempt: LiveAttempt | undefined;
-  prompt: string;
+  /** The challenge the candidate is shown now, in live mode. */
+  prompt: ChallengeId | undefined;
   /** Where the interviewer's re-check request stands. */
-  asking: string;
+  asking: RecheckAsk | undefined;
   /** Object URL of the reference image of the result shown, when the integration keeps one. */
   image: string;
   now: number;
 }
 
-/** "just now", "4 min ago", "2 h ago": coarse on purpose. */
-export function timeAgo(fromSeconds: number, nowMs: number): string {
-  const minutes = Math.floor((nowMs / 1000 - fromSeconds) / 60);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
+/** "just now", "4 minutes ago", "2 hours ago", in the language shown: coarse on purpose. */
+export function timeAgo(fromSeconds: number, nowMs: number, l: Locale = ENGLISH): string {
+  return nowMs / 1000 - fromSeconds < 60 ? l.m.badge.justNow : l.f.ago(fromSeconds, nowMs);
 }
 
 /** The status line's words: a re-check is never shown as a check. */
-export function statusLabel(status: BadgeStatus, claims: LivenessTokenClaims | undefined): string {
+export function statusLabel(status: BadgeStatus, claims: LivenessTokenClaims | undefined, l: Locale = ENGLISH): string {
   const recheck = claims?.kind === 'recheck' && (status === 'verified' || status === 'failed');
-  if (recheck) return status === 'verified' ? 'Re-check passed (witnessed)' : 'Re-check failed';
-  return STATUS_TEXT[status].label;
+  if (recheck) return status === 'verified' ? l.m.badge.recheckPassed : l.m.badge.recheckFailed;
+  return l.m.badge.status[status];
+}
+
+/** Where the re-check request stands, in words. */
+export function askingText(asking: RecheckAsk | undefined, l: Locale): string {
+  if (!asking) return '';
+  const a = l.m.badge.asking;
+  return asking.state === 'refused' ? a.refused(asking.why) : a[asking.state];
 }
 
 /**
@@ -62,41 +62,49 @@ export function statusLabel(status: BadgeStatus, claims: LivenessTokenClaims | u
  * region is there from the attempt's start, empty, so screen readers announce each prompt that
  * fills it (a region created already holding text is usually not read).
  */
-export function liveStep(attempt: LiveAttempt, prompt: string) {
-  return html`<p class="live">${attempt.recheck ? 'Witnessed re-check' : `Attempt ${attempt.sequence}`}${attempt.index >= 0 ? html`, step ${attempt.index + 1} of ${attempt.total}` : nothing}</p>
-    <p part="prompt" class="prompt" aria-live="assertive">${prompt ? html`Candidate is asked: <strong>${prompt}</strong>` : nothing}</p>`;
+export function liveStep(attempt: LiveAttempt, prompt: ChallengeId | undefined, l: Locale) {
+  const b = l.m.badge;
+  return html`<p class="live">${attempt.recheck ? b.witnessedRecheck : b.attempt(attempt.sequence, l.f)}${attempt.index >= 0 ? b.step(attempt.index + 1, attempt.total, l.f) : nothing}</p>
+    <p part="prompt" class="prompt" aria-live="assertive">${prompt ? html`${b.asked}<strong>${l.m.prompts[prompt] ?? prompt}</strong>` : nothing}</p>`;
 }
 
 /** When, which challenges, why it failed, the server's face checks, the risk signals. */
-export function details(claims: LivenessTokenClaims | undefined, now: number) {
+export function details(claims: LivenessTokenClaims | undefined, now: number, l: Locale) {
   if (!claims) return nothing;
-  const passed = claims.challenges.filter((c) => c.passed).map((c) => CHALLENGES[c.id]?.label ?? c.id);
-  const signals = claims.signals.map((s) => SIGNAL_TEXT[s] ?? s);
-  const reasons = claims.result === 'fail' ? claims.reasons.map((r: ReasonCode) => REASON_TEXT[r] ?? r) : [];
+  const { m, f } = l;
+  const b = m.badge;
+  const passed = claims.challenges.filter((c) => c.passed).map((c) => m.labels[c.id] ?? c.id);
+  const signals = claims.signals.map((s) => b.signals[s] ?? s);
+  const reasons = claims.result === 'fail' ? claims.reasons.map((r: ReasonCode) => m.reasons[r] ?? r) : [];
   return html`<dl part="details">
-    <dt>Checked</dt>
-    <dd><time datetime=${new Date(claims.iat * 1000).toISOString()}>${timeAgo(claims.iat, now)}</time></dd>
-    <dt>Challenges passed</dt>
-    <dd>${passed.length ? `${passed.join(', ')} (${passed.length} of ${claims.challenges.length})` : `none of ${claims.challenges.length}`}</dd>
-    ${reasons.length ? html`<dt>Why it failed</dt><dd><ul>${reasons.map((r) => html`<li>${r}</li>`)}</ul></dd>` : nothing}
-    ${claims.faces ? html`<dt>Face checked by the server</dt><dd>${facesText(claims.faces)}</dd>` : nothing}
-    <dt>Risk signals</dt>
-    <dd>${signals.length ? html`<ul>${signals.map((s) => html`<li>${s}</li>`)}</ul>` : 'none'}</dd>
+    <dt>${b.checked}</dt>
+    <dd><time datetime=${new Date(claims.iat * 1000).toISOString()}>${timeAgo(claims.iat, now, l)}</time></dd>
+    <dt>${b.challengesPassed}</dt>
+    <dd>${passed.length ? b.passedOf(f.list(passed), passed.length, claims.challenges.length, f) : b.noneOf(claims.challenges.length, f)}</dd>
+    ${reasons.length ? html`<dt>${b.whyFailed}</dt><dd><ul>${reasons.map((r) => html`<li>${r}</li>`)}</ul></dd>` : nothing}
+    ${claims.faces ? html`<dt>${b.facesChecked}</dt><dd>${facesText(claims.faces, l)}</dd>` : nothing}
+    <dt>${b.riskSignals}</dt>
+    <dd>${signals.length ? html`<ul>${signals.map((s) => html`<li>${s}</li>`)}</ul>` : b.none}</dd>
   </dl>`;
 }
 
-export function referenceImage(url: string) {
+export function referenceImage(url: string, l: Locale) {
   if (!url) return nothing;
   return html`<figure part="reference-image">
-    <img src=${url} width="120" height="120" alt="Photo taken at the end of the candidate's passed check" />
-    <figcaption>Supplied by the candidate's page at the end of the check: compare with the person on the call.</figcaption>
+    <img src=${url} width="120" height="120" alt=${l.m.badge.imageAlt} />
+    <figcaption>${l.m.badge.imageCaption}</figcaption>
   </figure>`;
 }
 
 /** High assurance, in the interviewer's words: what the server saw in the crops, and whether the face changed. */
-function facesText(faces: FaceCheckSummary): string {
-  if (faces.frames === 0) return 'no face images were sent';
-  const seen = faces.failed.length ? `${faces.frames} images; failed: ${faces.failed.join(', ').replace(/_/g, ' ')}` : `${faces.frames} images, all checks agreed`;
+function facesText(faces: FaceCheckSummary, l: Locale): string {
+  const b = l.m.badge;
+  if (faces.frames === 0) return b.noFaceImages;
+  const failed = l.f.list(faces.failed.map((check) => check.replace(/_/g, ' ')));
+  const seen = faces.failed.length ? b.faceImagesFailed(faces.frames, failed, l.f) : b.faceImagesAgreed(faces.frames, l.f);
   if (!faces.continuity) return seen;
-  return `${seen}; ${faces.continuity.changed ? 'NOT the face of the passed check' : 'the same face as the passed check'}`;
+  return `${seen}; ${faces.continuity.changed ? b.otherFace : b.sameFace}`;
 }
+
+/** Why a token is not shown as verified. */
+export const whyText = (why: WhyCode | undefined, l: Locale): string => (why ? l.m.badge.why[why] : '');

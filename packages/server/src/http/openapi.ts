@@ -100,6 +100,8 @@ section { border-top: 1px solid #ddd; padding-top: .5rem; } table { border-colla
 `;
 
 const escape = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+/** Escaped prose, with the descriptions' Markdown inline code (`like this`) as code. */
+const prose = (text: unknown) => escape(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 
 /** A plain, readable page: one section per operation, its parameters and its body schema. */
 export function renderReference(doc: Document): string {
@@ -110,17 +112,20 @@ export function renderReference(doc: Document): string {
       const op = (item as Record<string, Record<string, unknown> | undefined>)[method];
       if (!op) continue;
       const anchor = `${method}-${path}`.replace(/[^a-z0-9]+/gi, '-');
-      toc.push(`<li><a href="#${anchor}"><code>${method.toUpperCase()} ${escape(path)}</code></a> ${escape(op.summary)}</li>`);
+      toc.push(`<li><a href="#${anchor}"><code>${method.toUpperCase()} ${escape(path)}</code></a> ${prose(op.summary)}</li>`);
       const security = (op.security as Record<string, unknown>[] | undefined)?.map((s) => Object.keys(s).join(', ')).join(' or ');
       const params = ((op.parameters as { name: string; in: string; required?: boolean; schema?: unknown; description?: string }[] | undefined) ?? []).map(
-        (p) => `<tr><td><code>${escape(p.name)}</code></td><td>${escape(p.in)}</td><td>${p.required ? 'yes' : 'no'}</td><td><code>${escape(JSON.stringify(p.schema))}</code> ${escape(p.description)}</td></tr>`,
+        (p) => `<tr><td><code>${escape(p.name)}</code></td><td>${escape(p.in)}</td><td>${p.required ? 'yes' : 'no'}</td><td><code>${escape(JSON.stringify(p.schema, (key, value) => (key === 'description' ? undefined : value)))}</code> ${prose(p.description)}</td></tr>`,
       );
       const content = (op.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)?.content ?? {};
-      const bodies = Object.entries(content).map(([type, media]) => `<p>Body (<code>${escape(type)}</code>):</p><pre>${escape(JSON.stringify(media.schema, null, 2))}</pre>`);
-      const responses = Object.entries((op.responses as Record<string, { description?: string }>) ?? {}).map(([status, r]) => `<li><code>${escape(status)}</code> ${escape(r.description)}</li>`);
+      // A long schema scrolls: it takes keyboard focus so it can be scrolled without a mouse.
+      const bodies = Object.entries(content).map(
+        ([type, media]) => `<p>Body (<code>${escape(type)}</code>):</p><pre tabindex="0" aria-label="${escape(`${method.toUpperCase()} ${path} body schema`)}">${escape(JSON.stringify(media.schema, null, 2))}</pre>`,
+      );
+      const responses = Object.entries((op.responses as Record<string, { description?: string }>) ?? {}).map(([status, r]) => `<li><code>${escape(status)}</code> ${prose(r.description)}</li>`);
       operations.push(`<section id="${anchor}">
   <h2><code>${method.toUpperCase()} ${escape(path)}</code></h2>
-  <p>${escape(op.summary)}</p>
+  <p>${prose(op.summary)}</p>
   ${security ? `<p>Authentication: <code>${escape(security)}</code></p>` : '<p>No authentication.</p>'}
   ${params.length ? `<table><thead><tr><th>parameter</th><th>in</th><th>required</th><th>schema</th></tr></thead><tbody>${params.join('')}</tbody></table>` : ''}
   ${bodies.join('\n')}
@@ -133,10 +138,12 @@ export function renderReference(doc: Document): string {
 <title>${escape(doc.info.title)} reference</title>
 <link rel="stylesheet" href="/v1/docs.css"></head>
 <body>
+<main>
 <h1>${escape(doc.info.title)} reference</h1>
-<p>${escape(doc.info.description).replace(/\n\n/g, '</p><p>')}</p>
+<p>${prose(doc.info.description).replace(/\n\n/g, '</p><p>')}</p>
 <p>Machine-readable: <a href="/v1/openapi.json"><code>/v1/openapi.json</code></a> (OpenAPI ${escape(doc.openapi)}).</p>
-<ul>${toc.join('')}</ul>
+<nav aria-label="Operations"><ul>${toc.join('')}</ul></nav>
 ${operations.join('\n')}
+</main>
 </body></html>`;
 }

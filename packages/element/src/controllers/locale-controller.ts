@@ -1,0 +1,65 @@
+/**
+ * The language an element speaks: HTML's own `lang`, on the element or the nearest ancestor that
+ * has one (the page's `<html lang>` usually), followed as it changes. A language not shipped falls
+ * back to its primary language, then English.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ENGLISH, loadLocale, pickLanguage, type Language, type Locale } from '../i18n/locale.ts';
+
+type Host = ReactiveControllerHost & HTMLElement;
+
+/** The nearest `lang`, looking out of shadow roots too (an element inside another component's). */
+function languageOf(element: Element): string {
+  let node: Element | null = element;
+  while (node) {
+    const marked = node.closest('[lang]');
+    if (marked) return marked.getAttribute('lang') ?? '';
+    const root = node.getRootNode();
+    node = root instanceof ShadowRoot ? root.host : null;
+  }
+  return '';
+}
+
+export class LocaleController implements ReactiveController {
+  #locale: Locale = ENGLISH;
+  #wanted: Language = 'en';
+  #ready: Promise<void> = Promise.resolve();
+  #observer: MutationObserver | undefined;
+
+  constructor(readonly host: Host) {
+    host.addController(this);
+  }
+
+  /** The language shown now. */
+  get locale(): Locale {
+    return this.#locale;
+  }
+
+  /** Settles once the wanted language's catalogue is in (at once for English). */
+  get ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  hostConnected(): void {
+    this.#follow();
+    // Any `lang` in the document may be the one that applies (or come to apply): cheap to watch,
+    // since only that attribute is observed.
+    this.#observer ??= new MutationObserver(() => this.#follow());
+    this.#observer.observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ['lang'] });
+  }
+
+  hostDisconnected(): void {
+    this.#observer?.disconnect();
+  }
+
+  #follow(): void {
+    const wanted = pickLanguage(languageOf(this.host));
+    if (wanted === this.#wanted && this.#locale.lang === wanted) return;
+    this.#wanted = wanted;
+    this.#ready = loadLocale(wanted).then((locale) => {
+      if (this.#wanted !== wanted) return;
+      this.#locale = locale;
+      this.host.requestUpdate();
+    });
+  }
+}
