@@ -133,6 +133,23 @@ describe('the check in the candidate\'s language, on a 320-pixel screen', () => 
     if (lang === 'ar') expect(describeViolations(await axeViolations(page))).toEqual([]);
   });
 
+  it('shows the interviewer\'s badge in Spanish and in Arabic, right to left', async () => {
+    const browser = await launchBrowser();
+    browsers.push(browser);
+    const page = await browser.context.newPage();
+    await installAxe(page);
+    await page.goto(`${server.url}/demo/interviewer.html`);
+    const badge = page.locator('liveproof-badge');
+    await badge.getByText('Not yet checked').waitFor();
+    await badge.evaluate((element) => element.setAttribute('lang', 'es'));
+    await badge.getByText('Aún sin verificar').waitFor();
+    await badge.evaluate((element) => element.setAttribute('lang', 'ar'));
+    await badge.getByText('لم يُتحقَّق بعد').waitFor();
+    expect(await badge.locator('section').evaluate((section) => getComputedStyle(section).direction)).toBe('rtl');
+    expect(describeViolations(await axeViolations(page))).toEqual([]);
+    await screenshot(page, 'language-ar-badge');
+  });
+
   it('follows the page\'s own lang, and a change of it, without a reload', async () => {
     const browser = await launchBrowser();
     browsers.push(browser);

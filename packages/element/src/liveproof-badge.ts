@@ -5,6 +5,7 @@ import { ViewerApi } from './badge/viewer-api.ts';
 import { BADGE_STATUSES, STATUS_ICON, askingText, details, liveStep, referenceImage, statusLabel, whyText, type BadgeStatus, type BadgeView, type LiveAttempt } from './badge/views.ts';
 import { ClockController } from './controllers/clock-controller.ts';
 import { LocaleController } from './controllers/locale-controller.ts';
+import { BADGE_ENGLISH, loadBadgeLocale } from './i18n/badge-locale.ts';
 import { LiveproofBadgeChangeEvent } from './events/badge-change.ts';
 import { setCustomState } from './events/state.ts';
 import { badgeStyles } from './liveproof-badge.styles.ts';
@@ -75,7 +76,7 @@ export class LiveproofBadge extends LitElement {
 
   #verifying = 0;
   readonly #internals = this.attachInternals();
-  readonly #language = new LocaleController(this);
+  readonly #language = new LocaleController(this, loadBadgeLocale, BADGE_ENGLISH);
   // Live mode: the session's attempts and prompts as they happen; the badge believes the token's signature, not the stream.
   readonly #events = new SessionEventsController(this, {
     base: () => this.#apiBase(),
@@ -180,7 +181,7 @@ export class LiveproofBadge extends LitElement {
   protected override render() {
     const { status, claims, attempt } = this._view;
     const l = this.#language.locale;
-    const b = l.m.badge;
+    const b = l.b;
     const reduced = status === 'verified' && claims?.assurance === 'reduced';
     return html`<section part="badge" class="badge" data-status=${status} aria-label=${b.region} lang=${l.lang} dir=${l.dir}>
       <p part="status" class="status" role="status" aria-live="polite">

@@ -8,6 +8,7 @@ import { freshClientToken, highAssuranceOf, profileTurnOf, sessionIdOf, sessionI
 import { FaceEngineController } from './controllers/face-engine-controller.ts';
 import { LightController } from './controllers/light-controller.ts';
 import { LocaleController } from './controllers/locale-controller.ts';
+import { ENGLISH, loadLocale } from './i18n/locale.ts';
 import { ToneController } from './controllers/tone-controller.ts';
 import { measureCadence, type CadenceMeter } from './device-probe.ts';
 import { LiveproofCompleteEvent } from './events/complete.ts';
@@ -119,7 +120,7 @@ export class LiveproofCheck extends LitElement {
   readonly #engine = new FaceEngineController(this, () => this.assetsBase || `${this.#apiBase().replace(/\/+$/, '')}/assets/mediapipe`);
   readonly #light = new LightController(this, (flash: LightColour | undefined) => this.#show({ flash }), () => this.#stopFlashing());
   readonly #tone = new ToneController(this);
-  readonly #language = new LocaleController(this);
+  readonly #language = new LocaleController(this, loadLocale, ENGLISH);
   readonly #sessionEvents = new SessionEventsController(this, {
     base: () => this.#apiBase(),
     token: () => freshClientToken(this).catch(() => undefined),

@@ -7,7 +7,7 @@
 import { createRemoteJWKSet, decodeJwt } from 'jose';
 import { isLiveproofError, verifyLivenessToken, type ErrorCode } from '@liveproof/verify';
 import type { LivenessTokenClaims } from '@liveproof/protocol';
-import type { WhyCode } from '../i18n/en.ts';
+import type { WhyCode } from '../i18n/badge-en.ts';
 
 export type BadgeVerdict =
   | { status: 'verified' | 'failed'; claims: LivenessTokenClaims }

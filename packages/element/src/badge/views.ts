@@ -4,8 +4,8 @@
  */
 import { html, nothing } from 'lit';
 import type { ChallengeId, FaceCheckSummary, LivenessTokenClaims, ReasonCode } from '@liveproof/protocol';
-import type { WhyCode } from '../i18n/en.ts';
-import { ENGLISH, type Locale } from '../i18n/locale.ts';
+import type { WhyCode } from '../i18n/badge-en.ts';
+import { BADGE_ENGLISH, type BadgeLocale } from '../i18n/badge-locale.ts';
 import type { RecheckAsk } from './viewer-api.ts';
 
 export const BADGE_STATUSES = ['unchecked', 'checking', 'verifying', 'verified', 'failed', 'expired', 'invalid'] as const;
@@ -39,21 +39,21 @@ export interface BadgeView {
 }
 
 /** "just now", "4 minutes ago", "2 hours ago", in the language shown: coarse on purpose. */
-export function timeAgo(fromSeconds: number, nowMs: number, l: Locale = ENGLISH): string {
-  return nowMs / 1000 - fromSeconds < 60 ? l.m.badge.justNow : l.f.ago(fromSeconds, nowMs);
+export function timeAgo(fromSeconds: number, nowMs: number, l: BadgeLocale = BADGE_ENGLISH): string {
+  return nowMs / 1000 - fromSeconds < 60 ? l.b.justNow : l.f.ago(fromSeconds, nowMs);
 }
 
 /** The status line's words: a re-check is never shown as a check. */
-export function statusLabel(status: BadgeStatus, claims: LivenessTokenClaims | undefined, l: Locale = ENGLISH): string {
+export function statusLabel(status: BadgeStatus, claims: LivenessTokenClaims | undefined, l: BadgeLocale = BADGE_ENGLISH): string {
   const recheck = claims?.kind === 'recheck' && (status === 'verified' || status === 'failed');
-  if (recheck) return status === 'verified' ? l.m.badge.recheckPassed : l.m.badge.recheckFailed;
-  return l.m.badge.status[status];
+  if (recheck) return status === 'verified' ? l.b.recheckPassed : l.b.recheckFailed;
+  return l.b.status[status];
 }
 
 /** Where the re-check request stands, in words. */
-export function askingText(asking: RecheckAsk | undefined, l: Locale): string {
+export function askingText(asking: RecheckAsk | undefined, l: BadgeLocale): string {
   if (!asking) return '';
-  const a = l.m.badge.asking;
+  const a = l.b.asking;
   return asking.state === 'refused' ? a.refused(asking.why) : a[asking.state];
 }
 
@@ -62,17 +62,16 @@ export function askingText(asking: RecheckAsk | undefined, l: Locale): string {
  * region is there from the attempt's start, empty, so screen readers announce each prompt that
  * fills it (a region created already holding text is usually not read).
  */
-export function liveStep(attempt: LiveAttempt, prompt: ChallengeId | undefined, l: Locale) {
-  const b = l.m.badge;
+export function liveStep(attempt: LiveAttempt, prompt: ChallengeId | undefined, l: BadgeLocale) {
+  const b = l.b;
   return html`<p class="live">${attempt.recheck ? b.witnessedRecheck : b.attempt(attempt.sequence, l.f)}${attempt.index >= 0 ? b.step(attempt.index + 1, attempt.total, l.f) : nothing}</p>
     <p part="prompt" class="prompt" aria-live="assertive">${prompt ? html`${b.asked}<strong>${l.m.prompts[prompt] ?? prompt}</strong>` : nothing}</p>`;
 }
 
 /** When, which challenges, why it failed, the server's face checks, the risk signals. */
-export function details(claims: LivenessTokenClaims | undefined, now: number, l: Locale) {
+export function details(claims: LivenessTokenClaims | undefined, now: number, l: BadgeLocale) {
   if (!claims) return nothing;
-  const { m, f } = l;
-  const b = m.badge;
+  const { m, f, b } = l;
   const passed = claims.challenges.filter((c) => c.passed).map((c) => m.labels[c.id] ?? c.id);
   const signals = claims.signals.map((s) => b.signals[s] ?? s);
   const reasons = claims.result === 'fail' ? claims.reasons.map((r: ReasonCode) => m.reasons[r] ?? r) : [];
@@ -88,17 +87,17 @@ export function details(claims: LivenessTokenClaims | undefined, now: number, l:
   </dl>`;
 }
 
-export function referenceImage(url: string, l: Locale) {
+export function referenceImage(url: string, l: BadgeLocale) {
   if (!url) return nothing;
   return html`<figure part="reference-image">
-    <img src=${url} width="120" height="120" alt=${l.m.badge.imageAlt} />
-    <figcaption>${l.m.badge.imageCaption}</figcaption>
+    <img src=${url} width="120" height="120" alt=${l.b.imageAlt} />
+    <figcaption>${l.b.imageCaption}</figcaption>
   </figure>`;
 }
 
 /** High assurance, in the interviewer's words: what the server saw in the crops, and whether the face changed. */
-function facesText(faces: FaceCheckSummary, l: Locale): string {
-  const b = l.m.badge;
+function facesText(faces: FaceCheckSummary, l: BadgeLocale): string {
+  const b = l.b;
   if (faces.frames === 0) return b.noFaceImages;
   const failed = l.f.list(faces.failed.map((check) => check.replace(/_/g, ' ')));
   const seen = faces.failed.length ? b.faceImagesFailed(faces.frames, failed, l.f) : b.faceImagesAgreed(faces.frames, l.f);
@@ -107,4 +106,4 @@ function facesText(faces: FaceCheckSummary, l: Locale): string {
 }
 
 /** Why a token is not shown as verified. */
-export const whyText = (why: WhyCode | undefined, l: Locale): string => (why ? l.m.badge.why[why] : '');
+export const whyText = (why: WhyCode | undefined, l: BadgeLocale): string => (why ? l.b.why[why] : '');

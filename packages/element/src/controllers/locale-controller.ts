@@ -4,7 +4,7 @@
  * back to its primary language, then English.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ENGLISH, loadLocale, pickLanguage, type Language, type Locale } from '../i18n/locale.ts';
+import { pickLanguage, type Language, type Locale } from '../i18n/locale.ts';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
@@ -20,18 +20,24 @@ function languageOf(element: Element): string {
   return '';
 }
 
-export class LocaleController implements ReactiveController {
-  #locale: Locale = ENGLISH;
+/** Follows the host's language with `load` (the check's catalogue, or the badge's), English at first. */
+export class LocaleController<L extends Locale = Locale> implements ReactiveController {
+  #locale: L;
   #wanted: Language = 'en';
   #ready: Promise<void> = Promise.resolve();
   #observer: MutationObserver | undefined;
 
-  constructor(readonly host: Host) {
+  constructor(
+    readonly host: Host,
+    readonly load: (lang: Language) => Promise<L>,
+    english: L,
+  ) {
+    this.#locale = english;
     host.addController(this);
   }
 
   /** The language shown now. */
-  get locale(): Locale {
+  get locale(): L {
     return this.#locale;
   }
 
@@ -56,7 +62,7 @@ export class LocaleController implements ReactiveController {
     const wanted = pickLanguage(languageOf(this.host));
     if (wanted === this.#wanted && this.#locale.lang === wanted) return;
     this.#wanted = wanted;
-    this.#ready = loadLocale(wanted).then((locale) => {
+    this.#ready = this.load(wanted).then((locale) => {
       if (this.#wanted !== wanted) return;
       this.#locale = locale;
       this.host.requestUpdate();

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { CHALLENGE_IDS, REASON_TEXT, SIGNAL_TEXT } from '@liveproof/protocol';
 import ar from './ar.ts';
+import arBadge from './badge-ar.ts';
+import { badgeEn } from './badge-en.ts';
+import esBadge from './badge-es.ts';
 import { en, type Catalogue } from './en.ts';
 import es from './es.ts';
 import { formatFor } from './format.ts';
+import { loadBadgeLocale } from './badge-locale.ts';
 import { LANGUAGES, loadLocale, pickLanguage } from './locale.ts';
 
-const CATALOGUES: Record<string, Catalogue> = { es, ar };
+/** Each language's two catalogues: the check's and the badge's. */
+const CATALOGUES: Record<string, [Catalogue, typeof badgeEn]> = { es: [es, esBadge], ar: [ar, arBadge] };
 
 /** Every key path in a catalogue, with what sits there: `string` or `function`. */
 function shape(value: unknown, path = ''): Record<string, string> {
@@ -15,7 +20,7 @@ function shape(value: unknown, path = ''): Record<string, string> {
 }
 
 /** Every string a catalogue holds, functions called with sample arguments. */
-function texts(catalogue: Catalogue): string[] {
+function texts(catalogue: object): string[] {
   // One argument that serves as a count, a text and the formats, whatever place a function gives it.
   const any = Object.assign(Object.create(formatFor('en')) as object, { valueOf: () => 3, toString: () => 'x' });
   const out: string[] = [];
@@ -32,21 +37,23 @@ const words = (text: string) => text.trim().split(/\s+/).length;
 
 describe('the message catalogues', () => {
   it.each(Object.keys(CATALOGUES))('%s has every key English has, and no other', (lang) => {
-    expect(shape(CATALOGUES[lang])).toEqual(shape(en));
+    const [check, badge] = CATALOGUES[lang]!;
+    expect(shape(check)).toEqual(shape(en));
+    expect(shape(badge)).toEqual(shape(badgeEn));
   });
 
   it('English covers every challenge, reason and risk signal the protocol has', () => {
     expect(Object.keys(en.prompts).sort()).toEqual([...CHALLENGE_IDS].sort());
     expect(Object.keys(en.labels).sort()).toEqual([...CHALLENGE_IDS].sort());
     expect(Object.keys(en.reasons).sort()).toEqual(Object.keys(REASON_TEXT).sort());
-    expect(Object.keys(en.badge.signals).sort()).toEqual(Object.keys(SIGNAL_TEXT).sort());
+    expect(Object.keys(badgeEn.signals).sort()).toEqual(Object.keys(SIGNAL_TEXT).sort());
   });
 
   it.each(Object.keys(CATALOGUES))('%s leaves nothing empty and nothing in English', (lang) => {
     const translated = texts(CATALOGUES[lang]!);
     expect(translated.filter((t) => t.trim() === '')).toEqual([]);
     // Names (Esc, Chrome, Liveproof, WebGL) stay as they are; whole English sentences may not.
-    const english = new Set(texts(en).filter((t) => words(t) >= 3));
+    const english = new Set(texts([en, badgeEn]).filter((t) => words(t) >= 3));
     expect(translated.filter((t) => english.has(t))).toEqual([]);
   });
 
@@ -88,6 +95,12 @@ describe('pickLanguage', () => {
       ['en', 'ltr'],
       ['es', 'ltr'],
       ['ar', 'rtl'],
+    ]);
+    const badges = await Promise.all(LANGUAGES.map(loadBadgeLocale));
+    expect(badges.map((l) => [l.lang, l.b.status.verified])).toEqual([
+      ['en', 'Verified live'],
+      ['es', 'Persona real verificada'],
+      ['ar', 'تم التحقّق من الحضور'],
     ]);
   });
 });

@@ -1,10 +1,10 @@
 /**
  * English: the catalogue every other language follows, key for key (`Catalogue` is its type, and
- * a unit test holds each language to the same keys). Whatever a candidate, an interviewer or a
- * reviewer reads in the elements is here; texts shared with the server (prompts, reasons, risk
- * signals) are the protocol's own English.
+ * a unit test holds each language to the same keys). Whatever a candidate reads in the check is
+ * here, with the prompts, challenge names and reasons the interviewer's badge shares (its own words
+ * are `badge-en.ts`); texts shared with the server (prompts, reasons) are the protocol's English.
  */
-import { CHALLENGES, CHALLENGE_IDS, REASON_TEXT, SIGNAL_TEXT, type ChallengeId, type ReasonCode } from '@liveproof/protocol';
+import { CHALLENGES, CHALLENGE_IDS, REASON_TEXT, type ChallengeId, type ReasonCode } from '@liveproof/protocol';
 import type { Format } from './format.ts';
 
 const byChallenge = (text: (id: ChallengeId) => string) => Object.fromEntries(CHALLENGE_IDS.map((id) => [id, text(id)])) as Record<ChallengeId, string>;
@@ -117,64 +117,8 @@ export const en = {
     other: { title: 'Something went wrong', body: 'The check stopped unexpectedly. Try again; if this stays, tell the person who invited you.' },
   } satisfies Record<string, ErrorText>,
 
-  badge: {
-    region: 'Liveness check',
-    status: {
-      unchecked: 'Not yet checked',
-      checking: 'Check in progress',
-      verifying: 'Verifying the result…',
-      verified: 'Verified live',
-      failed: 'Liveness check failed',
-      expired: 'Result expired',
-      invalid: 'Invalid result',
-    },
-    recheckPassed: 'Re-check passed (witnessed)',
-    recheckFailed: 'Re-check failed',
-    reduced: ' (reduced assurance: see risk signals)',
-    expired: 'This result was valid but has expired; ask for a new check.',
-    attempt: (n: number, f: Format) => `Attempt ${f.number(n)}`,
-    witnessedRecheck: 'Witnessed re-check',
-    step: (step: number, total: number, f: Format) => `, step ${f.number(step)} of ${f.number(total)}`,
-    asked: 'Candidate is asked: ',
-    checked: 'Checked',
-    justNow: 'just now',
-    challengesPassed: 'Challenges passed',
-    passedOf: (passed: string, n: number, total: number, f: Format) => `${passed} (${f.number(n)} of ${f.number(total)})`,
-    noneOf: (total: number, f: Format) => `none of ${f.number(total)}`,
-    whyFailed: 'Why it failed',
-    facesChecked: 'Face checked by the server',
-    noFaceImages: 'no face images were sent',
-    faceImagesAgreed: (n: number, f: Format) => `${f.number(n)} images, all checks agreed`,
-    faceImagesFailed: (n: number, failed: string, f: Format) => `${f.number(n)} images; failed: ${failed}`,
-    sameFace: 'the same face as the passed check',
-    otherFace: 'NOT the face of the passed check',
-    riskSignals: 'Risk signals',
-    none: 'none',
-    imageAlt: 'Photo taken at the end of the candidate’s passed check',
-    imageCaption: 'Supplied by the candidate’s page at the end of the check: compare with the person on the call.',
-    askRecheck: 'Ask for a re-check',
-    asking: {
-      sending: 'Asking the candidate’s page for a re-check…',
-      requested: 'Re-check requested: waiting for the candidate’s page to start it.',
-      refused: (why: string) => `Could not ask for a re-check: ${why}`,
-      unreachable: 'Could not reach the Liveproof server.',
-    },
-    /** Why a token is not shown as verified. */
-    why: {
-      no_trust: 'The badge needs the issuer and audience to check against.',
-      other_session: 'This result is for another session than the one watched.',
-      not_liveproof: 'This is not a Liveproof verification token.',
-      bad_signature: 'The signature does not match the issuer’s keys.',
-      token_audience_mismatch: 'The token’s audience is not the expected one.',
-      token_issuer_mismatch: 'The token’s issuer is not the expected one.',
-      token_algorithm_not_allowed: 'The token uses an algorithm Liveproof never signs with.',
-      token_key_not_found: 'The token was not signed by a key the issuer publishes.',
-      jwks_unavailable: 'The issuer’s keys could not be fetched.',
-    },
-    signals: SIGNAL_TEXT as Record<string, string>,
-  },
+
 };
 
 export type Catalogue = typeof en;
 export type ErrorKey = keyof Catalogue['errors'];
-export type WhyCode = keyof Catalogue['badge']['why'];
