@@ -1,9 +1,19 @@
 // The demo's admin page: the admin API (`/v1/admin/*`) with an administrator's key, which stays in
 // this tab only (sessionStorage). The review queue (cases, each with its facts, linked sessions,
 // reference images and a decision form), integrations, and every integration's attempts.
+import { fill, m, when } from '/demo/admin-messages.js';
+
+fill(document);
 const form = document.getElementById('filters');
 const body = document.getElementById('attempts');
 const STORAGE = 'liveproof-admin-key';
+
+/** A table row that says there is nothing to list. */
+function noneRow(columns, text) {
+  const tr = document.createElement('tr');
+  tr.append(Object.assign(document.createElement('td'), { colSpan: columns, className: 'muted', textContent: text }));
+  return tr;
+}
 
 function cell(text, href) {
   const td = document.createElement('td');
@@ -34,8 +44,8 @@ async function loadIntegrations() {
         cell(i.id),
         cell(i.audiences.join(', ')),
         cell(i.origins.join(', ') || '-'),
-        cell(`virtual camera: ${i.virtualCameraPolicy}; light opt-out: ${i.lightOptOutPolicy}${Object.keys(i.signalPolicies ?? {}).length ? `; ${Object.entries(i.signalPolicies).map(([s, p]) => `${s}: ${p}`).join(', ')}` : '; other signals: flag'}`),
-        cell(i.referenceImageDays ? `kept ${i.referenceImageDays} days` : 'off'),
+        cell(m.integrations.policies(i)),
+        cell(m.integrations.images(i.referenceImageDays)),
       );
       return tr;
     }),
@@ -53,21 +63,21 @@ async function loadAttempts() {
   try {
     json = await admin(`/v1/admin/attempts?${query}`);
   } catch (error) {
-    document.getElementById('count').textContent = `Could not list attempts: ${error.message}`;
+    document.getElementById('count').textContent = m.attempts.listFailed(error.message);
     return;
   }
-  document.getElementById('count').textContent = `${json.attempts.length} attempt${json.attempts.length === 1 ? '' : 's'}${json.next ? ' (first 100)' : ''}`;
+  document.getElementById('count').textContent = m.attempts.count(json.attempts.length, Boolean(json.next));
   body.replaceChildren(
     ...json.attempts.map((a) => {
       const tr = document.createElement('tr');
       tr.append(
-        cell(new Date(a.createdAt).toLocaleString()),
+        cell(when(a.createdAt)),
         cell(a.integrationName ?? a.integrationId),
         cell(a.candidateRef),
-        cell(a.interviewRef ?? '(no interview)'),
+        cell(a.interviewRef ?? m.attempts.noInterview),
         cell(a.kind),
         cell(a.status),
-        cell(a.challenges.map((c, i) => `${c.replace('_', ' ')}${a.steps[i] ? (a.steps[i].passed ? ' ✓' : ' ✕') : ''}`).join(', ')),
+        cell(a.challenges.map((c, i) => m.attempts.step(c, a.steps[i])).join(', ')),
         cell(a.reasons.join(', ') || '-'),
         cell(a.signals.join(', ') || '-'),
         cell(a.sessionId),
@@ -77,8 +87,8 @@ async function loadAttempts() {
   );
 }
 
-const DECISION_TEXT = { cleared: 'cleared', fraud: 'confirmed fraud', in_person: 'in-person check needed' };
-const caseStatus = (c) => (c.status === 'open' ? (c.decision ? `open again (was ${DECISION_TEXT[c.decision]})` : 'waiting for review') : DECISION_TEXT[c.decision]);
+const DECISION_TEXT = m.decision.text;
+const caseStatus = (c) => m.decision.status(c, DECISION_TEXT);
 let currentCase = null;
 
 async function loadCases() {
@@ -87,20 +97,20 @@ async function loadCases() {
   try {
     json = await admin(`/v1/admin/cases?limit=100${status ? `&status=${status}` : ''}`);
   } catch (error) {
-    document.getElementById('case-count').textContent = `Could not list cases: ${error.message}`;
+    document.getElementById('case-count').textContent = m.queue.failed(error.message);
     return;
   }
-  document.getElementById('case-count').textContent = `${json.cases.length} case${json.cases.length === 1 ? '' : 's'}${status === 'open' ? ' waiting for review' : ''}`;
+  document.getElementById('case-count').textContent = m.queue.count(json.cases.length, status === 'open');
   document.getElementById('cases').replaceChildren(
     ...json.cases.map((c) => {
       const tr = document.createElement('tr');
       const open = document.createElement('td');
       const button = document.createElement('button');
-      button.textContent = 'Review';
-      button.setAttribute('aria-label', `Review the case of ${c.candidateRef}`);
+      button.textContent = m.queue.review;
+      button.setAttribute('aria-label', m.queue.reviewLabel(c.candidateRef));
       button.addEventListener('click', () => openCase(c.id));
       open.append(button);
-      tr.append(cell(new Date(c.openedAt).toLocaleString()), cell(c.candidateRef ?? '-'), cell(c.interviewRef ?? '(no interview)'), cell(c.signals.join(', ')), cell(caseStatus(c)), open);
+      tr.append(cell(when(c.openedAt)), cell(c.candidateRef ?? '-'), cell(c.interviewRef ?? m.attempts.noInterview), cell(c.signals.join(', ')), cell(caseStatus(c)), open);
       return tr;
     }),
   );
@@ -108,23 +118,20 @@ async function loadCases() {
 
 /** One line per kind of fact, in words a reviewer reads without the API reference. */
 function factLines(risk) {
-  if (!risk) return ['No network or device facts (the attempt sent no result).'];
-  const lines = [];
+  if (!risk) return [m.facts.none];
+  const f = m.facts;
   const { observed: o, reported: r, claimed, links, recorded } = risk;
-  if (o.http) lines.push(`Address: ${o.http.scope}, country ${o.http.country ?? 'unknown'}${o.http.lists.length ? `, on the ${o.http.lists.join(' and ')} list` : ''}${o.lists ? ` (lists of ${o.lists.date})` : ''}${o.httpMoved ? '; the result came from another network' : ''}.`);
-  if (o.udp) lines.push(o.udp.relation === 'none' ? 'UDP: none reached the server (a fact, not a failure).' : `UDP path: ${o.udp.relation.replaceAll('_', ' ')}${o.udp.address ? ` (country ${o.udp.address.country ?? 'unknown'}${o.udp.address.lists.length ? `, ${o.udp.address.lists.join(', ')} list` : ''})` : ''}.`);
-  if (o.rtt) lines.push(`Round trips: web ${o.rtt.httpMs} ms (server-timed, ${o.rtt.samples} samples)${o.rtt.tcpMs !== undefined ? `, TCP ${o.rtt.tcpMs} ms` : ''}${r.udpRttMs !== undefined ? `, UDP ${r.udpRttMs} ms (reported)` : ''}.`);
-  if (o.timeZone) lines.push(`Time zone ${o.timeZone.zone} (reported), used in ${o.timeZone.zoneCountries.join(', ') || 'no country'}; the address is in ${o.timeZone.addressCountry ?? 'an unknown country'}.`);
-  const device = [r.renderer && `renderer ${r.renderer}`, r.frameHz && `${r.frameHz} frames a second`, r.camera && `camera ${r.camera.replaceAll('_', ' ')}`, r.localAddresses && `local addresses ${r.localAddresses.join(', ')}`, r.reactionMs && `median reaction ${r.reactionMs} ms`].filter(Boolean);
-  if (device.length) lines.push(`Device (reported by the page): ${device.join('; ')}.`);
-  if (claimed?.location) lines.push(`Claimed location ${[claimed.location.city, claimed.location.country, claimed.location.timeZone].filter(Boolean).join(', ')}: ${claimed.location.mismatches.length ? `disagrees with ${claimed.location.mismatches.map((m) => m.replaceAll('_', ' ')).join(', ')}` : 'agrees'}.`);
-  if (claimed?.phone) lines.push(`Phone: ${claimed.phone.valid === null ? 'cannot be read without a country' : `${claimed.phone.valid ? 'valid' : 'invalid'}${claimed.phone.country ? `, from ${claimed.phone.country}` : ''}${claimed.phone.type ? `, ${claimed.phone.type.replaceAll('_', ' ')}` : ''}`}${claimed.phone.anomalies.length ? `; ${claimed.phone.anomalies.map((a) => a.replaceAll('_', ' ')).join(', ')}` : ''}.`);
-  for (const link of links ?? []) {
-    const similarity = link.similarity !== undefined ? ` (similarity ${link.similarity.toFixed(2)}: compare the faces yourself)` : '';
-    lines.push(`Linked by ${link.by.replace('local_set', 'local address set')} to ${link.candidates} other candidate${link.candidates === 1 ? '' : 's'}${similarity}.`);
-  }
-  if (recorded?.length) lines.push(`Recorded only (this integration's policy): ${recorded.join(', ')}.`);
-  return lines;
+  return [
+    o.http && f.address(o.http, o.lists, o.httpMoved),
+    o.udp && (o.udp.relation === 'none' ? f.noUdp : f.udp(o.udp)),
+    o.rtt && f.rtt(o.rtt, r),
+    o.timeZone && f.timeZone(o.timeZone),
+    f.device(r),
+    claimed?.location && f.location(claimed.location),
+    claimed?.phone && f.phone(claimed.phone),
+    ...(links ?? []).map(f.link),
+    recorded?.length && f.recorded(recorded),
+  ].filter(Boolean);
 }
 
 async function openCase(id) {
@@ -132,8 +139,8 @@ async function openCase(id) {
   currentCase = c;
   const card = document.getElementById('case-card');
   card.hidden = false;
-  document.getElementById('case-title').textContent = `Case of ${c.candidateRef}${c.interviewRef ? ` (${c.interviewRef})` : ''}`;
-  document.getElementById('case-state').textContent = `${caseStatus(c)} · opened ${new Date(c.openedAt).toLocaleString()}${c.note ? ` · last note: ${c.note}` : ''}`;
+  document.getElementById('case-title').textContent = m.caseCard.title(c.candidateRef, c.interviewRef);
+  document.getElementById('case-state').textContent = m.caseCard.state(caseStatus(c), when(c.openedAt), c.note);
   document.getElementById('case-signals').replaceChildren(
     ...c.signals.map((s) => {
       const li = document.createElement('li');
@@ -151,14 +158,14 @@ async function openCase(id) {
           dd.textContent = v;
           return [dt, dd];
         })
-      : [Object.assign(document.createElement('dt'), { textContent: 'Claims' }), Object.assign(document.createElement('dd'), { textContent: 'none were sent' })]),
+      : [Object.assign(document.createElement('dt'), { textContent: m.caseCard.noClaims[0] }), Object.assign(document.createElement('dd'), { textContent: m.caseCard.noClaims[1] })]),
   );
   document.getElementById('case-attempts').replaceChildren(
     ...c.session.attempts.map((a) => {
       const div = document.createElement('div');
       const title = document.createElement('p');
       title.className = 'no-margin small';
-      title.textContent = `#${a.sequence} ${a.kind}, ${a.status}, ${new Date(a.createdAt).toLocaleString()}${a.signals.length ? ` · signals: ${a.signals.join(', ')}` : ''}${a.reasons.length ? ` · reasons: ${a.reasons.join(', ')}` : ''}`;
+      title.textContent = m.caseCard.attempt(a);
       const list = document.createElement('ul');
       list.className = 'facts';
       list.replaceChildren(...factLines(a.risk).map((line) => Object.assign(document.createElement('li'), { textContent: line })));
@@ -173,22 +180,22 @@ async function openCase(id) {
           const theirs = document.createElement('td');
           if (l.caseId) {
             const button = document.createElement('button');
-            button.textContent = l.caseStatus === 'decided' ? DECISION_TEXT[l.decision] : 'open case';
+            button.textContent = l.caseStatus === 'decided' ? DECISION_TEXT[l.decision] : m.caseCard.openCase;
             button.addEventListener('click', () => openCase(l.caseId));
             theirs.append(button);
-          } else theirs.textContent = 'none';
-          tr.append(cell(l.candidateRef), cell(l.interviewRef ?? '(no interview)'), cell(new Date(l.createdAt).toLocaleString()), cell(l.by.join(', ').replace('local_set', 'local address set')), theirs);
+          } else theirs.textContent = m.caseCard.none;
+          tr.append(cell(l.candidateRef), cell(l.interviewRef ?? m.attempts.noInterview), cell(when(l.createdAt)), cell(m.caseCard.linkBy(l.by)), theirs);
           return tr;
         })
-      : [Object.assign(document.createElement('tr'), { innerHTML: '<td colspan="5" class="muted">No other candidate shares an address or device with this session.</td>' })]),
+      : [noneRow(5, m.caseCard.noLinks)]),
   );
   const images = document.getElementById('case-images');
-  images.replaceChildren(...(c.referenceImages.length ? [] : [Object.assign(document.createElement('p'), { className: 'muted small', textContent: 'None kept (this integration keeps no reference images, or they have expired).' })]));
+  images.replaceChildren(...(c.referenceImages.length ? [] : [Object.assign(document.createElement('p'), { className: 'muted small', textContent: m.caseCard.noImages })]));
   for (const image of c.referenceImages) {
     const response = await fetch(image.url, { headers: { authorization: `Bearer ${sessionStorage.getItem(STORAGE)}` } });
     if (!response.ok) continue;
     const img = document.createElement('img');
-    img.alt = `Reference image of attempt ${image.attemptId}`;
+    img.alt = m.caseCard.imageAlt(image.attemptId);
     img.src = URL.createObjectURL(await response.blob());
     images.append(img);
   }
@@ -204,7 +211,7 @@ async function signedIn() {
     await loadIntegrations();
   } catch (error) {
     sessionStorage.removeItem(STORAGE);
-    document.getElementById('sign-in-error').textContent = error.code === 'unauthorized' ? 'That is not a working admin key.' : `Could not sign in: ${error.message}`;
+    document.getElementById('sign-in-error').textContent = error.code === 'unauthorized' ? m.signIn.refused : m.signIn.failed(error.message);
     return;
   }
   document.getElementById('sign-in').hidden = true;
@@ -237,12 +244,12 @@ document.getElementById('decision-form').addEventListener('submit', async (event
   try {
     const { case: decided } = await admin(`/v1/admin/cases/${currentCase.id}/decision`, { method: 'POST', body: JSON.stringify({ decision: data.get('decision'), ...(data.get('note') ? { note: data.get('note') } : {}) }) });
     status.className = '';
-    status.textContent = `Recorded: ${DECISION_TEXT[decided.decision]}. The hiring system is told (case.decided).`;
-    document.getElementById('case-state').textContent = `${caseStatus(decided)} · decided ${new Date(decided.decidedAt).toLocaleString()}`;
+    status.textContent = m.decision.recorded(DECISION_TEXT[decided.decision]);
+    document.getElementById('case-state').textContent = m.caseCard.decidedState(caseStatus(decided), when(decided.decidedAt));
     await loadCases();
   } catch (error) {
     status.className = 'error';
-    status.textContent = `Could not record the decision: ${error.message}`;
+    status.textContent = m.decision.failed(error.message);
   }
 });
 if (sessionStorage.getItem(STORAGE)) signedIn();

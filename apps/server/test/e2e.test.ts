@@ -233,16 +233,18 @@ describe('a cooperative candidate', () => {
 });
 
 describe('what the candidate can do about the check itself', () => {
-  it('stops the flashing colours with Esc without using up an attempt, and the next try skips them', async () => {
+  // A phone has no Esc key: a tap on the colours' Stop button does the same.
+  it.each(['Esc', 'a tap on Stop'])('stops the flashing colours with %s without using up an attempt, and the next try skips them', async (how) => {
     const page = await cooperativePage();
     const session = await createSession(server, { attemptLimit: 1 });
     await openCheck(page, server, session.clientToken);
     await page.waitForFunction(() => document.querySelector('liveproof-check')?.shadowRoot?.querySelector('[part~="flash"]'), undefined, { timeout: 30_000, polling: 30 });
-    await page.keyboard.press('Escape');
     const check = page.locator('liveproof-check');
+    if (how === 'Esc') await page.keyboard.press('Escape');
+    else await check.getByRole('button', { name: 'Stop the flashing' }).click();
     await expect.poll(() => check.locator('[part~="status"]').textContent()).toContain('did not use up an attempt');
     expect(await check.getByLabel(/Skip flashing lights/).isChecked()).toBe(true);
-    await screenshot(page, 'check-flashing-stopped');
+    await screenshot(page, `check-flashing-stopped-${how === 'Esc' ? 'esc' : 'tap'}`);
     // On record as stopped, and the session's one attempt is still there.
     await expect.poll(async () => (await getSession(server, session.id)).attempts.map((a) => a.status)).toEqual(['stopped']);
     expect(await getSession(server, session.id)).toMatchObject({ status: 'open', attemptsUsed: 0 });

@@ -414,7 +414,7 @@ describe('the same app bundling the packed tarballs, installed with npm outside 
     const events = (element: ManifestElement) => Object.fromEntries((element.events ?? []).map((e) => [e.name, e.type?.text]));
     expect(events(check)).toEqual({ 'liveproof-state': 'LiveproofStateEvent', 'liveproof-prompt': 'LiveproofPromptEvent', 'liveproof-complete': 'LiveproofCompleteEvent', 'liveproof-error': 'LiveproofErrorEvent' });
     expect(events(badge)).toEqual({ 'liveproof-badge-change': 'LiveproofBadgeChangeEvent' });
-    expect(names(check.cssParts)).toEqual(['stage', 'video', 'prompt', 'steps', 'status', 'button', 'outcome', 'flash', 'flash-notice', 'privacy-notice']);
+    expect(names(check.cssParts)).toEqual(['stage', 'video', 'prompt', 'steps', 'status', 'button', 'outcome', 'flash', 'flash-stop', 'flash-notice', 'privacy-notice']);
     expect(names(badge.cssParts)).toEqual(['badge', 'status', 'details', 'prompt', 'button', 'reference-image']);
     expect(names(check.cssProperties)).toEqual(['--liveproof-accent', '--liveproof-success', '--liveproof-danger', '--liveproof-bg', '--liveproof-fg', '--liveproof-muted', '--liveproof-radius', '--liveproof-font', '--liveproof-width']);
     expect(names(badge.cssProperties)).toEqual(['--liveproof-badge-pass', '--liveproof-badge-fail', '--liveproof-badge-neutral', '--liveproof-badge-background', '--liveproof-badge-font']);

@@ -220,7 +220,7 @@ export const styles = css`
     border: 0;
     padding: 0;
     z-index: 2147483647;
-    pointer-events: none;
+    cursor: pointer;
     display: grid;
     place-content: center;
     text-align: center;
@@ -230,6 +230,13 @@ export const styles = css`
   .flash small {
     font-size: 0.9rem;
     font-weight: 400;
+  }
+  /* In the colour of the text over the flash (black or white, whichever reads on it). */
+  .flash button.stop {
+    margin-top: 16px;
+    color: inherit;
+    background: transparent;
+    border: 2px solid currentColor;
   }
   .notice {
     border: 1px solid #d0d7de;

@@ -61,6 +61,7 @@ const NO_TOKEN_GRACE_MS = 5000;
  * @csspart button - Action buttons.
  * @csspart outcome - The result panel.
  * @csspart flash - The full-window colour of the screen-light challenge.
+ * @csspart flash-stop - The Stop button over the flashing colours (a tap anywhere on them stops them too).
  * @csspart flash-notice - The photosensitivity notice.
  * @csspart privacy-notice - What high assurance sends.
  * @cssprop --liveproof-accent - Buttons, progress and the current step.
@@ -250,6 +251,7 @@ export class LiveproofCheck extends LitElement {
     start: () => void this.start(),
     back: () => this.#show({ error: undefined, state: 'idle' }),
     flashOptOut: (event: Event) => (this._flashOptOut = (event.target as HTMLInputElement).checked),
+    stopFlashing: () => this.#stopFlashing(),
   };
 
   /** Starts a check, or first sends a signed result (or stop) the server has not acknowledged. */

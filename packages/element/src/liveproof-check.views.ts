@@ -64,6 +64,8 @@ export interface CheckHandlers {
   start(): void;
   back(): void;
   flashOptOut(event: Event): void;
+  /** A tap or click on the flashing colours: the same as Esc (a phone has no Esc key). */
+  stopFlashing(): void;
 }
 
 const percent = (share: number) => Math.round(share * 100);
@@ -94,12 +96,17 @@ function meter(label: string, share: number): TemplateResult {
   </div>`;
 }
 
-/** The full-window colour of the screen-light challenge. */
-function flashOverlay(colour: LightColour | undefined, l: Locale) {
+/**
+ * The full-window colour of the screen-light challenge. A tap anywhere on it stops the colours, as
+ * Esc does, and its Stop button says so to touch and screen-reader users.
+ */
+function flashOverlay(colour: LightColour | undefined, l: Locale, on: CheckHandlers) {
   if (!colour) return nothing;
   // A manual popover sits in the top layer, above the page whatever its layout or transforms.
-  return html`<div class="flash" part="flash" popover="manual" data-colour=${colour} ${cssProperties({ background: `rgb(${LIGHT_RGB[colour].join(' ')})` })}>
-    <span ${cssProperties({ color: readableOn(LIGHT_RGB[colour]) })}>${l.m.check.flashOverlay}<br /><small>${l.m.check.flashStop}</small></span>
+  return html`<div class="flash" part="flash" popover="manual" data-colour=${colour} @click=${on.stopFlashing} ${cssProperties({ background: `rgb(${LIGHT_RGB[colour].join(' ')})` })}>
+    <span ${cssProperties({ color: readableOn(LIGHT_RGB[colour]) })}
+      >${l.m.check.flashOverlay}<br /><small>${l.m.check.flashStop}</small><br /><button type="button" class="stop" part="flash-stop">${l.m.check.flashStopButton}</button></span
+    >
   </div>`;
 }
 
@@ -288,7 +295,7 @@ const retryingText = (view: CheckView) => (view.retryingS > 0 ? view.l.m.check.r
  */
 export function renderCheck(view: CheckView, on: CheckHandlers): TemplateResult {
   return html`<div class="root" lang=${view.l.lang} dir=${view.l.dir}>
-    ${flashOverlay(view.flash, view.l)}${stage(view)}${body(view, on)}
+    ${flashOverlay(view.flash, view.l, on)}${stage(view)}${body(view, on)}
     <div class="sr-only" aria-live="assertive" aria-atomic="true">${view.announcement}</div>
     <div class="sr-only" role="status" aria-atomic="true">${guidance(view)}</div>
   </div>`;

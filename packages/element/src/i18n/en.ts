@@ -39,6 +39,7 @@ export const en = {
     flashSkip: 'Skip flashing lights (you will get a different step instead)',
     flashOverlay: 'Keep still and look at the screen',
     flashStop: 'Press Esc to stop',
+    flashStopButton: 'Stop the flashing',
     stoppedNotice: 'You stopped the flashing colours. That did not use up an attempt; the next try skips them.',
     stoppedAnnouncement: 'Check stopped. The flashing colours are off.',
     recheckAsked: 'Your interviewer asked for a quick re-check.',

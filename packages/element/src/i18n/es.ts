@@ -24,6 +24,7 @@ const es: Catalogue = {
     flashSkip: 'Omitir las luces intermitentes (recibirás otro paso en su lugar)',
     flashOverlay: 'Quédate quieto y mira la pantalla',
     flashStop: 'Pulsa Esc para detener',
+    flashStopButton: 'Detener los destellos',
     stoppedNotice: 'Detuviste los colores intermitentes. No has gastado ningún intento; el siguiente los omite.',
     stoppedAnnouncement: 'Verificación detenida. Los colores intermitentes están desactivados.',
     recheckAsked: 'Tu entrevistador ha pedido una breve verificación.',
