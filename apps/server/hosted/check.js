@@ -8,6 +8,9 @@ const problem = document.getElementById('problem');
 const fragment = new URLSearchParams(location.hash.slice(1));
 const sessionId = decodeURIComponent(location.pathname.split('/').pop() ?? '');
 const token = fragment.get('client_token');
+// The candidate's language, as the embedding page knows it (a framed page cannot read the
+// embedder's own lang): `lang=es` in the fragment. The element follows the page's lang.
+if (/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(fragment.get('lang') ?? '')) document.documentElement.lang = fragment.get('lang');
 
 /** The embedding page's origin, if the fragment names one properly (never `*`). */
 function embedderOrigin() {

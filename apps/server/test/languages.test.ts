@@ -150,6 +150,16 @@ describe('the check in the candidate\'s language, on a 320-pixel screen', () => 
     await screenshot(page, 'language-ar-badge');
   });
 
+  it('speaks the language the hosted check page\'s link names', async () => {
+    const browser = await launchBrowser();
+    browsers.push(browser);
+    const page = await browser.context.newPage();
+    const session = await createSession(server, { candidateRef: 'cand-lang-hosted' });
+    await page.goto(`${server.url}/check/${session.id}#${new URLSearchParams({ client_token: session.clientToken, lang: 'ar' })}`);
+    await page.locator('liveproof-check').getByRole('button', { name: START['ar']! }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ar');
+  });
+
   it('follows the page\'s own lang, and a change of it, without a reload', async () => {
     const browser = await launchBrowser();
     browsers.push(browser);
