@@ -35,6 +35,7 @@ import {
   type BrowserOptions,
   type LaunchedBrowser,
   type RunningServer,
+  updateDevIntegration,
 } from '@liveproof/eval';
 
 let server: RunningServer;
@@ -175,6 +176,26 @@ describe('axe-core over the candidate\'s check and the interviewer\'s badge', ()
   });
 });
 
+describe('axe-core over the moments in between', () => {
+  it('the introduction again after the flashing was stopped, and a result waiting to be sent again', async () => {
+    const page = await openPage();
+    await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    const session = await createSession(server, { candidateRef: 'cand-axe-between' });
+    await page.goto(`${server.url}/?client_token=${encodeURIComponent(session.clientToken)}`);
+    const check = page.locator('liveproof-check');
+    await check.getByRole('button', { name: 'Start check' }).click();
+    await page.waitForFunction(() => document.querySelector('liveproof-check')?.shadowRoot?.querySelector('.flash') != null, undefined, { timeout: 60_000, polling: 50 });
+    await page.keyboard.press('Escape');
+    await check.getByText('did not use up an attempt', { exact: false }).waitFor();
+    await expectAccessible(page, 'check: introduction after the flashing was stopped');
+    // The result cannot be sent: the element says it will send it again.
+    await page.route(/\/v1\/attempts\/[^/]+\/result$/, (route) => route.abort('internetdisconnected'));
+    await check.getByRole('button', { name: 'Start check' }).click();
+    await check.locator('[part~="status"]').getByText('sending your result again', { exact: false }).waitFor({ timeout: 60_000 });
+    await expectAccessible(page, 'check: a result waiting to be sent again');
+  });
+});
+
 describe('axe-core over the errors a candidate can meet', () => {
   async function expectErrorAccessible(page: Page, code: string, where: string): Promise<void> {
     await waitForState(page, 'error', 60_000);
@@ -209,6 +230,21 @@ describe('axe-core over the errors a candidate can meet', () => {
     await page.route(/\/v1\/sessions\/[^/]+\/attempts$/, (route) => route.abort('internetdisconnected'));
     await page.locator('liveproof-check').getByRole('button', { name: 'Start check' }).click();
     await expectErrorAccessible(page, 'network_error', 'check: error, connection lost');
+  });
+
+  it('the flashing-colour step required, and skipped', async () => {
+    await updateDevIntegration(server, { lightOptOutPolicy: 'reject' });
+    try {
+      const page = await openPage();
+      await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+      const session = await createSession(server, { candidateRef: 'cand-axe-light-required' });
+      await page.goto(`${server.url}/?client_token=${encodeURIComponent(session.clientToken)}&no_flash`);
+      await page.locator('liveproof-check').getByRole('button', { name: 'Start check' }).click();
+      await expectErrorAccessible(page, 'light_required', 'check: error, the flashing step is required');
+      await page.locator('liveproof-check').getByRole('button', { name: 'Back' }).waitFor();
+    } finally {
+      await updateDevIntegration(server, { lightOptOutPolicy: 'flag' });
+    }
   });
 
   it('a page that gave the element no token', async () => {
@@ -249,6 +285,10 @@ describe('axe-core over the pages for reviewers, administrators and developers',
     await admin.getByRole('button', { name: 'Review the case of cand-axe-review' }).click();
     await expect.poll(() => admin.locator('#case-attempts').innerText(), { timeout: 10_000 }).not.toBe('');
     await expectAccessible(admin, 'admin: a case');
+    await admin.getByLabel('Cleared: the signals have an innocent explanation').check();
+    await admin.getByRole('button', { name: 'Record decision' }).click();
+    await expect.poll(() => admin.locator('#decision-status').innerText()).toContain('Recorded: cleared');
+    await expectAccessible(admin, 'admin: a decision recorded');
   });
 
   it('the hosted check page, and its broken link', async () => {
