@@ -8,14 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  COOPERATIVE_ACTOR,
   SHARED_MEDIA_DIR,
   createSession,
-  installActor,
+  installCooperativeActor,
   launchBrowser,
-  loadManifest,
   recordEvents,
-  resolveScript,
   screenshot,
   startServer,
   toY4m,
@@ -77,7 +74,7 @@ const focusLog = (page: Page) => page.evaluate(() => (window as unknown as { __f
 describe('the check by keyboard alone', () => {
   it('starts with Tab and Enter, and keeps focus on each new state\'s heading through to the outcome', async () => {
     const page = await keyboardPage();
-    await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    await installCooperativeActor(page);
     const session = await createSession(server, { candidateRef: 'cand-keyboard' });
     const tabs = await startByKeyboard(page, session.clientToken);
     const outcome = await waitForOutcome(page);

@@ -14,28 +14,25 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  COOPERATIVE_ACTOR,
   REPO_ROOT,
   SHARED_MEDIA_DIR,
   axeViolations,
   createSession,
   describeViolations,
-  installActor,
   installAxe,
+  installCooperativeActor,
   launchBrowser,
-  loadManifest,
   recordEvents,
-  resolveScript,
   screenshot,
   startServer,
   toY4m,
+  updateDevIntegration,
   waitForOutcome,
   waitForState,
   type AxeViolation,
   type BrowserOptions,
   type LaunchedBrowser,
   type RunningServer,
-  updateDevIntegration,
 } from '@liveproof/eval';
 
 let server: RunningServer;
@@ -116,7 +113,7 @@ async function openBadge(candidate: Page): Promise<Page> {
 describe('axe-core over the candidate\'s check and the interviewer\'s badge', () => {
   it('finds nothing at any state of a passed check with the flashing colours, on the demo and the badge', async () => {
     const page = await openPage();
-    await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    await installCooperativeActor(page);
     await slowDown(page, /\/assets\/mediapipe\/manifest\.json$/, 1500);
     await slowDown(page, /\/v1\/attempts\/[^/]+\/result$/, 1500);
     await pickSlot(page);
@@ -179,7 +176,7 @@ describe('axe-core over the candidate\'s check and the interviewer\'s badge', ()
 describe('axe-core over the moments in between', () => {
   it('the introduction again after the flashing was stopped, and a result waiting to be sent again', async () => {
     const page = await openPage();
-    await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    await installCooperativeActor(page);
     const session = await createSession(server, { candidateRef: 'cand-axe-between' });
     await page.goto(`${server.url}/?client_token=${encodeURIComponent(session.clientToken)}`);
     const check = page.locator('liveproof-check');
@@ -223,7 +220,7 @@ describe('axe-core over the errors a candidate can meet', () => {
 
   it('the connection lost', async () => {
     const page = await openPage();
-    await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    await installCooperativeActor(page);
     const session = await createSession(server, { candidateRef: 'cand-axe-offline' });
     await page.goto(`${server.url}/?client_token=${encodeURIComponent(session.clientToken)}`);
     // The connection drops once the camera is open: the attempt cannot be started.
@@ -236,7 +233,7 @@ describe('axe-core over the errors a candidate can meet', () => {
     await updateDevIntegration(server, { lightOptOutPolicy: 'reject' });
     try {
       const page = await openPage();
-      await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+      await installCooperativeActor(page);
       const session = await createSession(server, { candidateRef: 'cand-axe-light-required' });
       await page.goto(`${server.url}/?client_token=${encodeURIComponent(session.clientToken)}&no_flash`);
       await page.locator('liveproof-check').getByRole('button', { name: 'Start check' }).click();
@@ -263,7 +260,7 @@ describe('axe-core over the pages for reviewers, administrators and developers',
   it('the admin sign-in, a refused key, the review queue and a case', async () => {
     // A check first, so that the queue has a case: headless Chromium draws in software, which flags.
     const candidate = await openPage();
-    await installActor(candidate, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    await installCooperativeActor(candidate);
     const session = await createSession(server, { candidateRef: 'cand-axe-review', interviewRef: 'int-axe-review' });
     await candidate.goto(`${server.url}/?client_token=${encodeURIComponent(session.clientToken)}&no_flash`);
     await candidate.locator('liveproof-check').getByRole('button', { name: 'Start check' }).click();

@@ -29,13 +29,10 @@ import { build, version as viteVersion } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BADGE_STATUSES, CheckState, type LiveproofCompleteDetail } from '@liveproof/element';
 import {
-  COOPERATIVE_ACTOR,
   createSession,
-  installActor,
+  installCooperativeActor,
   launchBrowser,
-  loadManifest,
   recordEvents,
-  resolveScript,
   screenshot,
   startServer,
   waitForPass,
@@ -153,7 +150,7 @@ async function checkThenLeave(pageUrl: string): Promise<Visit> {
 async function passThenLeave(pageUrl: string, name: string) {
   const { page, requested } = await openPage();
   await recordEvents(page);
-  await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+  await installCooperativeActor(page);
   await page.goto(pageUrl);
   const { outcome } = await waitForPass(page);
   const received = await page.evaluate(() => window.__completes ?? []);

@@ -11,13 +11,10 @@ import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLivenessToken } from '@liveproof/verify';
 import {
-  COOPERATIVE_ACTOR,
   createSession,
-  installActor,
+  installCooperativeActor,
   launchBrowser,
-  loadManifest,
   recordEvents,
-  resolveScript,
   screenshot,
   startServer,
   waitForPass,
@@ -97,7 +94,7 @@ async function cooperativePage(): Promise<Page> {
   const page = await browser.context.newPage();
   // Both run in every frame, the hosted page's included.
   await recordEvents(page);
-  await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+  await installCooperativeActor(page);
   return page;
 }
 

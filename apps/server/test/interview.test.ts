@@ -7,16 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  COOPERATIVE_ACTOR,
   actorLog,
   createSession,
   events,
-  installActor,
+  installCooperativeActor,
   launchBrowser,
-  loadManifest,
   openCheck,
   recordEvents,
-  resolveScript,
   screenshot,
   startServer,
   waitForPass,
@@ -84,7 +81,7 @@ describe("the interviewer's badge", () => {
 
     const candidate = await newPage();
     await recordEvents(candidate);
-    await installActor(candidate, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    await installCooperativeActor(candidate);
     await openCheck(candidate, server, session.clientToken);
 
     await expect.poll(() => badgeStatus(interviewer), { timeout: 30_000, interval: 50 }).toBe('checking');
@@ -120,7 +117,7 @@ describe("the interviewer's badge", () => {
     // The candidate's journey on the demo scheduling page: pick a slot, pass the check, join.
     const candidate = await newPage();
     await recordEvents(candidate);
-    await installActor(candidate, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    await installCooperativeActor(candidate);
     await candidate.goto(`${server.url}/`);
     await screenshot(candidate, 'candidate-1-pick-slot');
     await candidate.getByRole('button', { name: 'Thu 14:00' }).click();
@@ -199,7 +196,7 @@ describe("the interviewer's badge", () => {
     const session = await createSession(server, { candidateRef: 'cand-badge', audience: 'dev-ats' });
     const page = await newPage();
     await recordEvents(page);
-    await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    await installCooperativeActor(page);
     await openCheck(page, server, session.clientToken);
     const { outcome } = await waitForPass(page);
     expect(outcome.detail).toMatchObject({ result: 'pass' });

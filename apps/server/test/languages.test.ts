@@ -10,16 +10,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  COOPERATIVE_ACTOR,
   axeViolations,
   createSession,
   describeViolations,
-  installActor,
   installAxe,
+  installCooperativeActor,
   launchBrowser,
-  loadManifest,
   recordEvents,
-  resolveScript,
   screenshot,
   startServer,
   updateDevIntegration,
@@ -93,7 +90,7 @@ async function narrowCheck(lang: string): Promise<{ page: Page; fits: PromptFit[
   await recordEvents(page);
   await installAxe(page);
   await page.addInitScript({ content: MEASURE_PROMPTS });
-  await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+  await installCooperativeActor(page);
   const session = await createSession(server, { candidateRef: `cand-lang-${lang}` });
   await page.goto(`${server.url}/?client_token=${encodeURIComponent(session.clientToken)}&no_flash`);
   // What an embedder does: HTML's own lang, on the element (or any ancestor).

@@ -9,15 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import type { Page } from 'playwright-core';
 import {
-  COOPERATIVE_ACTOR,
   createSession,
   getSession,
-  installActor,
+  installCooperativeActor,
   launchBrowser,
-  loadManifest,
   openCheck,
   recordEvents,
-  resolveScript,
   screenshot,
   startServer,
   waitForPass,
@@ -33,7 +30,7 @@ async function cooperativePage(args: string[] = []): Promise<Page> {
   browsers.push(browser);
   const page = await browser.context.newPage();
   await recordEvents(page);
-  await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+  await installCooperativeActor(page);
   return page;
 }
 

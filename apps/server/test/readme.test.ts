@@ -16,13 +16,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  COOPERATIVE_ACTOR,
   REPO_ROOT,
-  installActor,
+  installCooperativeActor,
   launchBrowser,
-  loadManifest,
   recordEvents,
-  resolveScript,
   screenshot,
   waitForPass,
   type LaunchedBrowser,
@@ -90,7 +87,7 @@ describe('the README, as a new user follows it', () => {
     // The candidate: the demo page, a slot, the check.
     const candidate = await newPage();
     await recordEvents(candidate);
-    await installActor(candidate, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    await installCooperativeActor(candidate);
     await candidate.goto(demoUrl!);
     await screenshot(candidate, 'readme-1-demo-page');
     // On a slow connection (the session takes 800 ms to come back), Start pressed as soon as it can

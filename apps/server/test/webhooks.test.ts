@@ -11,15 +11,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyWebhook, type VerifiedWebhook } from '@liveproof/verify';
 import {
-  COOPERATIVE_ACTOR,
   SHARED_MEDIA_DIR,
   createSession,
-  installActor,
+  installCooperativeActor,
   launchBrowser,
-  loadManifest,
   openCheck,
   recordEvents,
-  resolveScript,
   startServer,
   toY4m,
   waitForOutcome,
@@ -103,7 +100,7 @@ describe('webhooks to a hiring system', () => {
     browsers.push(browser);
     const page = await browser.context.newPage();
     await recordEvents(page);
-    await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    await installCooperativeActor(page);
     const passing = await createSession(server, { candidateRef: 'cand-hooks', interviewRef: 'int-hooks' });
     await openCheck(page, server, passing.clientToken);
     const { outcomes } = await waitForPass(page);

@@ -20,17 +20,14 @@ import { dirname, join, posix } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import {
-  COOPERATIVE_ACTOR,
+  PAGE_DIR,
   REPO_ROOT,
   SHARED_MEDIA_DIR,
-  PAGE_DIR,
   createSession,
-  installActor,
+  installCooperativeActor,
   launchBrowser,
-  loadManifest,
   recordEvents,
   recordTransfer,
-  resolveScript,
   startServer,
   toY4m,
   waitForOutcome,
@@ -108,7 +105,7 @@ async function measureRun(server: Awaited<ReturnType<typeof startServer>>): Prom
   try {
     const page = await browser.context.newPage();
     await recordEvents(page);
-    await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900] });
+    await installCooperativeActor(page);
     const session = await createSession(server);
     await page.goto(`${server.url}/?autostart=1&flash_consent=1&client_token=${encodeURIComponent(session.clientToken)}`);
     const outcome = await waitForOutcome(page, 120_000);

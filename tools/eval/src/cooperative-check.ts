@@ -9,6 +9,12 @@ import { launchBrowser, type BrowserOptions } from './browser.ts';
 import { createSession, getSession, openCheck, recordEvents, screenshot, waitForPass } from './check-page.ts';
 import { loadManifest } from '@liveproof/test-media';
 import type { RunningServer } from './server-process.ts';
+import type { Page } from 'playwright-core';
+
+/** The responsive actor as the camera, playing the cooperative script with a person's reaction delays (0.3 to 0.9 s). */
+export async function installCooperativeActor(page: Page, more: Partial<ActorScript> = {}): Promise<void> {
+  await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900], ...more });
+}
 
 export interface CooperativeCheck {
   passed: boolean;
@@ -37,7 +43,7 @@ export async function cooperativeCheck(server: RunningServer, options: Cooperati
     const page = await browser.context.newPage();
     if (options.initScript) await page.addInitScript({ content: options.initScript });
     await recordEvents(page);
-    await installActor(page, { ...resolveScript(await loadManifest(), COOPERATIVE_ACTOR), delayMs: [300, 900], ...options.actor });
+    await installCooperativeActor(page, options.actor);
     const session = await createSession(server, { audience: 'dev-ats', ...options.session });
     await openCheck(page, server, session.clientToken);
     const { outcome } = await waitForPass(page);

@@ -71,7 +71,7 @@ export { createLab, LAB_ADDRESSES } from './lab/network-lab.ts';
 export type { LabProxy, NetworkLab } from './lab/network-lab.ts';
 export { LAB_CASES, NETWORK_SIGNALS, describeRun, runLabCheck, writeLabLists } from './lab/lab-cases.ts';
 export type { LabCase, LabRun } from './lab/lab-cases.ts';
-export { cooperativeCheck } from './cooperative-check.ts';
+export { cooperativeCheck, installCooperativeActor } from './cooperative-check.ts';
 export type { CooperativeCheck, CooperativeCheckOptions } from './cooperative-check.ts';
 export { decodeFrames, type DecodedFrame } from './footage.ts';
 export { OTHER_PERSON_CLIP, cropsFor, otherPersonSwap, type CropOptions, type FrameSource } from './crops.ts';
