@@ -65,7 +65,7 @@ export const m = {
     recorded: (decision) => `Recorded: ${decision}. The hiring system is told (case.decided).`,
     failed: (why) => `Could not record the decision: ${why}`,
     text: { cleared: 'cleared', fraud: 'confirmed fraud', in_person: 'in-person check needed' },
-    status: (c, text) => (c.status === 'open' ? (c.decision ? `open again (was ${text[c.decision]})` : 'waiting for review') : text[c.decision]),
+    status: (c) => (c.status === 'open' ? (c.decision ? `open again (was ${m.decision.text[c.decision]})` : 'waiting for review') : m.decision.text[c.decision]),
   },
   integrations: {
     title: 'Integrations',

@@ -88,7 +88,7 @@ async function loadAttempts() {
 }
 
 const DECISION_TEXT = m.decision.text;
-const caseStatus = (c) => m.decision.status(c, DECISION_TEXT);
+const caseStatus = m.decision.status;
 let currentCase = null;
 
 async function loadCases() {

@@ -172,10 +172,13 @@ export class LiveproofBadge extends LitElement {
     this.#set({ image: URL.createObjectURL(image) });
   }
 
-  /** The first render (and any after a change of language) waits for the language's catalogue. */
-  protected override async scheduleUpdate(): Promise<void> {
-    await this.#language.ready;
-    super.scheduleUpdate();
+  /**
+   * The first render (and any after a change of language) waits for the language's catalogue; the
+   * others, one per camera frame during a check, go straight on.
+   */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const loading = this.#language.loading;
+    return loading ? loading.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
   protected override render() {

@@ -105,7 +105,7 @@ function flashOverlay(colour: LightColour | undefined, l: Locale, on: CheckHandl
   // A manual popover sits in the top layer, above the page whatever its layout or transforms.
   return html`<div class="flash" part="flash" popover="manual" data-colour=${colour} @click=${on.stopFlashing} ${cssProperties({ background: `rgb(${LIGHT_RGB[colour].join(' ')})` })}>
     <span ${cssProperties({ color: readableOn(LIGHT_RGB[colour]) })}
-      >${l.m.check.flashOverlay}<br /><small>${l.m.check.flashStop}</small><br /><button type="button" class="stop" part="flash-stop">${l.m.check.flashStopButton}</button></span
+      >${l.m.prompts.light}<br /><small>${l.m.check.flashStop}</small><br /><button type="button" class="stop" part="flash-stop">${l.m.check.flashStopButton}</button></span
     >
   </div>`;
 }

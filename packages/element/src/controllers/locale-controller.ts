@@ -24,7 +24,8 @@ function languageOf(element: Element): string {
 export class LocaleController<L extends Locale = Locale> implements ReactiveController {
   #locale: L;
   #wanted: Language = 'en';
-  #ready: Promise<void> = Promise.resolve();
+  /** The wanted language's catalogue while it loads; undefined once it is in. */
+  #loading: Promise<void> | undefined;
   #observer: MutationObserver | undefined;
 
   constructor(
@@ -41,9 +42,9 @@ export class LocaleController<L extends Locale = Locale> implements ReactiveCont
     return this.#locale;
   }
 
-  /** Settles once the wanted language's catalogue is in (at once for English). */
-  get ready(): Promise<void> {
-    return this.#ready;
+  /** While the wanted language's catalogue loads, what settles when it is in; otherwise undefined. */
+  get loading(): Promise<void> | undefined {
+    return this.#loading;
   }
 
   hostConnected(): void {
@@ -62,10 +63,11 @@ export class LocaleController<L extends Locale = Locale> implements ReactiveCont
     const wanted = pickLanguage(languageOf(this.host));
     if (wanted === this.#wanted && this.#locale.lang === wanted) return;
     this.#wanted = wanted;
-    this.#ready = this.load(wanted).then((locale) => {
+    const loading = (this.#loading = this.load(wanted).then((locale) => {
+      if (this.#loading === loading) this.#loading = undefined;
       if (this.#wanted !== wanted) return;
       this.#locale = locale;
       this.host.requestUpdate();
-    });
+    }));
   }
 }

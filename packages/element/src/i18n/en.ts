@@ -37,7 +37,6 @@ export const en = {
     flashTitle: 'Flashing colours.',
     flashBody: 'One step briefly flashes colours on your screen, at most 3 times a second. Press Esc to stop them at any time.',
     flashSkip: 'Skip flashing lights (you will get a different step instead)',
-    flashOverlay: 'Keep still and look at the screen',
     flashStop: 'Press Esc to stop',
     flashStopButton: 'Stop the flashing',
     stoppedNotice: 'You stopped the flashing colours. That did not use up an attempt; the next try skips them.',

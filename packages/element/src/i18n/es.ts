@@ -22,7 +22,6 @@ const es: Catalogue = {
     flashTitle: 'Colores intermitentes.',
     flashBody: 'Un paso muestra colores en tu pantalla durante un momento, como mucho 3 veces por segundo. Pulsa Esc para detenerlos cuando quieras.',
     flashSkip: 'Omitir las luces intermitentes (recibirás otro paso en su lugar)',
-    flashOverlay: 'Quédate quieto y mira la pantalla',
     flashStop: 'Pulsa Esc para detener',
     flashStopButton: 'Detener los destellos',
     stoppedNotice: 'Detuviste los colores intermitentes. No has gastado ningún intento; el siguiente los omite.',
